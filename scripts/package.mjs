@@ -1,0 +1,16 @@
+// Builds for production and writes exactly one .vsix under dist/ with @vscode/vsce.
+import { execFileSync } from 'node:child_process';
+import { readdirSync, rmSync, readFileSync } from 'node:fs';
+
+for (const f of readdirSync('dist', { withFileTypes: true }).filter((d) => d.name.endsWith('.vsix'))) {
+  rmSync(`dist/${f.name}`);
+}
+execFileSync(process.execPath, ['scripts/build.mjs', '--production'], { stdio: 'inherit' });
+const { name, version } = JSON.parse(readFileSync('package.json', 'utf8'));
+const out = `dist/${name}-${version}.vsix`;
+execFileSync(
+  process.execPath,
+  ['node_modules/@vscode/vsce/vsce', 'package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '--out', out],
+  { stdio: 'inherit' },
+);
+console.log(`package: ${out}`);

@@ -1,0 +1,116 @@
+// The contract between src/azure/ (loaded lazily, with the SDKs) and the rest of the extension.
+// Only types live here, so importing it costs nothing at activation.
+import type { TokenCredential } from '@azure/core-auth';
+import type {
+  AppInsightsComponent,
+  ContainerType,
+  Deployment,
+  DeploymentRef,
+  Endpoint,
+  EndpointRef,
+  LegacyService,
+  LegacyServiceRef,
+  LongRunningOptions,
+  QueryResult,
+  QueryTarget,
+  QueryTimespan,
+  Subscription,
+  Workspace,
+  WorkspaceRef,
+} from './models';
+
+export type CloudName = 'AzureCloud' | 'AzureChinaCloud' | 'AzureUSGovernment' | 'Custom';
+
+/** Where each service of a cloud lives, and the token scope each one wants. */
+export interface CloudEndpoints {
+  name: CloudName;
+  resourceManagerEndpoint: string;
+  resourceManagerScope: string;
+  logAnalyticsEndpoint: string;
+  logAnalyticsScope: string;
+  /** Azure portal, for "open in portal" links. */
+  portalUrl: string;
+  /** Azure ML Studio, for "open in Studio" links. */
+  studioUrl: string;
+  /** Microsoft Entra authority host. */
+  authorityHost: string;
+}
+
+export type AuthKind = 'vscode' | 'azureCli' | 'default' | 'emulator';
+
+/** A token for the given scopes from VS Code's Microsoft sign-in; injected so azure/ stays vscode-free. */
+export type SessionTokenProvider = (
+  scopes: string[],
+  options: { tenant?: string; createIfNone: boolean },
+) => Promise<{ accessToken: string; expiresOnTimestamp?: number } | undefined>;
+
+export interface CredentialOptions {
+  kind: AuthKind;
+  cloud: CloudEndpoints;
+  tenant?: string;
+  /** Required for kind 'vscode'. */
+  vscodeSession?: SessionTokenProvider;
+}
+
+export interface AzureClientOptions {
+  cloud: CloudEndpoints;
+  credential: TokenCredential;
+  /** Diagnostic lines (request ids of failures, never tokens). */
+  log?: (level: 'info' | 'warn' | 'error', message: string) => void;
+  /** Retries of the SDK pipeline for 429/5xx/connection errors (default 3). */
+  maxRetries?: number;
+  /** Base back-off of the pipeline in ms (tests shorten it). */
+  retryDelayMs?: number;
+  userAgentPrefix?: string;
+}
+
+export interface LogsOptions {
+  tail: number;
+  abortSignal?: AbortSignal;
+}
+
+export interface QueryOptions {
+  abortSignal?: AbortSignal;
+  serverTimeoutSeconds?: number;
+}
+
+/** Everything the extension asks of Azure. Lists follow every page. */
+export interface AzureClient {
+  readonly cloud: CloudEndpoints;
+  listSubscriptions(abortSignal?: AbortSignal): Promise<Subscription[]>;
+  listWorkspaces(subscriptionId: string, abortSignal?: AbortSignal): Promise<Workspace[]>;
+  getWorkspace(ref: WorkspaceRef, abortSignal?: AbortSignal): Promise<Workspace>;
+  listEndpoints(ref: WorkspaceRef, abortSignal?: AbortSignal): Promise<Endpoint[]>;
+  getEndpoint(ref: EndpointRef, abortSignal?: AbortSignal): Promise<Endpoint>;
+  listDeployments(ref: EndpointRef, abortSignal?: AbortSignal): Promise<Deployment[]>;
+  getDeployment(ref: DeploymentRef, abortSignal?: AbortSignal): Promise<Deployment>;
+  /** GET the deployment, then PUT it back with only appInsightsEnabled changed (long-running). */
+  setDeploymentAppInsights(ref: DeploymentRef, enabled: boolean, options?: LongRunningOptions): Promise<Deployment>;
+  getDeploymentLogs(ref: DeploymentRef, container: ContainerType, options: LogsOptions): Promise<string>;
+
+  /** v1 ACI/AKS services of a workspace (needs its discoveryUrl). */
+  listLegacyServices(workspace: Workspace, abortSignal?: AbortSignal): Promise<LegacyService[]>;
+  getLegacyService(workspace: Workspace, name: string, abortSignal?: AbortSignal): Promise<LegacyService>;
+  /** JSON-patch /appInsightsEnabled and poll the operation until it ends. */
+  setLegacyAppInsights(
+    workspace: Workspace,
+    ref: LegacyServiceRef,
+    enabled: boolean,
+    options?: LongRunningOptions,
+  ): Promise<LegacyService>;
+  getLegacyLogs(
+    workspace: Workspace,
+    ref: LegacyServiceRef,
+    options: LogsOptions & { init: boolean },
+  ): Promise<string>;
+
+  getAppInsightsComponent(armId: string, abortSignal?: AbortSignal): Promise<AppInsightsComponent>;
+  query(target: QueryTarget, kql: string, timespan: QueryTimespan, options?: QueryOptions): Promise<QueryResult>;
+}
+
+/** What the lazily loaded bundle (dist/azure.js, entry src/azure/index.ts) exports. */
+export interface AzureModule {
+  resolveCloud(name: CloudName, custom?: { resourceManagerEndpoint?: string; logAnalyticsEndpoint?: string; portalUrl?: string; studioUrl?: string }): CloudEndpoints;
+  createCredential(options: CredentialOptions): TokenCredential;
+  createAzureClient(options: AzureClientOptions): AzureClient;
+}

@@ -1,0 +1,53 @@
+// The only place that registers commands. package.json and this table must agree (a test checks).
+import * as vscode from 'vscode';
+import { Commands, type CommandId } from '../constants';
+import type { Services } from '../services';
+import { selectSubscriptions, selectTenant, signIn } from './account';
+import { withErrorHandling } from './errorHandling';
+import { getLogs, stopLogStream, streamLogs } from './logs';
+import { openTraceQuery, runKqlFile, runQueryInPanel } from './query';
+import { scaffoldScoreFile } from './scaffold';
+import { setAppInsights } from './setAppInsights';
+import {
+  copyScoringUri,
+  openAppInsightsInPortal,
+  openInStudio,
+  openSettings,
+  refresh,
+  refreshNode,
+  showDiagnostics,
+} from './treeItems';
+
+export type CommandHandler = (...args: unknown[]) => unknown;
+
+export function commandTable(s: Services): Record<CommandId, CommandHandler> {
+  return {
+    [Commands.signIn]: signIn(s),
+    [Commands.selectTenant]: selectTenant(s),
+    [Commands.selectSubscriptions]: selectSubscriptions(s),
+    [Commands.refresh]: refresh(s),
+    [Commands.refreshNode]: refreshNode(s),
+    [Commands.copyScoringUri]: copyScoringUri(s),
+    [Commands.openInStudio]: openInStudio(s),
+    [Commands.openAppInsightsInPortal]: openAppInsightsInPortal(s),
+    [Commands.enableAppInsights]: setAppInsights(s, true),
+    [Commands.disableAppInsights]: setAppInsights(s, false),
+    [Commands.streamLogs]: streamLogs(s),
+    [Commands.stopLogStream]: stopLogStream(s),
+    [Commands.getLogs]: getLogs(s),
+    [Commands.openTraceQuery]: openTraceQuery(s),
+    [Commands.runKqlFile]: runKqlFile(s),
+    [Commands.runQueryInPanel]: runQueryInPanel(s),
+    [Commands.scaffoldScoreFile]: scaffoldScoreFile(s),
+    [Commands.openSettings]: openSettings(s),
+    [Commands.showDiagnostics]: showDiagnostics(s),
+  };
+}
+
+export function registerCommands(s: Services): vscode.Disposable {
+  return vscode.Disposable.from(
+    ...Object.entries(commandTable(s)).map(([id, run]) =>
+      vscode.commands.registerCommand(id, withErrorHandling(id, run, s.log)),
+    ),
+  );
+}

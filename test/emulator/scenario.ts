@@ -1,0 +1,61 @@
+// The data model of an emulated Azure: what subscriptions, workspaces, endpoints, deployments and
+// v1 services exist. Scenarios are JSON files in scenarios/ or built by code (the scale scenario).
+
+export interface Scenario {
+  name: string;
+  /** Seeds every generated value (log lines, query rows): same seed, same answers. */
+  seed: number;
+  tenantId: string;
+  subscriptions: ScenarioSubscription[];
+}
+
+export interface ScenarioSubscription {
+  subscriptionId: string;
+  displayName: string;
+  state?: 'Enabled' | 'Disabled' | 'Warned';
+  workspaces: ScenarioWorkspace[];
+}
+
+export interface ScenarioWorkspace {
+  name: string;
+  resourceGroup: string;
+  location: string;
+  friendlyName?: string;
+  /** The workspace's Application Insights component; absent = the workspace has none. */
+  appInsights?: {
+    name: string;
+    /** Workspace-based components also expose the Log Analytics workspace below. */
+    logAnalyticsWorkspace?: { name: string; resourceGroup?: string; customerId: string };
+  };
+  endpoints: ScenarioEndpoint[];
+  legacyServices: ScenarioLegacyService[];
+}
+
+export interface ScenarioEndpoint {
+  name: string;
+  authMode: 'AMLToken' | 'Key' | 'AADToken';
+  provisioningState: string;
+  description?: string;
+  traffic: Record<string, number>;
+  deployments: ScenarioDeployment[];
+}
+
+export interface ScenarioDeployment {
+  name: string;
+  computeType: 'Managed' | 'Kubernetes';
+  instanceType: string;
+  instanceCount: number;
+  appInsightsEnabled: boolean;
+  provisioningState: string;
+  model: string;
+  /** Mean requests per minute in generated telemetry (default 20). */
+  requestsPerMinute?: number;
+}
+
+export interface ScenarioLegacyService {
+  name: string;
+  computeType: 'ACI' | 'AKS';
+  state: 'Healthy' | 'Unhealthy' | 'Transitioning' | 'Failed';
+  appInsightsEnabled: boolean;
+  authEnabled: boolean;
+}
