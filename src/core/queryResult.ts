@@ -126,7 +126,7 @@ function buildColumn(name: string, sourceType: string, rows: unknown[][], index:
 /** UTF-8 length, stopping early once past `limit` (messages can be long; 500k rows must stay fast). */
 export function utf8Length(s: string, limit = Infinity): number {
   // At most 3 bytes per UTF-16 unit: a short string cannot reach the limit, skip counting.
-  if (s.length * 3 < limit) return s.length;
+  if (limit !== Infinity && s.length * 3 < limit) return s.length;
   let bytes = 0;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
