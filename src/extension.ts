@@ -1,0 +1,33 @@
+// activate(): build the services, the tree view and the commands. Nothing here loads the Azure
+// SDKs or calls Azure: that starts when the view first asks for its children.
+import * as vscode from 'vscode';
+import { registerCommands } from './commands';
+import { OUTPUT_CHANNEL_NAME, Views } from './constants';
+import { LogStreamManager } from './logs/streamManager';
+import { QueryPanelManager } from './query/panelManager';
+import type { BaseServices, Services } from './services';
+import { AzureSessionImpl } from './session/azureSession';
+import { Settings } from './settings';
+import { ServicesTreeProvider } from './tree/servicesTree';
+
+export function activate(context: vscode.ExtensionContext): void {
+  const log = vscode.window.createOutputChannel(OUTPUT_CHANNEL_NAME, { log: true });
+  context.subscriptions.push(log);
+  const settings = new Settings();
+  const azure = new AzureSessionImpl(settings, log);
+  context.subscriptions.push(azure);
+  const base: BaseServices = { context, log, settings, azure };
+
+  const logStreams = new LogStreamManager(base);
+  const tree = new ServicesTreeProvider(base, logStreams);
+  const view = vscode.window.createTreeView(Views.services, { treeDataProvider: tree, showCollapseAll: true });
+  const queryPanels = new QueryPanelManager(base);
+  const services: Services = { ...base, tree, logStreams, queryPanels };
+
+  context.subscriptions.push(logStreams, tree, view, queryPanels, queryPanels.register(), registerCommands(services));
+  log.info(`activated ${context.extension.id}`);
+}
+
+export function deactivate(): void {
+  // Everything is owned by context.subscriptions and disposed by VS Code.
+}

@@ -1,0 +1,237 @@
+// The TreeDataProvider of amlMonitor.services. Loading lives in ./model (vscode-free); this class
+// caches children per node, keeps amlMonitor.treeState in step for the welcome views, tracks busy
+// nodes, and reloads a node (or everything) on request.
+import * as vscode from 'vscode';
+import { ContextKeys, Settings as SettingKeys, type TreeState } from '../constants';
+import { provisioningVisualState } from '../core/treePresentation';
+import type { BaseServices, LogStreamRegistry, TreeRefresher } from '../services';
+import { targetKey, type Target } from '../targets';
+import { TreeModel, type ModelNode, type RootResult } from './model';
+import { createNode, type AnyNode, type NodeContext, type TreeNode } from './nodes';
+import { presentationStrings } from './strings';
+
+/** How often a node that Azure reports as Creating/Updating/Scaling/Deleting is re-read. */
+const TRANSITION_RECHECK_MS = 15_000;
+
+export class ServicesTreeProvider implements vscode.TreeDataProvider<AnyNode>, TreeRefresher, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<AnyNode | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+
+  readonly model: TreeModel;
+  private readonly disposables: vscode.Disposable[] = [this.changed];
+  private rootChildren: Promise<AnyNode[]> | undefined;
+  private readonly children = new Map<TreeNode, Promise<AnyNode[]>>();
+  /** Live nodes by id (= targetKey for nodes with a target). */
+  private readonly nodes = new Map<string, AnyNode>();
+  private readonly busy = new Map<string, number>();
+  private readonly rechecks = new Map<string, NodeJS.Timeout>();
+  private readonly context: NodeContext;
+  private state: TreeState | undefined;
+  private disposed = false;
+
+  constructor(
+    private readonly s: BaseServices,
+    streams: LogStreamRegistry,
+  ) {
+    this.model = new TreeModel({
+      getClient: () => s.azure.getClient({ createIfNone: false }),
+      isSignedIn: () => s.azure.isSignedIn(),
+      subscriptionFilter: () => s.settings.subscriptions,
+      concurrency: s.settings.treeConcurrency,
+    });
+    this.context = {
+      strings: presentationStrings(),
+      isBusy: (t) => this.busy.has(targetKey(t)),
+      isStreaming: (t) => streams.isStreaming(t),
+    };
+    this.disposables.push(
+      streams.onDidChangeStreams(() => this.changed.fire(undefined)),
+      s.azure.onDidChange(() => this.refresh()),
+      s.settings.onDidChange((e) => {
+        if (e.affectsConfiguration(SettingKeys.treeConcurrency)) this.model.setConcurrency(s.settings.treeConcurrency);
+        const reload = [
+          SettingKeys.subscriptions,
+          SettingKeys.cloud,
+          SettingKeys.customCloud,
+          SettingKeys.auth,
+          SettingKeys.tenant,
+        ].some((key) => e.affectsConfiguration(key));
+        if (reload) this.refresh();
+      }),
+    );
+    this.setState('loading');
+  }
+
+  getTreeItem(node: AnyNode): vscode.TreeItem {
+    const item = node.getTreeItem(this.context);
+    this.watchTransition(node);
+    return item;
+  }
+
+  getChildren(node?: AnyNode): Promise<AnyNode[]> {
+    if (!node) {
+      this.rootChildren ??= this.loadRoot();
+      return this.rootChildren;
+    }
+    if (!node.expandable) return Promise.resolve([]);
+    let loaded = this.children.get(node);
+    if (!loaded) {
+      loaded = this.model
+        .loadChildren(node.model)
+        .catch((e: unknown): ModelNode[] => [
+          { kind: 'error', failure: { list: 'endpoints', action: 'retry', kind: 'unknown', error: e } },
+        ])
+        .then((models) => models.map((m) => this.track(createNode(node, m))));
+      this.children.set(node, loaded);
+    }
+    return loaded;
+  }
+
+  getParent(node: AnyNode): AnyNode | undefined {
+    return node.parent as AnyNode | undefined;
+  }
+
+  /** Reloads everything, or re-reads one node from Azure and then its children. */
+  refresh(target?: Target): void {
+    if (!target) {
+      this.reloadAll();
+      return;
+    }
+    const node = this.nodes.get(targetKey(target));
+    if (node) void this.refreshNode(node);
+  }
+
+  /** Re-reads a node (an error node retries its parent's list). Resolves when the view has the news. */
+  async refreshNode(node: AnyNode): Promise<void> {
+    if (node.model.kind === 'error' || node.model.kind === 'empty' || node.model.kind === 'subscription') {
+      const parent = node.model.kind === 'subscription' ? node : (node.parent as AnyNode | undefined);
+      if (!parent) {
+        this.reloadAll();
+        return;
+      }
+      if (parent !== node) return this.refreshNode(parent);
+      this.invalidate(parent);
+      this.changed.fire(parent);
+      return;
+    }
+    let fresh: ModelNode | undefined;
+    try {
+      fresh = await this.model.reload(node.model);
+    } catch (e) {
+      // Keep what is shown; the children reload below shows the failure where it happened.
+      this.s.log.warn(`refresh of ${node.id} failed: ${e instanceof Error ? e.message : String(e)}`);
+      fresh = node.model;
+    }
+    if (this.disposed) return;
+    if (!fresh) {
+      // It no longer exists: the parent's list is the truth now.
+      const parent = node.parent as AnyNode | undefined;
+      if (!parent) {
+        this.reloadAll();
+        return;
+      }
+      this.invalidate(parent);
+      this.changed.fire(parent);
+      return;
+    }
+    node.update(fresh);
+    this.invalidate(node);
+    this.changed.fire(node);
+  }
+
+  /** Marks a service as being updated; when the last update ends, re-reads it from Azure. */
+  setBusy(target: Target, busy: boolean): void {
+    const key = targetKey(target);
+    const count = (this.busy.get(key) ?? 0) + (busy ? 1 : -1);
+    if (count > 0) this.busy.set(key, count);
+    else this.busy.delete(key);
+    const node = this.nodes.get(key);
+    if (busy) {
+      if (node) this.changed.fire(node);
+    } else if (count <= 0) {
+      this.refresh(target);
+    }
+  }
+
+  isBusy(target: Target): boolean {
+    return this.busy.has(targetKey(target));
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    for (const t of this.rechecks.values()) clearTimeout(t);
+    this.rechecks.clear();
+    vscode.Disposable.from(...this.disposables).dispose();
+  }
+
+  private reloadAll(): void {
+    this.rootChildren = undefined;
+    this.children.clear();
+    this.nodes.clear();
+    for (const t of this.rechecks.values()) clearTimeout(t);
+    this.rechecks.clear();
+    this.setState('loading');
+    this.changed.fire(undefined);
+  }
+
+  private async loadRoot(): Promise<AnyNode[]> {
+    this.setState('loading');
+    const result = await this.model.loadRoot().catch(
+      (e: unknown): RootResult => ({
+        state: 'error',
+        children: [{ kind: 'error', failure: { list: 'subscriptions', action: 'retry', kind: 'unknown', error: e } }],
+      }),
+    );
+    if (this.disposed) return [];
+    this.setState(result.state);
+    void vscode.commands.executeCommand('setContext', ContextKeys.signedIn, result.state !== 'signedOut');
+    // Signed out or no subscriptions: the empty view shows its welcome content with the action.
+    if (result.state === 'signedOut' || result.state === 'noSubscriptions') return [];
+    return result.children.map((m) => this.track(createNode(undefined, m)));
+  }
+
+  private track(node: AnyNode): AnyNode {
+    this.nodes.set(node.id, node);
+    return node;
+  }
+
+  /** Drops a node's cached children (and theirs) so the next expansion reads Azure again. */
+  private invalidate(node: TreeNode): void {
+    const loaded = this.children.get(node);
+    this.children.delete(node);
+    if (!loaded) return;
+    void loaded.then((kids) => {
+      for (const kid of kids) {
+        if (this.nodes.get(kid.id) === kid) this.nodes.delete(kid.id);
+        this.invalidate(kid);
+      }
+    });
+  }
+
+  /** A resource Azure reports in transition is re-read until it settles: no spinner forever. */
+  private watchTransition(node: AnyNode): void {
+    const m = node.model;
+    const state =
+      m.kind === 'deployment'
+        ? m.target.deployment.provisioningState
+        : m.kind === 'endpoint'
+          ? m.target.endpoint.provisioningState
+          : m.kind === 'legacyService'
+            ? m.target.service.state
+            : undefined;
+    if (provisioningVisualState(state) !== 'updating' || this.rechecks.has(node.id) || this.disposed) return;
+    if (m.kind !== 'error' && 'target' in m && this.busy.has(targetKey(m.target))) return;
+    const timer = setTimeout(() => {
+      this.rechecks.delete(node.id);
+      if (this.nodes.get(node.id) === node) void this.refreshNode(node);
+    }, TRANSITION_RECHECK_MS);
+    timer.unref?.();
+    this.rechecks.set(node.id, timer);
+  }
+
+  private setState(state: TreeState): void {
+    if (state === this.state) return;
+    this.state = state;
+    void vscode.commands.executeCommand('setContext', ContextKeys.treeState, state);
+  }
+}
