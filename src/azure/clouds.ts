@@ -1,0 +1,111 @@
+// The endpoint table of each Azure cloud. No SDK import: the session reads it at activation
+// (portal and Studio links) without loading the Azure bundle.
+import type { CloudEndpoints, CloudName } from './api';
+import { AzureRequestError } from './errors';
+
+export type CustomCloudInput = {
+  resourceManagerEndpoint?: string;
+  logAnalyticsEndpoint?: string;
+  portalUrl?: string;
+  studioUrl?: string;
+};
+
+const publicCloud: CloudEndpoints = {
+  name: 'AzureCloud',
+  resourceManagerEndpoint: 'https://management.azure.com',
+  resourceManagerScope: 'https://management.azure.com/.default',
+  logAnalyticsEndpoint: 'https://api.loganalytics.io/v1',
+  logAnalyticsScope: 'https://api.loganalytics.io/.default',
+  portalUrl: 'https://portal.azure.com',
+  studioUrl: 'https://ml.azure.com',
+  authorityHost: 'https://login.microsoftonline.com',
+};
+
+const knownClouds: Record<Exclude<CloudName, 'Custom'>, CloudEndpoints> = {
+  AzureCloud: publicCloud,
+  AzureChinaCloud: {
+    name: 'AzureChinaCloud',
+    resourceManagerEndpoint: 'https://management.chinacloudapi.cn',
+    resourceManagerScope: 'https://management.chinacloudapi.cn/.default',
+    logAnalyticsEndpoint: 'https://api.loganalytics.azure.cn/v1',
+    logAnalyticsScope: 'https://api.loganalytics.azure.cn/.default',
+    portalUrl: 'https://portal.azure.cn',
+    studioUrl: 'https://studio.ml.azure.cn',
+    authorityHost: 'https://login.chinacloudapi.cn',
+  },
+  AzureUSGovernment: {
+    name: 'AzureUSGovernment',
+    resourceManagerEndpoint: 'https://management.usgovcloudapi.net',
+    resourceManagerScope: 'https://management.usgovcloudapi.net/.default',
+    logAnalyticsEndpoint: 'https://api.loganalytics.us/v1',
+    logAnalyticsScope: 'https://api.loganalytics.us/.default',
+    portalUrl: 'https://portal.azure.us',
+    studioUrl: 'https://ml.azure.us',
+    authorityHost: 'https://login.microsoftonline.us',
+  },
+};
+
+/** Endpoints of a named cloud, or of the custom one described by the amlMonitor.customCloud setting. */
+export function resolveCloud(name: CloudName, custom?: CustomCloudInput): CloudEndpoints {
+  if (name !== 'Custom') {
+    const known = knownClouds[name] as CloudEndpoints | undefined;
+    if (!known) throw configError(`Unknown cloud "${String(name)}"; use AzureCloud, AzureChinaCloud, AzureUSGovernment or Custom.`);
+    return { ...known };
+  }
+  const resourceManagerEndpoint = requireHttpsUrl('resourceManagerEndpoint', custom?.resourceManagerEndpoint);
+  const logAnalyticsEndpoint = requireHttpsUrl('logAnalyticsEndpoint', custom?.logAnalyticsEndpoint);
+  return {
+    name: 'Custom',
+    resourceManagerEndpoint,
+    resourceManagerScope: `${resourceManagerEndpoint}/.default`,
+    logAnalyticsEndpoint,
+    // The audience of the Logs API is its origin, without the /v1 path.
+    logAnalyticsScope: `${new URL(logAnalyticsEndpoint).origin}/.default`,
+    portalUrl: custom?.portalUrl ? requireHttpsUrl('portalUrl', custom.portalUrl) : publicCloud.portalUrl,
+    studioUrl: custom?.studioUrl ? requireHttpsUrl('studioUrl', custom.studioUrl) : publicCloud.studioUrl,
+    authorityHost: publicCloud.authorityHost,
+  };
+}
+
+/** Whether a URL's host is 127.0.0.0/8, ::1 or localhost. */
+export function isLoopbackUrl(url: string): boolean {
+  let host: string;
+  try {
+    host = new URL(url).hostname.toLowerCase();
+  } catch {
+    return false;
+  }
+  if (host === 'localhost' || host.endsWith('.localhost')) return true;
+  if (host === '[::1]' || host === '::1') return true;
+  const octets = host.split('.');
+  return octets.length === 4 && octets[0] === '127' && octets.every((o) => /^\d{1,3}$/.test(o) && Number(o) <= 255);
+}
+
+/** The URLs a client of this cloud sends requests (and tokens) to. */
+export function requestEndpointsOf(cloud: CloudEndpoints): string[] {
+  return [cloud.resourceManagerEndpoint, cloud.logAnalyticsEndpoint];
+}
+
+function requireHttpsUrl(setting: string, value: string | undefined): string {
+  if (!value?.trim()) {
+    throw configError(`The custom cloud needs amlMonitor.customCloud.${setting}.`);
+  }
+  let url: URL;
+  try {
+    url = new URL(value.trim());
+  } catch {
+    throw configError(`amlMonitor.customCloud.${setting} is not a valid URL: "${value}".`);
+  }
+  if (url.protocol !== 'https:') {
+    // Azure clients refuse to send a bearer token over plain HTTP.
+    throw configError(`amlMonitor.customCloud.${setting} must be an https:// URL (got "${url.protocol}").`);
+  }
+  if (url.username || url.password || url.search || url.hash) {
+    throw configError(`amlMonitor.customCloud.${setting} must not carry credentials, a query or a fragment.`);
+  }
+  return url.href.replace(/\/+$/, '');
+}
+
+function configError(message: string): AzureRequestError {
+  return new AzureRequestError({ operation: 'Resolve the Azure cloud', kind: 'config', azureMessage: message });
+}

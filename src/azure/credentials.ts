@@ -1,0 +1,96 @@
+// Turns the amlMonitor.auth setting into a TokenCredential. @azure/identity is only reached here,
+// inside the lazily loaded bundle.
+import { AzureCliCredential, DefaultAzureCredential } from '@azure/identity';
+import type { AccessToken, GetTokenOptions, TokenCredential } from '@azure/core-auth';
+import type { CloudEndpoints, CredentialOptions, SessionTokenProvider } from './api';
+import { isLoopbackUrl, requestEndpointsOf } from './clouds';
+import { AzureRequestError } from './errors';
+
+/** The one bearer token the local emulator accepts. Not a secret: it only opens loopback emulators. */
+export const EMULATOR_TOKEN = 'amlmonitor-emulator-token';
+
+const ONE_HOUR_MS = 60 * 60 * 1000;
+
+export function createCredential(options: CredentialOptions): TokenCredential {
+  const { cloud, tenant } = options;
+  switch (options.kind) {
+    case 'vscode': {
+      if (!options.vscodeSession) {
+        throw new AzureRequestError({
+          operation: 'Set up VS Code sign-in',
+          kind: 'config',
+          azureMessage: 'No VS Code session provider was given for auth "vscode".',
+        });
+      }
+      return new VSCodeSessionCredential(options.vscodeSession, tenant);
+    }
+    case 'azureCli':
+      return new AzureCliCredential(tenant ? { tenantId: tenant } : {});
+    case 'default':
+      return new DefaultAzureCredential({ ...(tenant ? { tenantId: tenant } : {}), authorityHost: cloud.authorityHost });
+    case 'emulator':
+      assertLoopbackCloud(cloud);
+      return {
+        getToken: () => Promise.resolve({ token: EMULATOR_TOKEN, expiresOnTimestamp: Date.now() + ONE_HOUR_MS }),
+      };
+    default:
+      throw new AzureRequestError({
+        operation: 'Set up Azure sign-in',
+        kind: 'config',
+        azureMessage: `Unknown amlMonitor.auth value "${String(options.kind)}"; use vscode, azureCli, default or emulator.`,
+      });
+  }
+}
+
+/** The emulator token must never be offered to a real Azure endpoint. */
+function assertLoopbackCloud(cloud: CloudEndpoints): void {
+  const remote = requestEndpointsOf(cloud).filter((url) => !isLoopbackUrl(url));
+  if (remote.length > 0) {
+    throw new AzureRequestError({
+      operation: 'Use emulator sign-in',
+      kind: 'config',
+      azureMessage:
+        `amlMonitor.auth "emulator" only works when every endpoint is on this machine (127.0.0.1, ::1 or localhost); ` +
+        `${remote.join(', ')} is not. Set amlMonitor.cloud to Custom with loopback endpoints, or choose another amlMonitor.auth.`,
+    });
+  }
+}
+
+/** VS Code's Microsoft sign-in as a TokenCredential: one session lookup per scope the SDK asks for. */
+class VSCodeSessionCredential implements TokenCredential {
+  constructor(
+    private readonly provider: SessionTokenProvider,
+    private readonly tenant: string | undefined,
+  ) {}
+
+  async getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken> {
+    const scopeList = Array.isArray(scopes) ? scopes : [scopes];
+    // A challenge can name the tenant the resource lives in; it wins over the setting.
+    const tenant = options?.tenantId ?? this.tenant;
+    const session = await this.provider(scopeList, { ...(tenant ? { tenant } : {}), createIfNone: false });
+    if (!session) {
+      throw new AzureRequestError({
+        operation: 'Get a token from VS Code',
+        kind: 'signIn',
+        azureMessage: `Not signed in to Microsoft for ${scopeList.join(' ')}${tenant ? ` in tenant ${tenant}` : ''}.`,
+      });
+    }
+    return {
+      token: session.accessToken,
+      expiresOnTimestamp: session.expiresOnTimestamp ?? jwtExpiry(session.accessToken) ?? Date.now() + ONE_HOUR_MS,
+      tokenType: 'Bearer',
+    };
+  }
+}
+
+/** The `exp` claim of a JWT in ms, so the pipeline refreshes the token before it really expires. */
+export function jwtExpiry(token: string): number | undefined {
+  const payload = token.split('.')[1];
+  if (!payload) return undefined;
+  try {
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { exp?: unknown };
+    return typeof claims.exp === 'number' && Number.isFinite(claims.exp) ? claims.exp * 1000 : undefined;
+  } catch {
+    return undefined;
+  }
+}
