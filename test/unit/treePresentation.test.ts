@@ -1,0 +1,153 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { Deployment, Endpoint, LegacyService, Workspace } from '../../src/azure/models';
+import {
+  presentDeployment,
+  presentEndpoint,
+  presentLegacyService,
+  presentSubscription,
+  presentWorkspace,
+  provisioningVisualState,
+  trafficSplit,
+  type PresentationStrings,
+} from '../../src/core/treePresentation';
+
+const strings: PresentationStrings = {
+  appInsightsOn: 'AI on',
+  appInsightsOff: 'AI off',
+  updating: 'Updating…',
+  noTraffic: 'no traffic',
+  trafficPercent: (p) => `${p}% traffic`,
+  instances: (t, n) => `${t} × ${n}`,
+  legacyGroup: 'Web services (v1)',
+  labels: {
+    subscriptionId: 'Subscription ID',
+    tenantId: 'Tenant ID',
+    state: 'State',
+    location: 'Location',
+    resourceGroup: 'Resource group',
+    appInsightsResource: 'App Insights resource',
+    none: 'none',
+    authMode: 'Auth',
+    scoringUri: 'Scoring URI',
+    traffic: 'Traffic',
+    instanceType: 'Instance type',
+    instanceCount: 'Instances',
+    model: 'Model',
+    computeType: 'Compute',
+    appInsights: 'App Insights',
+    description: 'Description',
+  },
+};
+
+const SUB = '00000000-1111-2222-3333-444444444444';
+const wsRef = { subscriptionId: SUB, resourceGroup: 'rg', workspaceName: 'ws' };
+const workspace: Workspace = {
+  ...wsRef,
+  armId: `/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ws`,
+  location: 'westeurope',
+  applicationInsightsId: `/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.Insights/components/appi`,
+};
+const endpoint: Endpoint = {
+  ...wsRef,
+  endpointName: 'ep',
+  armId: `${workspace.armId}/onlineEndpoints/ep`,
+  location: 'westeurope',
+  authMode: 'Key',
+  provisioningState: 'Succeeded',
+  scoringUri: 'https://ep.westeurope.inference.ml.azure.com/score',
+  traffic: { blue: 90, green: 10, red: 0 },
+};
+const deployment: Deployment = {
+  ...endpoint,
+  deploymentName: 'blue',
+  armId: `${endpoint.armId}/deployments/blue`,
+  computeType: 'Managed',
+  provisioningState: 'Succeeded',
+  appInsightsEnabled: false,
+  instanceType: 'Standard_DS3_v2',
+  instanceCount: 2,
+};
+const service: LegacyService = {
+  ...wsRef,
+  serviceName: 'aks-svc',
+  computeType: 'AKS',
+  state: 'Healthy',
+  appInsightsEnabled: true,
+  scoringUri: 'http://1.2.3.4/api/v1/service/aks-svc/score',
+};
+
+const tokens = (cv: string): string[] => cv.split(' ');
+
+void test('provisioning states map to a visual state', () => {
+  assert.equal(provisioningVisualState('Failed'), 'failed');
+  assert.equal(provisioningVisualState('Canceled'), 'failed');
+  assert.equal(provisioningVisualState('Updating'), 'updating');
+  assert.equal(provisioningVisualState('Transitioning'), 'updating');
+  assert.equal(provisioningVisualState('Unhealthy'), 'warning');
+  assert.equal(provisioningVisualState('Succeeded'), 'ok');
+  assert.equal(provisioningVisualState(undefined), 'ok');
+});
+
+void test('traffic split sorts by share and leaves out 0%', () => {
+  assert.equal(trafficSplit({ green: 10, blue: 90, red: 0 }, strings), 'blue 90%, green 10%');
+  assert.equal(trafficSplit({}, strings), 'no traffic');
+});
+
+void test('endpoint shows auth mode, state and traffic; tooltip has the scoring URI', () => {
+  const p = presentEndpoint(workspace, endpoint, strings);
+  assert.equal(p.description, 'Key · Succeeded · blue 90%, green 10%');
+  assert.ok(p.tooltip.includes('Scoring URI: https://ep.westeurope.inference.ml.azure.com/score'));
+  assert.deepEqual(tokens(p.contextValue), ['endpoint', 'refreshable', 'studio', 'scoringUri', 'hasAppInsightsResource']);
+  assert.equal(p.icon.id, 'globe');
+});
+
+void test('deployment shows traffic, instances, state and App Insights; tokens say what applies', () => {
+  const p = presentDeployment(workspace, endpoint, deployment, strings);
+  assert.equal(p.description, '90% traffic · Standard_DS3_v2 × 2 · Succeeded · AI off');
+  const t = tokens(p.contextValue);
+  assert.equal(t[0], 'deployment');
+  for (const k of ['appInsights-off', 'logs', 'queryable', 'scoringUri', 'studio', 'refreshable', 'hasAppInsightsResource']) {
+    assert.ok(t.includes(k), k);
+  }
+  assert.ok(!t.includes('appInsights-on') && !t.includes('busy') && !t.includes('streaming'));
+  const on = presentDeployment(workspace, endpoint, { ...deployment, appInsightsEnabled: true }, strings, { streaming: true });
+  assert.ok(tokens(on.contextValue).includes('appInsights-on'));
+  assert.ok(tokens(on.contextValue).includes('streaming'));
+  assert.notDeepEqual(on.icon, p.icon);
+});
+
+void test('Failed and Updating deployments look distinct; busy shows Updating and hides enable/disable', () => {
+  const failed = presentDeployment(workspace, endpoint, { ...deployment, provisioningState: 'Failed' }, strings);
+  assert.deepEqual(failed.icon, { id: 'error', color: 'errorForeground' });
+  const updating = presentDeployment(workspace, endpoint, { ...deployment, provisioningState: 'Updating' }, strings);
+  assert.equal(updating.icon.id, 'sync~spin');
+  const busy = presentDeployment(workspace, endpoint, deployment, strings, { busy: true });
+  assert.equal(busy.icon.id, 'sync~spin');
+  assert.ok(busy.description.includes('Updating…'));
+  assert.ok(tokens(busy.contextValue).includes('busy'));
+});
+
+void test('a workspace without App Insights yields no queryable/hasAppInsightsResource tokens', () => {
+  const bare = { ...workspace, applicationInsightsId: undefined };
+  const t = tokens(presentDeployment(bare, endpoint, deployment, strings).contextValue);
+  assert.ok(!t.includes('queryable') && !t.includes('hasAppInsightsResource'));
+  assert.ok(presentWorkspace(bare, strings).tooltip.includes('App Insights resource: none'));
+});
+
+void test('v1 service shows compute type, state, App Insights', () => {
+  const p = presentLegacyService(workspace, service, strings);
+  assert.equal(p.description, 'AKS · Healthy · AI on');
+  assert.ok(tokens(p.contextValue).includes('legacyService'));
+  assert.ok(tokens(p.contextValue).includes('appInsights-on'));
+  assert.equal(presentLegacyService(workspace, { ...service, state: 'Unhealthy' }, strings).state, 'warning');
+});
+
+void test('names with markup stay plain text in labels and tooltips', () => {
+  const evil = '<img src=x onerror=alert(1)> **bold** [link](command:x)';
+  const p = presentDeployment(workspace, { ...endpoint, endpointName: evil }, { ...deployment, deploymentName: evil }, strings);
+  assert.equal(p.label, evil);
+  assert.equal(typeof p.tooltip, 'string');
+  assert.ok(p.tooltip.startsWith(`${evil}/${evil}`));
+  assert.equal(presentSubscription({ subscriptionId: SUB, displayName: 'Ünïcode sub' }, strings).label, 'Ünïcode sub');
+});
