@@ -1,6 +1,5 @@
 // KQL text building: string-literal escaping, the ready queries of the query panel, error positions
-// and the portal's Logs deep link. Pure: no vscode, no I/O.
-import { gzipSync } from 'node:zlib';
+// and the portal's Logs deep link. Pure: no vscode, no Node APIs (the webview compiles it too).
 
 /**
  * A KQL double-quoted string literal holding exactly `value`. Names come from Azure and from users,
@@ -214,6 +213,7 @@ export type PortalTimespan = string;
 /**
  * Deep link to the portal's Logs blade for a resource with the query filled in: the query is
  * gzipped and base64 encoded in the `q` segment (the format of the portal's "Share link to query").
+ * The caller passes the gzip+base64 step (node:zlib on the host) so this file stays platform-free.
  */
 export function portalLogsUrl(options: {
   portalUrl: string;
@@ -221,10 +221,11 @@ export function portalLogsUrl(options: {
   resourceId: string;
   query: string;
   timespan?: PortalTimespan;
+  gzipBase64: (text: string) => string;
 }): string {
   const portal = options.portalUrl.replace(/\/+$/, '');
   const tenant = options.tenantId ? `@${encodeURIComponent(options.tenantId)}/` : '';
-  const q = encodeURIComponent(gzipSync(Buffer.from(options.query, 'utf8')).toString('base64'));
+  const q = encodeURIComponent(options.gzipBase64(options.query));
   const timespan = options.timespan ? `/timespan/${encodeURIComponent(options.timespan)}` : '';
   return (
     `${portal}/#${tenant}blade/Microsoft_Azure_Monitoring_Logs/LogsBlade/resourceId/` +

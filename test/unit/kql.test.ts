@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { gunzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import {
   appInsightsScopeFilter,
   defaultQuery,
@@ -145,6 +145,8 @@ void describe('errorPosition', () => {
   });
 });
 
+const gzipBase64 = (text: string): string => gzipSync(Buffer.from(text, 'utf8')).toString('base64');
+
 void describe('portalLogsUrl', () => {
   void it('carries the query gzipped and the resource id encoded', () => {
     const query = 'traces | where message has "ü & /"';
@@ -154,11 +156,12 @@ void describe('portalLogsUrl', () => {
       resourceId: '/subscriptions/s/resourceGroups/rg/providers/microsoft.insights/components/ai',
       query,
       timespan: 'PT1H',
+      gzipBase64,
     });
     const m = /^https:\/\/portal\.azure\.com\/#@tenant-1\/blade\/Microsoft_Azure_Monitoring_Logs\/LogsBlade\/resourceId\/([^/]+)\/source\/LogsBlade\.AnalyticsShareLinkToQuery\/q\/([^/]+)\/timespan\/PT1H$/.exec(url);
     assert.ok(m, url);
     assert.equal(decodeURIComponent(m[1]!), '/subscriptions/s/resourceGroups/rg/providers/microsoft.insights/components/ai');
     assert.equal(gunzipSync(Buffer.from(decodeURIComponent(m[2]!), 'base64')).toString('utf8'), query);
-    assert.ok(!portalLogsUrl({ portalUrl: 'https://p', resourceId: '/x', query: 'q' }).includes('@'));
+    assert.ok(!portalLogsUrl({ portalUrl: 'https://p', resourceId: '/x', query: 'q', gzipBase64 }).includes('@'));
   });
 });

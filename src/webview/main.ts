@@ -1,0 +1,490 @@
+// The query panel page. It gets its strings, binding and ready queries from the host after `ready`,
+// builds its DOM with createElement/textContent only, and keeps its query, time range, scroll, sort
+// and filter in vscode.setState so a hidden or reloaded panel comes back as it was.
+import './styles.css';
+import type { ColumnarTable } from '../core/queryResult';
+import {
+  isToWebview,
+  parsePanelState,
+  presetDurations,
+  type FromWebview,
+  type PanelBinding,
+  type PanelState,
+  type PresetDuration,
+  type QueryErrorInfo,
+  type ReadyQueryItem,
+  type Strings,
+  type TimeRange,
+  type ToWebview,
+} from '../query/protocol';
+import { MAX_CHART_ROWS, planChart, TimeChart } from './chart';
+import { Grid } from './grid';
+
+interface VsCodeApi {
+  postMessage(message: FromWebview): void;
+  getState(): unknown;
+  setState(state: PanelState): void;
+}
+declare function acquireVsCodeApi(): VsCodeApi;
+
+const vscode = acquireVsCodeApi();
+
+type BodyState = 'idle' | 'running' | 'done' | 'error';
+
+function setBodyState(state: BodyState): void {
+  document.body.dataset.state = state;
+}
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
+  const e = document.createElement(tag);
+  if (className) e.className = className;
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+
+/** Fills a "{0}" template (the host's localized strings keep their placeholders for us). */
+function fill(template: string, ...args: string[]): string {
+  return template.replace(/\{(\d+)\}/g, (m, i: string) => args[Number(i)] ?? m);
+}
+
+const integer = new Intl.NumberFormat();
+
+function toLocalInput(iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return '';
+  const p = (n: number): string => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
+}
+
+function fromLocalInput(value: string): string | undefined {
+  const d = new Date(value);
+  return value && !Number.isNaN(d.getTime()) ? d.toISOString() : undefined;
+}
+
+class QueryPage {
+  private state: PanelState;
+  private runId = -1;
+  private lastLocalRun = -Infinity;
+  private restoreScroll: number | undefined;
+  private saveTimer: number | undefined;
+  private chartVisible = true;
+  private lastTable: ColumnarTable | undefined;
+
+  private readonly source: HTMLSelectElement;
+  private readonly range: HTMLSelectElement;
+  private readonly start: HTMLInputElement;
+  private readonly end: HTMLInputElement;
+  private readonly ready: HTMLSelectElement;
+  private readonly runButton: HTMLButtonElement;
+  private readonly cancelButton: HTMLButtonElement;
+  private readonly exportButtons: HTMLButtonElement[];
+  private readonly portalButton: HTMLButtonElement;
+  private readonly editor: HTMLTextAreaElement;
+  private readonly banners: HTMLDivElement;
+  private readonly rowCount: HTMLSpanElement;
+  private readonly stats: HTMLSpanElement;
+  private readonly chartToggle: HTMLButtonElement;
+  private readonly filter: HTMLInputElement;
+  private readonly chartBox: HTMLDivElement;
+  private readonly chart: TimeChart;
+  private readonly grid: Grid;
+
+  constructor(
+    private readonly strings: Strings,
+    private readonly binding: PanelBinding,
+    private readonly readyQueries: ReadyQueryItem[],
+    initial: PanelState,
+    heading: string,
+  ) {
+    this.state = initial;
+    const s = strings;
+    document.body.replaceChildren();
+
+    const toolbar = el('div', 'toolbar');
+    toolbar.setAttribute('role', 'toolbar');
+    const title = el('h1', undefined, heading);
+    title.title = heading;
+
+    this.source = el('select', 'source');
+    this.source.setAttribute('aria-label', s.source);
+    const ai = el('option', undefined, s.sourceAppInsights);
+    ai.value = 'appInsights';
+    const la = el('option', undefined, s.sourceLogAnalytics);
+    la.value = 'logAnalytics';
+    if (!binding.logAnalyticsId) {
+      la.disabled = true;
+      la.title = s.sourceLogAnalyticsMissing;
+    }
+    this.source.append(ai, la);
+
+    this.range = el('select', 'range');
+    this.range.setAttribute('aria-label', s.timeRange);
+    const rangeLabels: Record<PresetDuration, string> = { PT30M: s.range30m, PT1H: s.range1h, PT24H: s.range24h, P7D: s.range7d };
+    for (const d of presetDurations) {
+      const o = el('option', undefined, rangeLabels[d]);
+      o.value = d;
+      this.range.append(o);
+    }
+    const custom = el('option', undefined, s.rangeCustom);
+    custom.value = 'custom';
+    this.range.append(custom);
+    this.start = el('input', 'custom-start');
+    this.start.type = 'datetime-local';
+    this.start.setAttribute('aria-label', s.customStart);
+    this.start.title = s.customStart;
+    this.end = el('input', 'custom-end');
+    this.end.type = 'datetime-local';
+    this.end.setAttribute('aria-label', s.customEnd);
+    this.end.title = s.customEnd;
+
+    this.ready = el('select', 'ready-queries');
+    this.ready.setAttribute('aria-label', s.readyQueries);
+    const placeholder = el('option', undefined, s.readyQueryPlaceholder);
+    placeholder.value = '';
+    this.ready.append(placeholder);
+    readyQueries.forEach((q, i) => {
+      const o = el('option', undefined, q.title);
+      o.value = String(i);
+      if (q.source === 'logAnalytics' && !binding.logAnalyticsId) o.disabled = true;
+      this.ready.append(o);
+    });
+
+    this.runButton = el('button', 'primary run', s.run);
+    this.runButton.type = 'button';
+    this.runButton.title = s.runHint;
+    this.cancelButton = el('button', 'cancel', s.cancel);
+    this.cancelButton.type = 'button';
+    this.cancelButton.disabled = true;
+    const csv = el('button', 'export-csv', s.exportCsv);
+    const json = el('button', 'export-json', s.exportJson);
+    this.exportButtons = [csv, json];
+    for (const b of this.exportButtons) {
+      b.type = 'button';
+      b.disabled = true;
+    }
+    this.portalButton = el('button', 'open-portal', s.openInPortal);
+    this.portalButton.type = 'button';
+
+    toolbar.append(title, this.source, this.range, this.start, this.end, this.ready, this.runButton, this.cancelButton, el('span', 'spacer'), csv, json, this.portalButton);
+
+    const editorBox = el('div', 'editor');
+    this.editor = el('textarea', 'query');
+    this.editor.spellcheck = false;
+    this.editor.setAttribute('aria-label', s.queryEditor);
+    this.editor.setAttribute('autocapitalize', 'off');
+    this.editor.setAttribute('autocomplete', 'off');
+    editorBox.append(this.editor, el('div', 'hint', s.runHint));
+
+    this.banners = el('div', 'banners');
+    this.banners.setAttribute('role', 'alert');
+
+    const status = el('div', 'statusbar');
+    this.rowCount = el('span', 'row-count', s.noResultYet);
+    this.rowCount.setAttribute('role', 'status');
+    this.stats = el('span', 'stats');
+    this.chartToggle = el('button', 'chart-toggle', s.table);
+    this.chartToggle.type = 'button';
+    this.chartToggle.hidden = true;
+    this.filter = el('input', 'filter');
+    this.filter.type = 'search';
+    this.filter.placeholder = s.filterPlaceholder;
+    this.filter.setAttribute('aria-label', s.filter);
+    status.append(this.rowCount, this.stats, el('span', 'spacer'), this.chartToggle, this.filter);
+
+    this.chartBox = el('div', 'chart');
+    this.chartBox.hidden = true;
+    this.chart = new TimeChart(this.chartBox);
+    const results = el('div', 'results');
+    this.grid = new Grid(results, s, {
+      copy: (text) => vscode.postMessage({ type: 'copy', text }),
+      changed: () => this.save(),
+    });
+
+    document.body.append(toolbar, editorBox, this.banners, status, this.chartBox, results);
+    this.wire();
+    this.applyState(initial);
+    setBodyState('idle');
+  }
+
+  private applyState(st: PanelState): void {
+    this.editor.value = st.query;
+    this.source.value = st.source === 'logAnalytics' && this.binding.logAnalyticsId ? 'logAnalytics' : 'appInsights';
+    if (st.timeRange.kind === 'preset') {
+      this.range.value = st.timeRange.duration;
+    } else {
+      this.range.value = 'custom';
+      this.start.value = toLocalInput(st.timeRange.start);
+      this.end.value = toLocalInput(st.timeRange.end);
+    }
+    this.filter.value = st.filter;
+    this.restoreScroll = st.scrollTop;
+    this.updateCustomInputs();
+  }
+
+  private updateCustomInputs(): void {
+    const custom = this.range.value === 'custom';
+    this.start.hidden = !custom;
+    this.end.hidden = !custom;
+    if (custom && !this.start.value) {
+      const now = Date.now();
+      this.start.value = toLocalInput(new Date(now - 3600_000).toISOString());
+      this.end.value = toLocalInput(new Date(now).toISOString());
+    }
+  }
+
+  private wire(): void {
+    this.runButton.addEventListener('click', () => this.run());
+    this.cancelButton.addEventListener('click', () => vscode.postMessage({ type: 'cancel' }));
+    this.exportButtons[0]?.addEventListener('click', () => this.export('csv'));
+    this.exportButtons[1]?.addEventListener('click', () => this.export('json'));
+    this.portalButton.addEventListener('click', () => {
+      const timeRange = this.timeRange();
+      if (timeRange) vscode.postMessage({ type: 'openInPortal', query: this.editor.value, source: this.currentSource(), timeRange });
+    });
+    this.range.addEventListener('change', () => {
+      this.updateCustomInputs();
+      this.save();
+    });
+    for (const input of [this.start, this.end, this.source]) input.addEventListener('change', () => this.save());
+    this.ready.addEventListener('change', () => {
+      const q = this.readyQueries[Number(this.ready.value)];
+      if (!q || this.ready.value === '') return;
+      this.editor.value = q.kql;
+      this.source.value = q.source;
+      this.save();
+      this.editor.focus();
+    });
+    this.editor.addEventListener('input', () => this.save());
+    this.editor.addEventListener('keydown', (e) => {
+      // Tab indents (two spaces) instead of leaving the editor; Shift+Tab still moves focus.
+      if (e.key === 'Tab' && !e.shiftKey && !e.ctrlKey && !e.metaKey && !e.altKey) {
+        e.preventDefault();
+        this.editor.setRangeText('  ', this.editor.selectionStart, this.editor.selectionEnd, 'end');
+        this.save();
+      }
+    });
+    document.addEventListener('keydown', (e) => {
+      if ((e.ctrlKey || e.metaKey) && e.key === 'Enter') {
+        e.preventDefault();
+        this.lastLocalRun = performance.now();
+        this.run();
+      }
+    });
+    let filterTimer: number | undefined;
+    this.filter.addEventListener('input', () => {
+      window.clearTimeout(filterTimer);
+      filterTimer = window.setTimeout(() => {
+        this.grid.setFilter(this.filter.value);
+        this.updateRowCount();
+      }, 120);
+    });
+    this.chartToggle.addEventListener('click', () => {
+      this.chartVisible = !this.chartVisible;
+      this.showChart();
+    });
+  }
+
+  private currentSource(): 'appInsights' | 'logAnalytics' {
+    return this.source.value === 'logAnalytics' ? 'logAnalytics' : 'appInsights';
+  }
+
+  private timeRange(): TimeRange | undefined {
+    const v = this.range.value;
+    if (v === 'custom') {
+      const start = fromLocalInput(this.start.value);
+      const end = fromLocalInput(this.end.value);
+      if (!start || !end || Date.parse(start) >= Date.parse(end)) {
+        this.showBanners([{ level: 'error', title: this.strings.rangeCustom, detail: `${this.strings.customStart} < ${this.strings.customEnd}` }]);
+        this.start.focus();
+        return undefined;
+      }
+      return { kind: 'custom', start, end };
+    }
+    const preset = presetDurations.find((d) => d === v) ?? 'PT24H';
+    return { kind: 'preset', duration: preset };
+  }
+
+  run(): void {
+    const timeRange = this.timeRange();
+    if (!timeRange) return;
+    this.save();
+    vscode.postMessage({ type: 'run', query: this.editor.value, source: this.currentSource(), timeRange });
+  }
+
+  private export(format: 'csv' | 'json'): void {
+    const rows = this.grid.viewRows();
+    vscode.postMessage(rows ? { type: 'export', format, rows: Array.from(rows) } : { type: 'export', format });
+  }
+
+  private save(): void {
+    window.clearTimeout(this.saveTimer);
+    this.saveTimer = window.setTimeout(() => {
+      const timeRange = this.range.value === 'custom' ? this.customRangeOrUndefined() : this.timeRangeQuiet();
+      this.state = {
+        binding: this.binding,
+        query: this.editor.value,
+        source: this.currentSource(),
+        timeRange: timeRange ?? this.state.timeRange,
+        scrollTop: this.grid.scrollTop,
+        sort: this.grid.sort,
+        filter: this.filter.value,
+      };
+      vscode.setState(this.state);
+    }, 150);
+  }
+
+  private customRangeOrUndefined(): TimeRange | undefined {
+    const start = fromLocalInput(this.start.value);
+    const end = fromLocalInput(this.end.value);
+    return start && end ? { kind: 'custom', start, end } : undefined;
+  }
+
+  private timeRangeQuiet(): TimeRange {
+    const preset = presetDurations.find((d) => d === this.range.value) ?? 'PT24H';
+    return { kind: 'preset', duration: preset };
+  }
+
+  private showBanners(items: { level: 'error' | 'warning' | 'info'; title: string; detail?: string; hint?: string }[]): void {
+    this.banners.replaceChildren(
+      ...items.map((b) => {
+        const box = el('div', `banner ${b.level}`);
+        box.dataset.level = b.level;
+        box.append(el('div', 'banner-title', b.title));
+        if (b.detail) box.append(el('div', 'banner-detail', b.detail));
+        if (b.hint) box.append(el('div', 'banner-hint', b.hint));
+        return box;
+      }),
+    );
+  }
+
+  private errorBanner(error: QueryErrorInfo, level: 'error' | 'warning'): { level: 'error' | 'warning'; title: string; detail?: string; hint?: string } {
+    const where = error.position ? fill(this.strings.errorPosition, String(error.position.line), String(error.position.column)) : '';
+    const detail = [error.detail, where].filter(Boolean).join('\n');
+    return { level, title: error.title, detail: detail || undefined, hint: error.hint };
+  }
+
+  private selectPosition(position: { line: number; column: number }): void {
+    const lines = this.editor.value.split('\n');
+    let offset = 0;
+    for (let i = 0; i < position.line - 1 && i < lines.length; i++) offset += (lines[i]?.length ?? 0) + 1;
+    offset += Math.max(0, position.column - 1);
+    offset = Math.min(offset, this.editor.value.length);
+    this.editor.focus();
+    this.editor.setSelectionRange(offset, Math.min(offset + 1, this.editor.value.length));
+  }
+
+  private setRunning(running: boolean): void {
+    this.runButton.disabled = running;
+    this.cancelButton.disabled = !running;
+  }
+
+  private updateRowCount(): void {
+    const total = this.grid.rowCount;
+    const shown = this.grid.visibleRowCount;
+    this.rowCount.textContent =
+      total === 0
+        ? this.strings.noRows
+        : shown === total
+          ? fill(this.strings.rowCount, integer.format(total))
+          : fill(this.strings.rowCountFiltered, integer.format(shown), integer.format(total));
+    this.grid.root.dataset.rows = String(shown);
+  }
+
+  private showChart(): void {
+    const table = this.lastTable;
+    const plan = table ? planChart(table) : undefined;
+    const chartable = !!table && !!plan && table.rowCount <= MAX_CHART_ROWS;
+    this.chartToggle.hidden = !plan;
+    this.chartToggle.textContent = this.chartVisible ? this.strings.table : this.strings.chart;
+    this.chartToggle.title = plan && table && table.rowCount > MAX_CHART_ROWS ? fill(this.strings.chartTooManyRows, integer.format(MAX_CHART_ROWS)) : '';
+    this.chartToggle.disabled = !chartable;
+    const visible = chartable && this.chartVisible;
+    this.chartBox.hidden = !visible;
+    if (visible && table && plan) this.chart.render(table, plan);
+    else this.chart.destroy();
+  }
+
+  handle(msg: ToWebview): void {
+    switch (msg.type) {
+      case 'running':
+        this.runId = msg.runId;
+        this.setRunning(true);
+        this.showBanners([]);
+        this.rowCount.textContent = this.strings.running;
+        setBodyState('running');
+        return;
+      case 'result': {
+        if (msg.runId !== this.runId && this.runId !== -1) return;
+        this.runId = msg.runId;
+        this.setRunning(false);
+        this.lastTable = msg.table;
+        const restoring = this.restoreScroll !== undefined;
+        const keepSort = this.state.sort && msg.table.columns.some((c) => c.name === this.state.sort?.column) ? this.state.sort : undefined;
+        this.grid.setData(msg.table, { sort: keepSort, filter: this.filter.value, scrollTop: restoring ? this.restoreScroll : 0 });
+        this.restoreScroll = undefined;
+        for (const b of this.exportButtons) b.disabled = msg.table.rowCount === 0;
+        this.updateRowCount();
+        const st = msg.statistics;
+        const parts: string[] = [];
+        if (st.executionTimeSeconds !== undefined) parts.push(fill(this.strings.executionTime, st.executionTimeSeconds.toFixed(2)));
+        if (st.cpuSeconds !== undefined) parts.push(fill(this.strings.cpuTime, st.cpuSeconds.toFixed(2)));
+        if (st.scannedRows !== undefined) parts.push(fill(this.strings.scannedRows, integer.format(st.scannedRows)));
+        this.stats.textContent = parts.join(' · ');
+        const banners: Parameters<QueryPage['showBanners']>[0] = [];
+        if (msg.partialError) banners.push(this.errorBanner(msg.partialError, 'warning'));
+        if (msg.truncatedCount > 0) banners.push({ level: 'warning', title: fill(this.strings.truncatedRows, integer.format(msg.truncatedCount)) });
+        if (msg.unfolded) banners.push({ level: 'info', title: this.strings.unfoldedNote });
+        this.showBanners(banners);
+        this.chartVisible = msg.timechart || this.chartVisible;
+        this.showChart();
+        setBodyState('done');
+        return;
+      }
+      case 'error':
+        if (msg.runId !== this.runId && this.runId !== -1) return;
+        this.setRunning(false);
+        this.showBanners([this.errorBanner(msg.error, 'error')]);
+        this.rowCount.textContent = '';
+        if (msg.error.position) this.selectPosition(msg.error.position);
+        setBodyState('error');
+        return;
+      case 'cancelled':
+        if (msg.runId !== this.runId) return;
+        this.setRunning(false);
+        this.showBanners([{ level: 'info', title: this.strings.cancelled }]);
+        this.rowCount.textContent = '';
+        setBodyState('idle');
+        return;
+      case 'setQuery':
+        this.editor.value = msg.query;
+        if (msg.source && (msg.source === 'appInsights' || this.binding.logAnalyticsId)) this.source.value = msg.source;
+        this.save();
+        if (msg.run) this.run();
+        return;
+      case 'runRequested':
+        // The keybinding reaches VS Code too when the page already ran on Ctrl/Cmd+Enter: run once.
+        if (performance.now() - this.lastLocalRun > 750) this.run();
+        return;
+      case 'init':
+        return;
+    }
+  }
+}
+
+let page: QueryPage | undefined;
+
+window.addEventListener('message', (event: MessageEvent<unknown>) => {
+  const msg = event.data;
+  if (!isToWebview(msg)) return;
+  if (msg.type === 'init') {
+    const saved = parsePanelState(vscode.getState());
+    const state = saved && saved.binding.componentId === msg.binding.componentId ? { ...saved, binding: msg.binding } : msg.state;
+    page = new QueryPage(msg.strings, msg.binding, msg.readyQueries, state, msg.heading);
+    vscode.setState(state);
+    return;
+  }
+  page?.handle(msg);
+});
+
+setBodyState('idle');
+vscode.postMessage({ type: 'ready' });
