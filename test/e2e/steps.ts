@@ -1,0 +1,355 @@
+// What the end-to-end suite does, as a user: each step reads the screen (tree rows, dialogs, the
+// Output panel, the query panel's webview) and checks it against the emulator's scenario and the
+// requests the emulator recorded.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { CodeServer } from './codeServer';
+import { repoRoot } from './provision';
+import { waitUntil, type Workbench } from './workbench';
+import type { startEmulator } from '../emulator/index';
+import type { Scenario, ScenarioDeployment, ScenarioEndpoint, ScenarioSubscription, ScenarioWorkspace } from '../emulator/scenario';
+
+export type Emulator = Awaited<ReturnType<typeof startEmulator>>;
+
+export interface Context {
+  emu: Emulator;
+  cs: CodeServer;
+  wb: Workbench;
+  artifacts: string;
+}
+
+export interface Step {
+  name: string;
+  /** File name of its screenshots. */
+  slug: string;
+  timeoutMs?: number;
+  run(ctx: Context, shot: string): Promise<void>;
+}
+
+const CATEGORY = 'Azure ML Monitor';
+const VIEW_CONTAINER = 'Azure ML Monitor';
+const MARKUP = '<img';
+
+const scenario = JSON.parse(readFileSync(join(repoRoot, 'test', 'emulator', 'scenarios', 'default.json'), 'utf8')) as Scenario;
+
+interface DeploymentPath {
+  sub: ScenarioSubscription;
+  ws: ScenarioWorkspace;
+  ep: ScenarioEndpoint;
+  dep: ScenarioDeployment;
+}
+
+function allDeployments(): DeploymentPath[] {
+  return scenario.subscriptions.flatMap((sub) =>
+    sub.workspaces.flatMap((ws) => ws.endpoints.flatMap((ep) => ep.deployments.map((dep) => ({ sub, ws, ep, dep })))),
+  );
+}
+
+function healthy(p: DeploymentPath): boolean {
+  return p.dep.provisioningState === 'Succeeded' && p.ep.provisioningState === 'Succeeded' && (p.sub.state ?? 'Enabled') === 'Enabled';
+}
+
+/** A deployment with App Insights off, in a workspace that has an App Insights resource. */
+const appInsightsTarget = (): DeploymentPath => {
+  const found = allDeployments().find((p) => healthy(p) && !p.dep.appInsightsEnabled && p.ws.appInsights);
+  assert.ok(found, 'the default scenario has no healthy deployment with App Insights off in a workspace with App Insights');
+  return found;
+};
+
+/** A deployment whose workspace has App Insights: its traces can be queried. */
+const queryTarget = (): DeploymentPath => {
+  const found = allDeployments().find((p) => healthy(p) && p.ws.appInsights);
+  assert.ok(found, 'the default scenario has no deployment in a workspace with App Insights');
+  return found;
+};
+
+/** Where the scenario hides markup in a name users see: a workspace's friendly name or an endpoint's description. */
+function markupHolder(): { sub: ScenarioSubscription; ws: ScenarioWorkspace; ep?: ScenarioEndpoint; text: string } {
+  for (const sub of scenario.subscriptions) {
+    for (const ws of sub.workspaces) {
+      if (ws.friendlyName?.includes(MARKUP)) return { sub, ws, text: ws.friendlyName };
+      for (const ep of ws.endpoints) {
+        if (ep.description?.includes(MARKUP)) return { sub, ws, ep, text: ep.description };
+        if (ep.name.includes(MARKUP)) return { sub, ws, ep, text: ep.name };
+      }
+    }
+  }
+  assert.fail(`the default scenario holds no name with ${MARKUP}`);
+}
+
+async function showView(wb: Workbench): Promise<void> {
+  await wb.openViewContainer(VIEW_CONTAINER);
+  // With the emulator's sign-in, the tree loads by itself; a Sign In welcome means it did not.
+  const signIn = wb.sidebar.locator('.welcome-view .monaco-button', { hasText: 'Sign In' });
+  if (await signIn.isVisible().catch(() => false)) await signIn.click();
+}
+
+async function expandTo(wb: Workbench, p: { sub: ScenarioSubscription; ws: ScenarioWorkspace; ep?: ScenarioEndpoint }): Promise<void> {
+  await showView(wb);
+  await wb.expand(p.sub.displayName, 60_000);
+  await wb.expand(p.ws.name);
+  if (p.ep) await wb.expand(p.ep.name);
+}
+
+/** Opens a tree row's context menu and runs the entry titled title. */
+async function contextMenu(wb: Workbench, label: string, title: string): Promise<void> {
+  const row = wb.treeRow(label).first();
+  await row.click({ button: 'right' });
+  const item = wb.page.locator('.monaco-menu .action-item', { hasText: title }).first();
+  await item.waitFor({ state: 'visible', timeout: 10_000 });
+  await item.click();
+}
+
+async function assertNoInjectedImage(wb: Workbench): Promise<void> {
+  // Locators pierce shadow roots; frames are checked by the query step.
+  const injected = await wb.page.locator('img[src="x"]').count();
+  assert.equal(injected, 0, 'an <img src=x> element was created from data');
+  assert.deepEqual(wb.dialogs, [], 'a JavaScript dialog opened');
+}
+
+export const steps: Step[] = [
+  {
+    name: 'tree: subscription › workspace › endpoint › deployment, labels from the scenario',
+    slug: 'tree',
+    timeoutMs: 120_000,
+    async run({ wb }) {
+      const { sub, ws, ep, dep } = appInsightsTarget();
+      await expandTo(wb, { sub, ws, ep });
+      const row = wb.treeRow(dep.name).first();
+      await row.waitFor({ state: 'visible', timeout: 30_000 });
+      // Every subscription of the scenario is a root of the tree; every workspace of the expanded one shows.
+      for (const s of scenario.subscriptions) await wb.treeRow(s.displayName).first().waitFor({ timeout: 10_000 });
+      for (const w of sub.workspaces) await wb.treeRow(w.name).first().waitFor({ timeout: 10_000 });
+      for (const e of ws.endpoints) await wb.treeRow(e.name).first().waitFor({ timeout: 10_000 });
+      for (const d of ep.deployments) await wb.treeRow(d.name).first().waitFor({ timeout: 10_000 });
+      const description = await wb.rowDescription(row);
+      assert.match(description, /App Insights off/, `deployment ${dep.name} shows "${description}"`);
+    },
+  },
+  {
+    name: 'tree: a name holding <img src=x onerror=…> shows as text and runs nothing',
+    slug: 'markup',
+    async run({ wb }, shot) {
+      const holder = markupHolder();
+      await expandTo(wb, { sub: holder.sub, ws: holder.ws });
+      let rowLabel = holder.ws.name;
+      if (holder.ep) rowLabel = holder.ep.name;
+      const row = wb.treeRow(rowLabel).first();
+      await row.waitFor({ state: 'visible', timeout: 30_000 });
+      if (!holder.ep) {
+        // A workspace's friendly name is part of its row's description.
+        const description = await wb.rowDescription(row);
+        assert.ok(description.includes(holder.text), `workspace row reads "${description}", expected it to contain ${holder.text}`);
+      }
+      // The tooltip (a plain-text hover) shows the whole text.
+      await row.hover();
+      const hover = wb.page.locator('.monaco-hover, .workbench-hover').filter({ hasText: holder.text }).first();
+      await hover.waitFor({ state: 'visible', timeout: 10_000 });
+      await wb.screenshot(`${shot}-hover`);
+      await assertNoInjectedImage(wb);
+      await wb.page.mouse.move(5, 300);
+    },
+  },
+  {
+    name: 'Enable Application Insights: confirm, Updating, then on; exactly one PUT changing only the flag',
+    slug: 'app-insights',
+    timeoutMs: 120_000,
+    async run({ wb, emu }, shot) {
+      const { sub, ws, ep, dep } = appInsightsTarget();
+      await expandTo(wb, { sub, ws, ep });
+      const depPath = `/subscriptions/${sub.subscriptionId}/resourceGroups/${ws.resourceGroup}/providers/Microsoft.MachineLearningServices/workspaces/${ws.name}/onlineEndpoints/${ep.name}/deployments/${dep.name}`;
+      const before = await armGet(emu, depPath);
+      const requestsBefore = emu.requests.length;
+
+      await contextMenu(wb, dep.name, 'Enable Application Insights');
+      const dialogText = await wb.confirmDialog(/^Enable$/);
+      assert.match(dialogText, new RegExp(`Enable Application Insights on .*${dep.name}`));
+      const row = wb.treeRow(dep.name).first();
+      await waitUntil('the deployment to show Updating…', async () =>
+        (await wb.rowDescription(row)).includes('Updating') ? true : undefined,
+      15_000, 100);
+      await wb.screenshot(`${shot}-updating`);
+      await waitUntil('the deployment to show App Insights on', async () =>
+        /App Insights on/.test(await wb.rowDescription(row)) ? true : undefined,
+      60_000);
+
+      const puts = emu.requests.slice(requestsBefore).filter((r) => r.method === 'PUT' && r.path.toLowerCase().startsWith(depPath.toLowerCase()));
+      assert.equal(puts.length, 1, `expected exactly one PUT to ${depPath}, saw ${puts.length}`);
+      const body = (typeof puts[0]!.body === 'string' ? JSON.parse(puts[0]!.body) : puts[0]!.body) as ArmResource;
+      assert.equal(body.properties?.appInsightsEnabled, true, 'the PUT turns appInsightsEnabled on');
+      assertOnlyFlagChanged(before, body);
+    },
+  },
+  {
+    name: 'Stream Logs: the output channel grows with the emulator log; Stop Log Stream',
+    slug: 'logs',
+    timeoutMs: 120_000,
+    async run({ wb, emu }, shot) {
+      const { sub, ws, ep, dep } = queryTarget();
+      await expandTo(wb, { sub, ws, ep });
+      await contextMenu(wb, dep.name, 'Stream Logs');
+      // The container is asked with a quick pick when the deployment has more than one.
+      const picked = await wb
+        .pick(/inference/i, 5_000)
+        .then(() => true)
+        .catch(() => false);
+      const truth = (): string[] => logGroundTruth(emu, { sub, ws, ep, dep });
+      const shown = async (): Promise<Set<string>> => {
+        const text = await wb.outputText();
+        return new Set(text.split('\n').map((l) => l.trim()).filter(Boolean));
+      };
+      const first = await waitUntil('log lines from the emulator in the Output panel', async () => {
+        const lines = await shown();
+        const known = truth().filter((l) => lines.has(l.trim()));
+        return known.length >= 2 ? known : undefined;
+      }, 30_000, 500);
+      await wb.screenshot(`${shot}-first`);
+      // The emulator appends a line every 500 ms; the stream polls every second.
+      const grown = await waitUntil('new log lines in the Output panel', async () => {
+        const lines = await shown();
+        const fresh = truth().filter((l) => lines.has(l.trim()) && !first.includes(l));
+        return fresh.length >= 2 ? fresh : undefined;
+      }, 30_000, 500);
+      assert.ok(grown.length >= 2, `picked container: ${picked}`);
+      // Nothing in the channel is a line the emulator never wrote, apart from the stream's own notes.
+      await wb.screenshot(`${shot}-streaming`);
+
+      const row = wb.treeRow(dep.name).first();
+      await contextMenu(wb, dep.name, 'Stop Log Stream');
+      await waitUntil('the stream to stop', async () => {
+        await row.click({ button: 'right' });
+        const stopShown = await wb.page.locator('.monaco-menu .action-item', { hasText: 'Stream Logs' }).first().isVisible();
+        await wb.escape(1);
+        return stopShown ? true : undefined;
+      }, 15_000, 1000);
+      const stoppedAt = (await shown()).size;
+      await new Promise((r) => setTimeout(r, 3000));
+      const after = await shown();
+      const newLines = truth().filter((l) => after.has(l.trim()) && !first.includes(l) && !grown.includes(l));
+      assert.ok(newLines.length <= 1, `lines kept arriving after Stop Log Stream (${stoppedAt} → ${after.size})`);
+    },
+  },
+  {
+    name: 'Trace query panel: run the query, read the grid; markup in a cell stays text',
+    slug: 'query',
+    timeoutMs: 120_000,
+    async run({ wb }, shot) {
+      const { sub, ws, ep, dep } = queryTarget();
+      await expandTo(wb, { sub, ws, ep });
+      await contextMenu(wb, dep.name, 'Open Trace Query');
+      const frame = wb.webview();
+      const editor = frame.locator('textarea').first();
+      await editor.waitFor({ state: 'visible', timeout: 30_000 });
+      await editor.fill('traces | where customDimensions contains "input" | limit 10');
+      await frame.locator('button', { hasText: /^\s*Run\s*$/ }).first().click();
+      const cells = frame.locator('[role="grid"] [role="gridcell"]');
+      await cells.first().waitFor({ state: 'visible', timeout: 30_000 });
+      const rows = await frame.locator('[role="grid"] [role="row"]').count();
+      assert.ok(rows >= 2, `the grid shows ${rows} rows (header included)`);
+      const markupCell = frame.locator('[role="grid"] [role="gridcell"]', { hasText: '<img src=x' }).first();
+      await markupCell.waitFor({ state: 'visible', timeout: 10_000 });
+      assert.match(await markupCell.innerText(), /<img src=x onerror=/);
+      const imgs = await frame.locator('img[src="x"]').count();
+      assert.equal(imgs, 0, 'the webview created an <img src=x> from a cell');
+      await wb.screenshot(`${shot}-grid`);
+      await assertNoInjectedImage(wb);
+    },
+  },
+  {
+    name: 'Scaffold score.py into the open folder: it has init() and run() and compiles',
+    slug: 'scaffold',
+    async run({ wb, cs }) {
+      await wb.runCommand(`${CATEGORY}: Scaffold Scoring File (score.py)`);
+      // Answer whatever it asks with its first (default) choice until the file is written.
+      const file = await waitUntil('score.py in the workspace folder', async () => {
+        const found = findFile(cs.folder, 'score.py');
+        if (found) return found;
+        if (await wb.quickInput.isVisible()) await wb.page.keyboard.press('Enter');
+        const dialog = wb.page.locator('.monaco-dialog-box .monaco-button').first();
+        if (await dialog.isVisible()) await dialog.click();
+        return undefined;
+      }, 30_000, 1000);
+      const text = readFileSync(file, 'utf8');
+      assert.match(text, /^def init\(/m);
+      assert.match(text, /^def run\(/m);
+      execFileSync('python3', ['-m', 'py_compile', file], { stdio: 'pipe' });
+      // The editor opens it for the user.
+      await wb.page.locator('.tabs-container .tab', { hasText: 'score.py' }).first().waitFor({ timeout: 15_000 });
+    },
+  },
+];
+
+// ---- helpers that read the emulator ----
+
+interface ArmResource {
+  properties?: Record<string, unknown> & { appInsightsEnabled?: boolean };
+  [key: string]: unknown;
+}
+
+async function armGet(emu: Emulator, path: string): Promise<ArmResource> {
+  const before = emu.requests.length;
+  // The suite's own read is not the extension's: take it back out of the record afterwards.
+  const res = await httpsGet(`${emu.url}${path}?api-version=2024-10-01`, emu.token, readFileSync(emu.caPath, 'utf8'));
+  emu.requests.splice(before);
+  return JSON.parse(res) as ArmResource;
+}
+
+async function httpsGet(url: string, token: string, ca: string): Promise<string> {
+  const https = await import('node:https');
+  return new Promise((done, fail) => {
+    https
+      .get(url, { ca, headers: { authorization: `Bearer ${token}` } }, (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (body += c));
+        res.on('end', () => (res.statusCode === 200 ? done(body) : fail(new Error(`GET ${url}: ${res.statusCode} ${body}`))));
+      })
+      .on('error', fail);
+  });
+}
+
+// Fields Azure computes: the SDK leaves them out of a PUT body (they are read-only).
+const READ_ONLY = new Set(['id', 'name', 'type', 'systemData', 'properties.provisioningState']);
+
+/** The PUT carries every writable field of the GET, unchanged, apart from appInsightsEnabled. */
+function assertOnlyFlagChanged(get: ArmResource, put: ArmResource): void {
+  const flatten = (o: unknown, prefix = ''): Map<string, string> => {
+    const out = new Map<string, string>();
+    if (o && typeof o === 'object' && !Array.isArray(o) && (prefix === '' || prefix === 'properties.')) {
+      for (const [k, v] of Object.entries(o)) for (const [kk, vv] of flatten(v, `${prefix}${k}.`)) out.set(kk, vv);
+    } else {
+      out.set(prefix.slice(0, -1), JSON.stringify(o));
+    }
+    return out;
+  };
+  const g = flatten(get);
+  const p = flatten(put);
+  const diffs: string[] = [];
+  for (const [k, v] of g) {
+    if (k === 'properties.appInsightsEnabled' || READ_ONLY.has(k)) continue;
+    if (p.get(k) !== v) diffs.push(`${k}: GET ${v} → PUT ${String(p.get(k))}`);
+  }
+  for (const k of p.keys()) if (!g.has(k) && k !== 'properties.appInsightsEnabled') diffs.push(`${k}: not in the GET`);
+  assert.deepEqual(diffs, [], 'the PUT changed more than appInsightsEnabled');
+}
+
+function logGroundTruth(emu: Emulator, p: DeploymentPath): string[] {
+  const key = `${p.sub.subscriptionId}/${p.ws.name}/${p.ep.name}/${p.dep.name}`;
+  const truth: unknown = emu.logs.groundTruth(key);
+  const lines = typeof truth === 'string' ? truth.split('\n') : Array.isArray(truth) ? (truth as string[]) : [];
+  return lines.map((l) => l.trim()).filter(Boolean);
+}
+
+function findFile(dir: string, name: string): string | undefined {
+  for (const entry of readdirSync(dir)) {
+    const path = join(dir, entry);
+    if (entry === name && existsSync(path)) return path;
+    if (statSync(path).isDirectory() && !entry.startsWith('.')) {
+      const found = findFile(path, name);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}

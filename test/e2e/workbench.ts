@@ -1,0 +1,191 @@
+// Drives code-server's workbench in Chromium as a user would: activity bar, tree, command palette,
+// quick picks, modal dialogs, the Output panel and webview frames. Selectors are VS Code's own DOM
+// classes (stable across many releases) and ARIA labels, seen in code-server 4.139.1.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { type Browser, chromium, type FrameLocator, type Locator, type Page } from 'playwright-core';
+
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+export class Workbench {
+  /** Every JavaScript dialog (alert, confirm, prompt) the page or a frame opened: must stay empty. */
+  readonly dialogs: string[] = [];
+  readonly consoleErrors: string[] = [];
+
+  private constructor(
+    readonly browser: Browser,
+    readonly page: Page,
+    private readonly artifacts: string,
+  ) {
+    page.on('dialog', (d) => {
+      this.dialogs.push(`${d.type()}: ${d.message()}`);
+      void d.dismiss().catch(() => undefined);
+    });
+    page.on('console', (m) => {
+      if (m.type() === 'error') this.consoleErrors.push(m.text());
+    });
+  }
+
+  static async launch(executablePath: string, artifacts: string): Promise<Workbench> {
+    mkdirSync(artifacts, { recursive: true });
+    const browser = await chromium.launch({ executablePath, headless: true, args: CHROMIUM_ARGS, timeout: 60_000 });
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    const page = await context.newPage();
+    return new Workbench(browser, page, artifacts);
+  }
+
+  async open(url: string): Promise<void> {
+    await this.page.goto(url, { timeout: 60_000 });
+    await this.page.locator('.monaco-workbench').waitFor({ timeout: 90_000 });
+    // The status bar is painted once the workbench has restored its parts.
+    await this.page.locator('.statusbar').waitFor({ timeout: 60_000 });
+  }
+
+  async screenshot(name: string): Promise<string> {
+    const path = join(this.artifacts, `${name}.png`);
+    await this.page.screenshot({ path, timeout: 15_000 });
+    return path;
+  }
+
+  async close(): Promise<void> {
+    await this.browser.close().catch(() => undefined);
+  }
+
+  // ---- command palette and quick picks ----
+
+  get quickInput(): Locator {
+    return this.page.locator('.quick-input-widget');
+  }
+
+  async escape(times = 2): Promise<void> {
+    for (let i = 0; i < times; i++) await this.page.keyboard.press('Escape');
+  }
+
+  /** F1, type the command's title, run the matching entry. */
+  async runCommand(title: string): Promise<void> {
+    await this.escape();
+    await this.page.locator('.monaco-workbench').click({ position: { x: 700, y: 5 } }).catch(() => undefined);
+    await this.page.keyboard.press('F1');
+    const input = this.quickInput.locator('input');
+    await input.waitFor({ state: 'visible', timeout: 10_000 });
+    await input.fill(`>${title}`);
+    const row = this.quickInput.locator('.monaco-list-row', { hasText: title }).first();
+    await row.waitFor({ state: 'visible', timeout: 10_000 });
+    await row.click();
+  }
+
+  /** Waits for a quick pick whose list has a row containing text, and picks it. */
+  async pick(text: string | RegExp, timeout = 20_000): Promise<void> {
+    const row = this.quickInput.locator('.quick-input-list .monaco-list-row', { hasText: text }).first();
+    await row.waitFor({ state: 'visible', timeout });
+    await row.click();
+  }
+
+  /** The labels of the quick pick's visible rows, once it shows some. */
+  async pickLabels(timeout = 20_000): Promise<string[]> {
+    const rows = this.quickInput.locator('.quick-input-list .monaco-list-row');
+    await rows.first().waitFor({ state: 'visible', timeout });
+    return rows.allInnerTexts();
+  }
+
+  // ---- modal dialog (VS Code's own, a DOM dialog in the browser) ----
+
+  async confirmDialog(button: string | RegExp, timeout = 15_000): Promise<string> {
+    const box = this.page.locator('.monaco-dialog-box');
+    await box.waitFor({ state: 'visible', timeout });
+    const text = await box.innerText();
+    await box.locator('.monaco-button', { hasText: button }).first().click();
+    await box.waitFor({ state: 'hidden', timeout });
+    return text;
+  }
+
+  // ---- the Azure ML Monitor view ----
+
+  /** The sidebar part that holds the extension's view container. */
+  get sidebar(): Locator {
+    return this.page.locator('.part.sidebar');
+  }
+
+  async openViewContainer(title: string): Promise<void> {
+    const paneHeader = this.sidebar.locator('.composite.title h2', { hasText: new RegExp(title, 'i') });
+    if (await paneHeader.isVisible().catch(() => false)) return;
+    await this.page.locator('.part.activitybar .action-item a.action-label', { hasText: '' }).first().waitFor({ timeout: 20_000 });
+    const item = this.page.locator(`.part.activitybar .action-item a[aria-label^="${title}"]`).first();
+    await item.click({ timeout: 20_000 });
+    await paneHeader.waitFor({ state: 'visible', timeout: 20_000 });
+  }
+
+  /** A tree row of the sidebar whose label is exactly text (rows also show a description). */
+  treeRow(label: string): Locator {
+    return this.sidebar.locator('.monaco-list-row').filter({
+      has: this.page.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRegExp(label)}\\s*$`) }),
+    });
+  }
+
+  async expand(label: string, timeout = 30_000): Promise<Locator> {
+    const row = this.treeRow(label).first();
+    await row.waitFor({ state: 'visible', timeout });
+    if ((await row.getAttribute('aria-expanded')) === 'false') {
+      await row.locator('.monaco-tl-twistie').click();
+      await expectAttribute(row, 'aria-expanded', 'true', timeout);
+    }
+    return row;
+  }
+
+  async rowDescription(row: Locator): Promise<string> {
+    return (await row.locator('.label-description').first().innerText().catch(() => '')).trim();
+  }
+
+  // ---- Output panel ----
+
+  /** The text of the Output panel's editor (the selected channel), line by line as rendered. */
+  async outputText(): Promise<string> {
+    const lines = this.page.locator('.part.panel .monaco-editor .view-lines');
+    await lines.first().waitFor({ state: 'visible', timeout: 20_000 });
+    return lines.first().innerText();
+  }
+
+  /** The webview's content frame: VS Code nests the extension's document in #active-frame. */
+  webview(): FrameLocator {
+    return this.page.frameLocator('iframe.webview.ready').first().frameLocator('#active-frame');
+  }
+}
+
+export function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+export async function expectAttribute(loc: Locator, name: string, value: string, timeout: number): Promise<void> {
+  const deadline = Date.now() + timeout;
+  let last: string | null = null;
+  while (Date.now() < deadline) {
+    last = await loc.getAttribute(name).catch(() => null);
+    if (last === value) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${name} stayed ${String(last)}, expected ${value}`);
+}
+
+/** Polls fn until it returns a value that is not undefined, or fails with what it last saw. */
+export async function waitUntil<T>(what: string, fn: () => Promise<T | undefined>, timeout = 20_000, interval = 250): Promise<T> {
+  const deadline = Date.now() + timeout;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const v = await fn();
+      if (v !== undefined) return v;
+    } catch (e) {
+      lastError = e;
+    }
+    await new Promise((r) => setTimeout(r, interval));
+  }
+  throw new Error(`timed out after ${timeout} ms waiting for ${what}${lastError instanceof Error ? `: ${lastError.message}` : ''}`);
+}
