@@ -1,0 +1,329 @@
+// The AzureClient: the real Azure SDK clients behind the small interface of api.ts.
+// ARM (ML, subscriptions, App Insights components, v1 services) shares one pipeline; the Logs
+// query client has its own (another audience). Clients are built once and reused.
+import { AzureMachineLearningWorkspaces, type OnlineDeployment } from '@azure/arm-machinelearning';
+import { LogsQueryClient, LogsQueryResultStatus, type LogsTable, type QueryTimeInterval } from '@azure/monitor-query-logs';
+import type { Pipeline } from '@azure/core-rest-pipeline';
+import type { AzureClient, AzureClientOptions, CloudEndpoints, LogsOptions, QueryOptions } from './api';
+import { callAzure, type AzureLog } from './errorMapping';
+import { LegacyServices } from './legacy';
+import {
+  toAppInsightsComponent,
+  toDeployment,
+  toEndpoint,
+  toSubscription,
+  toWorkspace,
+} from './mappers';
+import type {
+  AppInsightsComponent,
+  ContainerType,
+  Deployment,
+  DeploymentRef,
+  Endpoint,
+  EndpointRef,
+  LegacyService,
+  LegacyServiceRef,
+  LongRunningOptions,
+  QueryResult,
+  QueryTable,
+  QueryTarget,
+  QueryTimespan,
+  Subscription,
+  Workspace,
+  WorkspaceRef,
+} from './models';
+import { createArmPipeline, failedAttemptLogPolicy, JsonClient, retryOptionsOf, userAgentOf } from './pipeline';
+import { untilAborted } from './timing';
+
+const SUBSCRIPTIONS_API = '2022-12-01';
+const APP_INSIGHTS_API = '2020-02-02';
+
+export function createAzureClient(options: AzureClientOptions): AzureClient {
+  return new SdkAzureClient(options);
+}
+
+class SdkAzureClient implements AzureClient {
+  readonly cloud: CloudEndpoints;
+  private readonly log: AzureLog | undefined;
+  private readonly armPipeline: Pipeline;
+  private readonly json: JsonClient;
+  private readonly legacy: LegacyServices;
+  private readonly mlClients = new Map<string, AzureMachineLearningWorkspaces>();
+  private logsClient: LogsQueryClient | undefined;
+  /** Display names seen in listSubscriptions, for messages in the user's terms. */
+  private readonly subscriptionNames = new Map<string, string>();
+
+  constructor(private readonly options: AzureClientOptions) {
+    this.cloud = options.cloud;
+    this.log = options.log;
+    this.armPipeline = createArmPipeline({
+      credential: options.credential,
+      scope: options.cloud.resourceManagerScope,
+      maxRetries: options.maxRetries,
+      retryDelayMs: options.retryDelayMs,
+      userAgentPrefix: options.userAgentPrefix,
+      log: options.log,
+    });
+    this.json = new JsonClient(this.armPipeline);
+    this.legacy = new LegacyServices(this.json);
+  }
+
+  // ── Subscriptions and workspaces ────────────────────────────────────────────────────────────
+
+  listSubscriptions(abortSignal?: AbortSignal): Promise<Subscription[]> {
+    return callAzure('List subscriptions', this.log, async () => {
+      const subscriptions: Subscription[] = [];
+      let url: string | undefined = `${this.cloud.resourceManagerEndpoint}/subscriptions?api-version=${SUBSCRIPTIONS_API}`;
+      const seen = new Set<string>();
+      while (url && !seen.has(url)) {
+        seen.add(url);
+        const page: { body?: { value?: Parameters<typeof toSubscription>[0][]; nextLink?: string } } = await this.json.send(
+          'GET',
+          url,
+          { abortSignal },
+        );
+        for (const raw of page.body?.value ?? []) {
+          const subscription = toSubscription(raw);
+          if (!subscription) continue;
+          subscriptions.push(subscription);
+          this.subscriptionNames.set(subscription.subscriptionId, subscription.displayName);
+        }
+        url = page.body?.nextLink ? new URL(page.body.nextLink, url).href : undefined;
+      }
+      return subscriptions;
+    });
+  }
+
+  listWorkspaces(subscriptionId: string, abortSignal?: AbortSignal): Promise<Workspace[]> {
+    return callAzure(`List workspaces in subscription "${this.subscriptionLabel(subscriptionId)}"`, this.log, async () => {
+      const workspaces: Workspace[] = [];
+      const pages = this.ml(subscriptionId).workspaces.listBySubscription({ abortSignal }).byPage();
+      for await (const page of pages) {
+        for (const ws of page) {
+          const workspace = toWorkspace(ws, subscriptionId);
+          if (workspace) workspaces.push(workspace);
+        }
+      }
+      return workspaces;
+    });
+  }
+
+  getWorkspace(ref: WorkspaceRef, abortSignal?: AbortSignal): Promise<Workspace> {
+    return callAzure(`Read workspace "${ref.workspaceName}"`, this.log, async () => {
+      const ws = await this.ml(ref.subscriptionId).workspaces.get(ref.resourceGroup, ref.workspaceName, { abortSignal });
+      const workspace = toWorkspace(ws, ref.subscriptionId);
+      if (!workspace) throw new Error(`Azure answered without the workspace's id for "${ref.workspaceName}".`);
+      return workspace;
+    });
+  }
+
+  // ── Online endpoints and deployments ────────────────────────────────────────────────────────
+
+  listEndpoints(ref: WorkspaceRef, abortSignal?: AbortSignal): Promise<Endpoint[]> {
+    return callAzure(`List online endpoints of workspace "${ref.workspaceName}"`, this.log, async () => {
+      const endpoints: Endpoint[] = [];
+      const pages = this.ml(ref.subscriptionId)
+        .onlineEndpoints.list(ref.resourceGroup, ref.workspaceName, { abortSignal })
+        .byPage();
+      for await (const page of pages) for (const ep of page) endpoints.push(toEndpoint(ep, ref));
+      return endpoints;
+    });
+  }
+
+  getEndpoint(ref: EndpointRef, abortSignal?: AbortSignal): Promise<Endpoint> {
+    return callAzure(`Read online endpoint "${ref.endpointName}"`, this.log, async () => {
+      const ep = await this.ml(ref.subscriptionId).onlineEndpoints.get(ref.resourceGroup, ref.workspaceName, ref.endpointName, {
+        abortSignal,
+      });
+      return toEndpoint(ep, ref);
+    });
+  }
+
+  listDeployments(ref: EndpointRef, abortSignal?: AbortSignal): Promise<Deployment[]> {
+    return callAzure(`List deployments of endpoint "${ref.endpointName}"`, this.log, async () => {
+      const deployments: Deployment[] = [];
+      const pages = this.ml(ref.subscriptionId)
+        .onlineDeployments.list(ref.resourceGroup, ref.workspaceName, ref.endpointName, { abortSignal })
+        .byPage();
+      for await (const page of pages) for (const dep of page) deployments.push(toDeployment(dep, ref));
+      return deployments;
+    });
+  }
+
+  getDeployment(ref: DeploymentRef, abortSignal?: AbortSignal): Promise<Deployment> {
+    return callAzure(`Read deployment "${ref.deploymentName}" of endpoint "${ref.endpointName}"`, this.log, async () =>
+      toDeployment(await this.getSdkDeployment(ref, abortSignal), ref),
+    );
+  }
+
+  setDeploymentAppInsights(ref: DeploymentRef, enabled: boolean, options: LongRunningOptions = {}): Promise<Deployment> {
+    const operation = `${enabled ? 'Turn on' : 'Turn off'} Application Insights for deployment "${ref.deploymentName}" of endpoint "${ref.endpointName}"`;
+    return callAzure(operation, this.log, async () => {
+      const { abortSignal } = options;
+      const current = await this.getSdkDeployment(ref, abortSignal);
+      // The PATCH of this API carries only tags and sku: the flag needs the whole resource back.
+      // The SDK serializer drops the read-only fields (id, name, type, systemData, provisioningState).
+      const body: OnlineDeployment = { ...current, properties: { ...current.properties, appInsightsEnabled: enabled } };
+      const poller = await this.ml(ref.subscriptionId).onlineDeployments.beginCreateOrUpdate(
+        ref.resourceGroup,
+        ref.workspaceName,
+        ref.endpointName,
+        ref.deploymentName,
+        body,
+        { abortSignal, ...(options.pollIntervalMs !== undefined ? { updateIntervalInMs: options.pollIntervalMs } : {}) },
+      );
+      options.onAccepted?.();
+      try {
+        // Aborting stops the waiting only; the update goes on in Azure.
+        await untilAborted(poller.pollUntilDone({ abortSignal }), abortSignal);
+      } finally {
+        if (!poller.isDone()) poller.stopPolling();
+      }
+      return toDeployment(await this.getSdkDeployment(ref, abortSignal), ref);
+    });
+  }
+
+  getDeploymentLogs(ref: DeploymentRef, container: ContainerType, options: LogsOptions): Promise<string> {
+    return callAzure(`Get ${container} logs of deployment "${ref.deploymentName}"`, this.log, async () => {
+      const logs = await this.ml(ref.subscriptionId).onlineDeployments.getLogs(
+        ref.resourceGroup,
+        ref.workspaceName,
+        ref.endpointName,
+        ref.deploymentName,
+        { containerType: container, tail: options.tail },
+        { abortSignal: options.abortSignal },
+      );
+      return logs.content ?? '';
+    });
+  }
+
+  // ── v1 web services ──────────────────────────────────────────────────────────────────────────
+
+  listLegacyServices(workspace: Workspace, abortSignal?: AbortSignal): Promise<LegacyService[]> {
+    return callAzure(`List v1 web services of workspace "${workspace.workspaceName}"`, this.log, () =>
+      this.legacy.list(workspace, abortSignal),
+    );
+  }
+
+  getLegacyService(workspace: Workspace, name: string, abortSignal?: AbortSignal): Promise<LegacyService> {
+    return callAzure(`Read v1 web service "${name}"`, this.log, () => this.legacy.get(workspace, name, abortSignal));
+  }
+
+  setLegacyAppInsights(
+    workspace: Workspace,
+    ref: LegacyServiceRef,
+    enabled: boolean,
+    options: LongRunningOptions = {},
+  ): Promise<LegacyService> {
+    const operation = `${enabled ? 'Turn on' : 'Turn off'} Application Insights for v1 web service "${ref.serviceName}"`;
+    return callAzure(operation, this.log, () => this.legacy.setAppInsights(workspace, ref, enabled, options));
+  }
+
+  getLegacyLogs(workspace: Workspace, ref: LegacyServiceRef, options: LogsOptions & { init: boolean }): Promise<string> {
+    return callAzure(
+      `Get ${options.init ? 'init container' : 'service'} logs of v1 web service "${ref.serviceName}"`,
+      this.log,
+      () => this.legacy.logs(workspace, ref, options),
+    );
+  }
+
+  // ── Application Insights and queries ─────────────────────────────────────────────────────────
+
+  getAppInsightsComponent(armId: string, abortSignal?: AbortSignal): Promise<AppInsightsComponent> {
+    return callAzure(`Read Application Insights resource "${armId.split('/').pop() ?? armId}"`, this.log, async () => {
+      const path = armId.startsWith('/') ? armId : `/${armId}`;
+      const { body } = await this.json.send<Parameters<typeof toAppInsightsComponent>[0]>(
+        'GET',
+        `${this.cloud.resourceManagerEndpoint}${path}?api-version=${APP_INSIGHTS_API}`,
+        { abortSignal },
+      );
+      return toAppInsightsComponent(body ?? {}, armId);
+    });
+  }
+
+  query(target: QueryTarget, kql: string, timespan: QueryTimespan, options: QueryOptions = {}): Promise<QueryResult> {
+    const what = target.kind === 'appInsights' ? 'Application Insights' : 'Log Analytics workspace';
+    return callAzure(`Run the query on ${what} "${target.resourceId.split('/').pop() ?? ''}"`, this.log, async () => {
+      // Both kinds are ARM resources: the resource-centric route needs no workspace GUID.
+      const result = await this.logs().queryResource(target.resourceId, kql, toQueryInterval(timespan), {
+        abortSignal: options.abortSignal,
+        serverTimeoutInSeconds: options.serverTimeoutSeconds,
+        includeQueryStatistics: true,
+        includeVisualization: true,
+      });
+      if (result.status === LogsQueryResultStatus.PartialFailure) {
+        return {
+          status: 'PartialFailure',
+          tables: result.partialTables.map(toQueryTable),
+          partialError: { code: result.partialError.code, message: result.partialError.message },
+          statistics: result.statistics,
+          visualization: result.visualization,
+        };
+      }
+      return {
+        status: 'Success',
+        tables: result.tables.map(toQueryTable),
+        statistics: result.statistics,
+        visualization: result.visualization,
+      };
+    });
+  }
+
+  // ── Clients, built once ──────────────────────────────────────────────────────────────────────
+
+  private ml(subscriptionId: string): AzureMachineLearningWorkspaces {
+    let client = this.mlClients.get(subscriptionId);
+    if (!client) {
+      client = new AzureMachineLearningWorkspaces(this.options.credential, subscriptionId, {
+        endpoint: this.cloud.resourceManagerEndpoint,
+        credentialScopes: this.cloud.resourceManagerScope,
+        // Shared: its bearer policy (token cache) and retry options serve every subscription.
+        pipeline: this.armPipeline,
+      });
+      this.mlClients.set(subscriptionId, client);
+    }
+    return client;
+  }
+
+  private logs(): LogsQueryClient {
+    if (!this.logsClient) {
+      const audience = new URL(this.cloud.logAnalyticsScope.replace(/\/\.default$/, '')).origin;
+      this.logsClient = new LogsQueryClient(this.options.credential, {
+        endpoint: this.cloud.logAnalyticsEndpoint,
+        audience,
+        // 1.0.0 ignores `audience` when building the token request: the scope must be given here.
+        credentials: { scopes: [this.cloud.logAnalyticsScope] },
+        retryOptions: retryOptionsOf(this.options),
+        userAgentOptions: { userAgentPrefix: userAgentOf(this.options.userAgentPrefix) },
+      });
+      if (this.log) this.logsClient.pipeline.addPolicy(failedAttemptLogPolicy(this.log), { phase: 'Retry' });
+    }
+    return this.logsClient;
+  }
+
+  private getSdkDeployment(ref: DeploymentRef, abortSignal?: AbortSignal): Promise<OnlineDeployment> {
+    return this.ml(ref.subscriptionId).onlineDeployments.get(
+      ref.resourceGroup,
+      ref.workspaceName,
+      ref.endpointName,
+      ref.deploymentName,
+      { abortSignal },
+    );
+  }
+
+  private subscriptionLabel(subscriptionId: string): string {
+    return this.subscriptionNames.get(subscriptionId) ?? subscriptionId;
+  }
+}
+
+function toQueryInterval(timespan: QueryTimespan): QueryTimeInterval {
+  return 'duration' in timespan ? { duration: timespan.duration } : { startTime: timespan.start, endTime: timespan.end };
+}
+
+function toQueryTable(table: LogsTable): QueryTable {
+  return {
+    name: table.name,
+    columns: table.columnDescriptors.map((c) => ({ name: c.name ?? '', type: c.type ?? 'string' })),
+    rows: table.rows,
+  };
+}

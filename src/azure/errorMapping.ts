@@ -1,0 +1,172 @@
+// The one translation from whatever the SDKs throw (RestError, AbortError, core-lro failures,
+// identity errors, socket errors) into AzureRequestError. Messages carry Azure's code, message and
+// request id; never a header dump (tokens live there).
+import { AzureRequestError, isAzureRequestError, type AzureErrorKind } from './errors';
+
+export type AzureLog = (level: 'info' | 'warn' | 'error', message: string) => void;
+
+const NETWORK_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ECONNABORTED',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'REQUEST_SEND_ERROR',
+  'UND_ERR_SOCKET',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'CERT_HAS_EXPIRED',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+const LRO_FAILED = /^The long-running operation has failed(?:\. ([^.\s]+)\. ([\s\S]*))?\.?$/;
+
+interface ErrorLike {
+  name?: unknown;
+  message?: unknown;
+  code?: unknown;
+  statusCode?: unknown;
+  details?: unknown;
+  cause?: unknown;
+  response?: { status?: number; headers?: { get(name: string): string | undefined } };
+}
+
+/** Maps any failure of `operation` (a description in the user's terms) to an AzureRequestError. */
+export function toAzureRequestError(error: unknown, operation: string): AzureRequestError {
+  if (isAzureRequestError(error)) {
+    if (error.operation === operation) return error;
+    // Keep what the inner failure knew; name the caller's operation.
+    return new AzureRequestError({
+      operation,
+      kind: error.kind,
+      statusCode: error.statusCode,
+      code: error.code,
+      azureMessage: error.azureMessage ?? error.message,
+      requestId: error.requestId,
+      retryAfterSeconds: error.retryAfterSeconds,
+      cause: error,
+    });
+  }
+  const e = (typeof error === 'object' && error !== null ? error : {}) as ErrorLike;
+  const name = typeof e.name === 'string' ? e.name : '';
+  const message = typeof e.message === 'string' ? e.message : String(error);
+  const code = typeof e.code === 'string' ? e.code : undefined;
+
+  if (name === 'AbortError' || name === 'PollerStoppedError') {
+    return new AzureRequestError({ operation, kind: 'cancelled', cause: error });
+  }
+  if (name === 'PollerCancelledError') {
+    return new AzureRequestError({ operation, kind: 'operationFailed', code: 'Canceled', azureMessage: message, cause: error });
+  }
+  const lro = LRO_FAILED.exec(message);
+  if (lro) {
+    return new AzureRequestError({
+      operation,
+      kind: 'operationFailed',
+      code: lro[1],
+      azureMessage: lro[2]?.trim() || 'The operation ended in the Failed state.',
+      cause: error,
+    });
+  }
+  if (name === 'CredentialUnavailableError' || name === 'AuthenticationError' || name === 'AggregateAuthenticationError') {
+    return new AzureRequestError({ operation, kind: 'signIn', code: name, azureMessage: firstLine(message), cause: error });
+  }
+
+  const statusCode = typeof e.statusCode === 'number' ? e.statusCode : e.response?.status;
+  const headers = e.response?.headers;
+  const requestId = headers?.get('x-ms-request-id') ?? headers?.get('x-ms-correlation-request-id') ?? undefined;
+  const retryAfterSeconds = headers ? parseRetryAfterSeconds(headers) : undefined;
+
+  if (statusCode !== undefined && statusCode > 0) {
+    return new AzureRequestError({
+      operation,
+      kind: kindOfStatus(statusCode),
+      statusCode,
+      code: code ?? `HTTP${statusCode}`,
+      azureMessage: withInnerMessages(message, e.details) || `HTTP ${statusCode}`,
+      requestId,
+      retryAfterSeconds,
+      cause: error,
+    });
+  }
+  const networkCode = code ?? (typeof e.cause === 'object' && e.cause !== null ? (e.cause as ErrorLike).code : undefined);
+  if (
+    (typeof networkCode === 'string' && NETWORK_CODES.has(networkCode)) ||
+    /socket hang up|ECONNRESET|ECONNREFUSED|ETIMEDOUT|certificate/i.test(message)
+  ) {
+    return new AzureRequestError({
+      operation,
+      kind: 'network',
+      code: typeof networkCode === 'string' ? networkCode : undefined,
+      azureMessage: firstLine(message),
+      cause: error,
+    });
+  }
+  return new AzureRequestError({ operation, kind: 'unknown', code, azureMessage: firstLine(message), cause: error });
+}
+
+/** Runs one call to Azure; a failure becomes an AzureRequestError and a log line with its request id. */
+export async function callAzure<T>(operation: string, log: AzureLog | undefined, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    const mapped = toAzureRequestError(error, operation);
+    if (mapped.kind !== 'cancelled') {
+      const parts = [
+        `${operation} failed (${mapped.kind})`,
+        mapped.statusCode ? `HTTP ${mapped.statusCode}` : undefined,
+        mapped.code,
+        mapped.requestId ? `request id ${mapped.requestId}` : undefined,
+      ].filter(Boolean);
+      log?.('warn', parts.join(' · '));
+    }
+    throw mapped;
+  }
+}
+
+export function kindOfStatus(status: number): AzureErrorKind {
+  if (status === 400) return 'badRequest';
+  if (status === 401) return 'signIn';
+  if (status === 403) return 'forbidden';
+  if (status === 404) return 'notFound';
+  if (status === 409) return 'conflict';
+  if (status === 429) return 'throttled';
+  if (status === 408 || status >= 500) return 'server';
+  return 'unknown';
+}
+
+function parseRetryAfterSeconds(headers: { get(name: string): string | undefined }): number | undefined {
+  const ms = headers.get('retry-after-ms') ?? headers.get('x-ms-retry-after-ms');
+  if (ms && Number.isFinite(Number(ms))) return Number(ms) / 1000;
+  const value = headers.get('retry-after');
+  if (!value) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return seconds;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, Math.round((date - Date.now()) / 1000));
+}
+
+/** The Logs API hides the useful text (e.g. the KQL syntax error) in nested innererror entries. */
+function withInnerMessages(message: string, details: unknown): string {
+  const parts = [message.trim()];
+  let inner: unknown = (details as { error?: unknown } | undefined)?.error ?? details;
+  for (let depth = 0; depth < 5 && typeof inner === 'object' && inner !== null; depth++) {
+    inner = (inner as { innererror?: unknown; innerError?: unknown }).innererror ?? (inner as { innerError?: unknown }).innerError;
+    if (typeof inner !== 'object' || inner === null) break;
+    const { code, message: innerMessage } = inner as { code?: unknown; message?: unknown };
+    const text = [typeof code === 'string' ? code : '', typeof innerMessage === 'string' ? innerMessage : '']
+      .filter(Boolean)
+      .join(': ');
+    if (text && !parts.includes(text)) parts.push(text);
+  }
+  return parts.filter(Boolean).join(' — ');
+}
+
+function firstLine(text: string): string {
+  return text.split('\n')[0]?.trim() ?? text;
+}

@@ -1,0 +1,169 @@
+// Azure ML v1 web services (ACI/AKS) on the model-management API, driven as azureml-core's
+// Webservice does. No SDK exists for it: plain JSON over the shared ARM pipeline (ARM token,
+// retries, logging).
+import { AzureRequestError } from './errors';
+import type { LegacyService, LegacyServiceRef, LongRunningOptions, Workspace } from './models';
+import { toLegacyService, type LegacyServiceWire } from './mappers';
+import type { JsonClient } from './pipeline';
+import { abortableDelay } from './timing';
+
+const TERMINAL_STATES = new Set(['succeeded', 'failed', 'cancelled', 'canceled', 'timedout']);
+const DEFAULT_POLL_MS = 2000;
+
+interface OperationWire {
+  state?: string;
+  error?: { code?: string; message?: string; details?: { code?: string; message?: string }[] };
+}
+
+export class LegacyServices {
+  /** Regional API host per workspace, from its discovery document. */
+  private readonly apiHosts = new Map<string, Promise<string>>();
+
+  constructor(private readonly json: JsonClient) {}
+
+  async list(workspace: Workspace, abortSignal?: AbortSignal): Promise<LegacyService[]> {
+    const base = await this.baseUrl(workspace, abortSignal);
+    const services: LegacyService[] = [];
+    let url: string | undefined = `${base}/services`;
+    const seen = new Set<string>();
+    while (url && !seen.has(url)) {
+      seen.add(url);
+      const page: { body?: { value?: LegacyServiceWire[]; nextLink?: string } } = await this.json.send('GET', url, {
+        abortSignal,
+      });
+      for (const raw of page.body?.value ?? []) {
+        const service = toLegacyService(raw, workspace);
+        if (service) services.push(service);
+      }
+      url = page.body?.nextLink ? new URL(page.body.nextLink, url).href : undefined;
+    }
+    return services;
+  }
+
+  async get(workspace: Workspace, name: string, abortSignal?: AbortSignal): Promise<LegacyService> {
+    const base = await this.baseUrl(workspace, abortSignal);
+    const { body } = await this.json.send<LegacyServiceWire>('GET', `${base}/services/${encodeURIComponent(name)}?expand=true`, {
+      abortSignal,
+    });
+    const service = toLegacyService(body ?? {}, workspace);
+    if (!service) {
+      throw new AzureRequestError({ operation: `Read v1 service "${name}"`, kind: 'unknown', azureMessage: 'The answer had no service name.' });
+    }
+    return service;
+  }
+
+  /** JSON-patch /appInsightsEnabled, then poll the operation until it ends; returns the re-read service. */
+  async setAppInsights(
+    workspace: Workspace,
+    ref: LegacyServiceRef,
+    enabled: boolean,
+    options: LongRunningOptions = {},
+  ): Promise<LegacyService> {
+    const base = await this.baseUrl(workspace, options.abortSignal);
+    const response = await this.json.send<{ operationId?: string }>(
+      'PATCH',
+      `${base}/services/${encodeURIComponent(ref.serviceName)}`,
+      {
+        body: [{ op: 'replace', path: '/appInsightsEnabled', value: enabled }],
+        contentType: 'application/json-patch+json',
+        abortSignal: options.abortSignal,
+      },
+    );
+    options.onAccepted?.();
+    const operationUrl = operationUrlOf(base, response.headers.get('operation-location'), response.body?.operationId);
+    if (response.status === 202 && !operationUrl) {
+      throw new AzureRequestError({
+        operation: `Update v1 service "${ref.serviceName}"`,
+        kind: 'unknown',
+        statusCode: 202,
+        azureMessage: 'The service accepted the update without an Operation-Location to follow.',
+      });
+    }
+    if (operationUrl) await this.waitForOperation(operationUrl, options);
+    return this.get(workspace, ref.serviceName, options.abortSignal);
+  }
+
+  async logs(
+    workspace: Workspace,
+    ref: LegacyServiceRef,
+    options: { tail: number; init: boolean; abortSignal?: AbortSignal },
+  ): Promise<string> {
+    const base = await this.baseUrl(workspace, options.abortSignal);
+    const query = new URLSearchParams({ tail: String(options.tail), init: String(options.init) });
+    const { body } = await this.json.send<{ content?: string }>(
+      'GET',
+      `${base}/services/${encodeURIComponent(ref.serviceName)}/logs?${query.toString()}`,
+      { abortSignal: options.abortSignal },
+    );
+    return body?.content ?? '';
+  }
+
+  private async waitForOperation(url: string, options: LongRunningOptions): Promise<void> {
+    for (;;) {
+      const { body, headers } = await this.json.send<OperationWire>('GET', url, { abortSignal: options.abortSignal });
+      const state = body?.state ?? '';
+      if (TERMINAL_STATES.has(state.toLowerCase())) {
+        if (state.toLowerCase() === 'succeeded') return;
+        const detail = body?.error?.details?.[0];
+        throw new AzureRequestError({
+          operation: 'Wait for the v1 service update',
+          kind: 'operationFailed',
+          code: body?.error?.code ?? detail?.code ?? state,
+          azureMessage: body?.error?.message ?? detail?.message ?? `The operation ended ${state}.`,
+        });
+      }
+      const retryAfter = Number(headers.get('retry-after'));
+      const delayMs = Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : (options.pollIntervalMs ?? DEFAULT_POLL_MS);
+      await abortableDelay(delayMs, options.abortSignal);
+    }
+  }
+
+  private async baseUrl(workspace: Workspace, abortSignal?: AbortSignal): Promise<string> {
+    const host = await this.apiHost(workspace, abortSignal);
+    const path =
+      `/modelmanagement/v1.0/subscriptions/${encodeURIComponent(workspace.subscriptionId)}` +
+      `/resourceGroups/${encodeURIComponent(workspace.resourceGroup)}` +
+      `/providers/Microsoft.MachineLearningServices/workspaces/${encodeURIComponent(workspace.workspaceName)}`;
+    return host.replace(/\/+$/, '') + path;
+  }
+
+  private apiHost(workspace: Workspace, abortSignal?: AbortSignal): Promise<string> {
+    const key = workspace.armId.toLowerCase();
+    let host = this.apiHosts.get(key);
+    if (!host) {
+      host = this.discover(workspace, abortSignal);
+      this.apiHosts.set(key, host);
+      // A failed discovery is not cached: the next call tries again.
+      host.catch(() => this.apiHosts.delete(key));
+    }
+    return host;
+  }
+
+  private async discover(workspace: Workspace, abortSignal?: AbortSignal): Promise<string> {
+    if (!workspace.discoveryUrl) {
+      throw new AzureRequestError({
+        operation: `Find the v1 API of workspace "${workspace.workspaceName}"`,
+        kind: 'config',
+        azureMessage: 'The workspace has no discoveryUrl.',
+      });
+    }
+    const { body } = await this.json.send<{ api?: string }>('GET', workspace.discoveryUrl, { abortSignal });
+    if (!body?.api || !/^https:\/\//i.test(body.api)) {
+      throw new AzureRequestError({
+        operation: `Find the v1 API of workspace "${workspace.workspaceName}"`,
+        kind: 'unknown',
+        azureMessage: 'The discovery document names no https "api" host.',
+      });
+    }
+    return body.api;
+  }
+}
+
+/** Operation-Location may be absolute or, as azureml-core expects, a path under the workspace base. */
+function operationUrlOf(base: string, location: string | undefined, operationId: string | undefined): string | undefined {
+  if (location) {
+    if (/^https:\/\//i.test(location)) return location;
+    return base + (location.startsWith('/') ? location : `/${location}`);
+  }
+  return operationId ? `${base}/operations/${encodeURIComponent(operationId)}` : undefined;
+}

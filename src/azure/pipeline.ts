@@ -1,0 +1,132 @@
+// One authenticated ARM pipeline per AzureClient, shared by the ML clients of every subscription,
+// the generic ARM calls and the v1 calls (all use the ARM token): one token cache, one retry policy.
+import type { TokenCredential } from '@azure/core-auth';
+import { createClientPipeline, ServiceClient } from '@azure/core-client';
+import {
+  createHttpHeaders,
+  createPipelineRequest,
+  RestError,
+  type HttpMethods,
+  type Pipeline,
+  type PipelinePolicy,
+} from '@azure/core-rest-pipeline';
+import type { AzureLog } from './errorMapping';
+
+export interface PipelineSettings {
+  credential: TokenCredential;
+  scope: string;
+  maxRetries?: number;
+  retryDelayMs?: number;
+  userAgentPrefix?: string;
+  log?: AzureLog;
+}
+
+export function retryOptionsOf(settings: Pick<PipelineSettings, 'maxRetries' | 'retryDelayMs'>) {
+  return {
+    maxRetries: settings.maxRetries ?? 3,
+    ...(settings.retryDelayMs !== undefined
+      ? { retryDelayInMs: settings.retryDelayMs, maxRetryDelayInMs: Math.max(settings.retryDelayMs * 8, 1000) }
+      : {}),
+  };
+}
+
+export function createArmPipeline(settings: PipelineSettings): Pipeline {
+  const pipeline = createClientPipeline({
+    credentialOptions: { credential: settings.credential, credentialScopes: settings.scope },
+    retryOptions: retryOptionsOf(settings),
+    userAgentOptions: { userAgentPrefix: userAgentOf(settings.userAgentPrefix) },
+  });
+  if (settings.log) pipeline.addPolicy(failedAttemptLogPolicy(settings.log), { phase: 'Retry' });
+  return pipeline;
+}
+
+export function userAgentOf(prefix: string | undefined): string {
+  return [prefix, 'azureml-endpoint-monitor'].filter(Boolean).join(' ');
+}
+
+/**
+ * Logs every failed attempt (including those the retry policy absorbs) with its request id, so a
+ * throttled or flaky call is visible. Only method, path and status: never headers or bodies.
+ */
+export function failedAttemptLogPolicy(log: AzureLog): PipelinePolicy {
+  return {
+    name: 'amlMonitorFailedAttemptLog',
+    async sendRequest(request, next) {
+      try {
+        const response = await next(request);
+        if (response.status >= 400) {
+          const id = response.headers.get('x-ms-request-id') ?? response.headers.get('x-ms-correlation-request-id');
+          log('info', `HTTP ${response.status} ${request.method} ${pathOf(request.url)}${id ? ` (request id ${id})` : ''}`);
+        }
+        return response;
+      } catch (error) {
+        const code = (error as { code?: unknown }).code;
+        log('info', `${request.method} ${pathOf(request.url)}: ${typeof code === 'string' ? code : 'request failed'}`);
+        throw error;
+      }
+    },
+  };
+}
+
+function pathOf(url: string): string {
+  try {
+    return new URL(url).pathname;
+  } catch {
+    return '?';
+  }
+}
+
+export interface JsonResponse<T> {
+  status: number;
+  body: T;
+  headers: { get(name: string): string | undefined };
+}
+
+/** Plain JSON over a shared pipeline, for the ARM and v1 calls that have no generated SDK. */
+export class JsonClient {
+  private readonly client: ServiceClient;
+
+  constructor(pipeline: Pipeline) {
+    this.client = new ServiceClient({ pipeline });
+  }
+
+  async send<T>(
+    method: HttpMethods,
+    url: string,
+    options: { body?: unknown; contentType?: string; abortSignal?: AbortSignal } = {},
+  ): Promise<JsonResponse<T>> {
+    const request = createPipelineRequest({
+      url,
+      method,
+      abortSignal: options.abortSignal,
+      headers: createHttpHeaders({
+        accept: 'application/json',
+        ...(options.body !== undefined ? { 'content-type': options.contentType ?? 'application/json' } : {}),
+      }),
+      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+    });
+    const response = await this.client.sendRequest(request);
+    let parsed: unknown;
+    if (response.bodyAsText) {
+      try {
+        parsed = JSON.parse(response.bodyAsText);
+      } catch {
+        parsed = undefined;
+      }
+    }
+    if (response.status >= 400) {
+      const errorBody = (parsed as { error?: { code?: unknown; message?: unknown } } | undefined)?.error ??
+        (parsed as { code?: unknown; message?: unknown } | undefined);
+      const message = typeof errorBody?.message === 'string' ? errorBody.message : `HTTP ${response.status}`;
+      const error = new RestError(message, {
+        code: typeof errorBody?.code === 'string' ? errorBody.code : undefined,
+        statusCode: response.status,
+        request,
+        response,
+      });
+      error.details = parsed;
+      throw error;
+    }
+    return { status: response.status, body: parsed as T, headers: response.headers };
+  }
+}
