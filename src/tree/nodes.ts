@@ -176,7 +176,7 @@ export class ErrorNode extends TreeNode<ModelOf<'error'>> {
     item.id = this.id;
     item.description = failureReason(f);
     const detail = f.error instanceof Error ? f.error.message : String(f.error);
-    item.tooltip = `${failureLabel(f)}\n${detail}`;
+    item.tooltip = [failureLabel(f), detail].join('\n');
     item.contextValue = ContextTokens.error;
     item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
     item.command = this.actionCommand();

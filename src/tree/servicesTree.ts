@@ -27,6 +27,8 @@ export class ServicesTreeProvider implements vscode.TreeDataProvider<AnyNode>, T
   private readonly rechecks = new Map<string, NodeJS.Timeout>();
   private readonly context: NodeContext;
   private state: TreeState | undefined;
+  /** Bumped by every full reload, so a load that a reload overtook changes nothing. */
+  private generation = 0;
   private disposed = false;
 
   constructor(
@@ -165,6 +167,7 @@ export class ServicesTreeProvider implements vscode.TreeDataProvider<AnyNode>, T
   }
 
   private reloadAll(): void {
+    this.generation++;
     this.rootChildren = undefined;
     this.children.clear();
     this.nodes.clear();
@@ -175,6 +178,7 @@ export class ServicesTreeProvider implements vscode.TreeDataProvider<AnyNode>, T
   }
 
   private async loadRoot(): Promise<AnyNode[]> {
+    const generation = this.generation;
     this.setState('loading');
     const result = await this.model.loadRoot().catch(
       (e: unknown): RootResult => ({
@@ -182,7 +186,7 @@ export class ServicesTreeProvider implements vscode.TreeDataProvider<AnyNode>, T
         children: [{ kind: 'error', failure: { list: 'subscriptions', action: 'retry', kind: 'unknown', error: e } }],
       }),
     );
-    if (this.disposed) return [];
+    if (this.disposed || generation !== this.generation) return [];
     this.setState(result.state);
     void vscode.commands.executeCommand('setContext', ContextKeys.signedIn, result.state !== 'signedOut');
     // Signed out or no subscriptions: the empty view shows its welcome content with the action.
