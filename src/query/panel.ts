@@ -1,0 +1,478 @@
+// The extension side of one query panel: the static HTML shell (no data in it), the strict CSP,
+// running queries with cancellation, and answering the webview's (validated) requests.
+import { randomBytes } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
+import * as vscode from 'vscode';
+import { isAzureRequestError } from '../azure/errors';
+import type { QueryTarget, QueryTimespan } from '../azure/models';
+import { Views } from '../constants';
+import { errorPosition, portalLogsUrl, readyQueries, type ReadyQueryId } from '../core/kql';
+import { isTimechart, shapeQueryResult, summarizeStatistics, toCsv, toJson, type ShapedResult } from '../core/queryResult';
+import type { BaseServices } from '../services';
+import {
+  parseFromWebview,
+  type FromWebview,
+  type PanelBinding,
+  type PanelState,
+  type QueryErrorInfo,
+  type Strings,
+  type TimeRange,
+  type ToWebview,
+} from './protocol';
+
+export function webviewStrings(): Strings {
+  return {
+    run: vscode.l10n.t('Run'),
+    cancel: vscode.l10n.t('Cancel'),
+    running: vscode.l10n.t('Running…'),
+    cancelled: vscode.l10n.t('The query was cancelled.'),
+    source: vscode.l10n.t('Data source'),
+    sourceAppInsights: vscode.l10n.t('Application Insights'),
+    sourceLogAnalytics: vscode.l10n.t('Log Analytics (AmlOnlineEndpoint* tables)'),
+    sourceLogAnalyticsMissing: vscode.l10n.t('This Application Insights resource is not workspace-based: it has no Log Analytics workspace.'),
+    timeRange: vscode.l10n.t('Time range'),
+    range30m: vscode.l10n.t('Last 30 minutes'),
+    range1h: vscode.l10n.t('Last hour'),
+    range24h: vscode.l10n.t('Last 24 hours'),
+    range7d: vscode.l10n.t('Last 7 days'),
+    rangeCustom: vscode.l10n.t('Custom range'),
+    customStart: vscode.l10n.t('Start'),
+    customEnd: vscode.l10n.t('End'),
+    readyQueries: vscode.l10n.t('Ready queries'),
+    readyQueryPlaceholder: vscode.l10n.t('Ready queries…'),
+    queryEditor: vscode.l10n.t('KQL query'),
+    filter: vscode.l10n.t('Filter rows'),
+    filterPlaceholder: vscode.l10n.t('Filter rows'),
+    exportCsv: vscode.l10n.t('Export CSV'),
+    exportJson: vscode.l10n.t('Export JSON'),
+    openInPortal: vscode.l10n.t('Open in Azure Portal'),
+    copyCell: vscode.l10n.t('Copy Cell'),
+    copyRow: vscode.l10n.t('Copy Row'),
+    chart: vscode.l10n.t('Show Chart'),
+    table: vscode.l10n.t('Hide Chart'),
+    chartTooManyRows: vscode.l10n.t('The chart is shown for up to {0} rows.', '{0}'),
+    noRows: vscode.l10n.t('No rows'),
+    noResultYet: vscode.l10n.t('Run a query to see results.'),
+    rowCount: vscode.l10n.t('{0} rows', '{0}'),
+    rowCountFiltered: vscode.l10n.t('{0} of {1} rows', '{0}', '{1}'),
+    executionTime: vscode.l10n.t('Server time {0} s', '{0}'),
+    cpuTime: vscode.l10n.t('CPU {0} s', '{0}'),
+    scannedRows: vscode.l10n.t('{0} rows scanned', '{0}'),
+    partialFailure: vscode.l10n.t('Partial results'),
+    truncatedRows: vscode.l10n.t(
+      '{0} rows carry a payload at the 64 KB logging limit of Application Insights: they are likely truncated.',
+      '{0}',
+    ),
+    unfoldedNote: vscode.l10n.t('JSON trace messages are unfolded into the input and output columns.'),
+    errorPosition: vscode.l10n.t('Line {0}, column {1}', '{0}', '{1}'),
+    sortAscending: vscode.l10n.t('Sort ascending'),
+    sortDescending: vscode.l10n.t('Sort descending'),
+    expandValue: vscode.l10n.t('Expand Value'),
+    close: vscode.l10n.t('Close'),
+    results: vscode.l10n.t('Query results'),
+    runHint: vscode.l10n.t('Run with Ctrl+Enter (Cmd+Enter on macOS). Right-click a cell to copy it; double-click a value to expand it.'),
+  };
+}
+
+export function readyQueryTitle(id: ReadyQueryId): string {
+  switch (id) {
+    case 'inputOutputTraces':
+      return vscode.l10n.t('Input and output traces');
+    case 'failedRequests':
+      return vscode.l10n.t('Failed requests');
+    case 'latencyPercentiles':
+      return vscode.l10n.t('Latency percentiles over time');
+    case 'requestRate':
+      return vscode.l10n.t('Request rate');
+    case 'dependencyFailures':
+      return vscode.l10n.t('Dependency failures');
+    case 'exceptions':
+      return vscode.l10n.t('Exceptions');
+    case 'consoleLog':
+      return vscode.l10n.t('Console log (Log Analytics)');
+    case 'trafficLog':
+      return vscode.l10n.t('Traffic log with status codes (Log Analytics)');
+  }
+}
+
+export function panelTitle(binding: PanelBinding): string {
+  return vscode.l10n.t('Query: {0}', binding.scopeLabel);
+}
+
+function timespanOf(range: TimeRange): QueryTimespan {
+  return range.kind === 'preset' ? { duration: range.duration } : { start: new Date(range.start), end: new Date(range.end) };
+}
+
+function portalTimespan(range: TimeRange): string {
+  return range.kind === 'preset' ? range.duration : `${range.start}/${range.end}`;
+}
+
+/** The user's terms for a failed query: what happened, Azure's message, and what to do. */
+export function describeQueryError(e: unknown, serverTimeoutSeconds: number): QueryErrorInfo {
+  if (!isAzureRequestError(e)) {
+    return { title: vscode.l10n.t('The query failed.'), detail: e instanceof Error ? e.message : String(e) };
+  }
+  const detail = [e.code, e.azureMessage].filter(Boolean).join(': ') || undefined;
+  const timedOut =
+    e.statusCode === 504 || /timeout|timed out/i.test(`${e.code ?? ''} ${e.azureMessage ?? ''}`) || e.code === 'ETIMEDOUT';
+  if (timedOut) {
+    return {
+      title: vscode.l10n.t('The query timed out.'),
+      detail,
+      hint: vscode.l10n.t(
+        'Query a shorter time range, filter earlier in the query, or raise the setting amlMonitor.query.serverTimeoutSeconds (now {0} s).',
+        String(serverTimeoutSeconds),
+      ),
+    };
+  }
+  switch (e.kind) {
+    case 'badRequest':
+      return { title: vscode.l10n.t('The query has an error.'), detail, position: errorPosition(e.azureMessage) };
+    case 'throttled':
+      return {
+        title: vscode.l10n.t('Azure Monitor is throttling queries.'),
+        detail,
+        hint: vscode.l10n.t('Wait {0} seconds and run again, or query a shorter time range.', String(e.retryAfterSeconds ?? 60)),
+      };
+    case 'forbidden':
+      return {
+        title: vscode.l10n.t('Your account may not query this resource.'),
+        detail,
+        hint: vscode.l10n.t('Ask for the Reader or Log Analytics Reader role on the resource, or choose the tenant that holds it.'),
+      };
+    case 'signIn':
+      return {
+        title: vscode.l10n.t('You are not signed in to Azure, or your sign-in expired.'),
+        detail,
+        hint: vscode.l10n.t('Run the command "Azure ML Endpoint Monitor: Sign In" and run the query again.'),
+      };
+    case 'notFound':
+      return {
+        title: vscode.l10n.t('The resource to query was not found.'),
+        detail,
+        hint: vscode.l10n.t('The workspace may point to a deleted Application Insights resource. Refresh the Azure ML view.'),
+      };
+    case 'network':
+      return { title: vscode.l10n.t('Azure Monitor could not be reached.'), detail, hint: vscode.l10n.t('Check your network or proxy.') };
+    case 'server':
+      return { title: vscode.l10n.t('Azure Monitor failed to run the query.'), detail, hint: vscode.l10n.t('Try again in a moment.') };
+    default:
+      return { title: vscode.l10n.t('The query failed.'), detail };
+  }
+}
+
+/** One query panel. Posting after dispose does nothing; messages wait until the page is ready. */
+export class QueryPanel implements vscode.Disposable {
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly onDidDisposeEmitter = new vscode.EventEmitter<void>();
+  readonly onDidDispose = this.onDidDisposeEmitter.event;
+  private disposed = false;
+  private pageReady = false;
+  private queue: ToWebview[] = [];
+  private runSeq = 0;
+  private running: AbortController | undefined;
+  private lastResult: ShapedResult | undefined;
+  /** The last result, error or cancellation: a page that was hidden gets it again. */
+  private lastOutcome: ToWebview | undefined;
+  private lastActive = Date.now();
+
+  constructor(
+    private readonly s: BaseServices,
+    readonly panel: vscode.WebviewPanel,
+    readonly binding: PanelBinding,
+    private state: PanelState,
+  ) {
+    const dist = vscode.Uri.joinPath(s.context.extensionUri, 'dist');
+    panel.webview.options = {
+      enableScripts: true,
+      enableForms: false,
+      enableCommandUris: false,
+      localResourceRoots: [dist, vscode.Uri.joinPath(s.context.extensionUri, 'media')],
+    };
+    panel.title = panelTitle(binding);
+    panel.webview.html = this.html();
+    this.disposables.push(
+      panel.webview.onDidReceiveMessage((raw: unknown) => {
+        const msg = parseFromWebview(raw);
+        if (!msg) {
+          s.log.warn('query panel: ignored a malformed message from the webview');
+          return;
+        }
+        void this.onMessage(msg).catch((e: unknown) => s.log.error(`query panel: ${e instanceof Error ? e.message : String(e)}`));
+      }),
+      panel.onDidChangeViewState(() => {
+        if (panel.active) this.lastActive = Date.now();
+        // A hidden webview is torn down (no retained context): hold messages until it is back.
+        if (!panel.visible) this.pageReady = false;
+      }),
+      panel.onDidDispose(() => this.dispose()),
+    );
+  }
+
+  get active(): boolean {
+    return !this.disposed && this.panel.active;
+  }
+  get lastActiveTime(): number {
+    return this.lastActive;
+  }
+
+  private html(): string {
+    const webview = this.panel.webview;
+    const dist = vscode.Uri.joinPath(this.s.context.extensionUri, 'dist');
+    const script = webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.js'));
+    const style = webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.css'));
+    const nonce = randomBytes(18).toString('base64');
+    const csp = [
+      "default-src 'none'",
+      `style-src ${webview.cspSource}`,
+      `script-src 'nonce-${nonce}'`,
+      `img-src ${webview.cspSource} data:`,
+      `font-src ${webview.cspSource}`,
+    ].join('; ');
+    const lang = vscode.env.language.replace(/[^A-Za-z0-9-]/g, '') || 'en';
+    return `<!DOCTYPE html>
+<html lang="${lang}">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="stylesheet" href="${style.toString()}">
+</head>
+<body data-state="idle">
+<script nonce="${nonce}" src="${script.toString()}"></script>
+</body>
+</html>`;
+  }
+
+  /** Sends a message to the page; queued until it said ready, dropped once disposed. */
+  post(msg: ToWebview): void {
+    if (this.disposed) return;
+    if (msg.type === 'result' || msg.type === 'error' || msg.type === 'cancelled') this.lastOutcome = msg;
+    if (!this.pageReady) {
+      this.queue.push(msg);
+      return;
+    }
+    void this.panel.webview.postMessage(msg).then(undefined, () => undefined);
+  }
+
+  reveal(): void {
+    if (!this.disposed) this.panel.reveal(undefined, false);
+  }
+
+  setQuery(query: string, run: boolean, source?: PanelState['source']): void {
+    this.state = { ...this.state, query, ...(source ? { source } : {}) };
+    this.post({ type: 'setQuery', query, run, ...(source ? { source } : {}) });
+  }
+
+  requestRun(): void {
+    this.post({ type: 'runRequested' });
+  }
+
+  private initMessage(): ToWebview {
+    return {
+      type: 'init',
+      strings: webviewStrings(),
+      binding: this.binding,
+      readyQueries: readyQueries(this.binding.scope).map((q) => ({ ...q, title: readyQueryTitle(q.id) })),
+      state: this.state,
+      heading: vscode.l10n.t('{0} · {1}', this.binding.scopeLabel, this.binding.componentName),
+    };
+  }
+
+  private async onMessage(msg: FromWebview): Promise<void> {
+    switch (msg.type) {
+      case 'ready': {
+        this.pageReady = true;
+        void this.panel.webview.postMessage(this.initMessage());
+        // A page that was hidden and comes back gets its last result again (it is not retained).
+        const pending = this.queue;
+        this.queue = [];
+        // Run progress is replayed from what the host knows now; requests still go in order.
+        if (this.lastOutcome) this.post(this.lastOutcome);
+        if (this.running) this.post({ type: 'running', runId: this.runSeq });
+        for (const m of pending) if (m.type === 'setQuery' || m.type === 'runRequested') this.post(m);
+        return;
+      }
+      case 'run':
+        this.state = { ...this.state, query: msg.query, source: msg.source, timeRange: msg.timeRange };
+        return this.run(msg.query, msg.source, msg.timeRange);
+      case 'cancel':
+        this.cancel();
+        return;
+      case 'copy':
+        await vscode.env.clipboard.writeText(msg.text);
+        vscode.window.setStatusBarMessage(vscode.l10n.t('Copied to the clipboard.'), 2000);
+        return;
+      case 'export':
+        return this.export(msg.format, msg.rows);
+      case 'openInPortal':
+        return this.openInPortal(msg.query, msg.source, msg.timeRange);
+    }
+  }
+
+  private queryTarget(source: PanelState['source']): QueryTarget | undefined {
+    if (source === 'logAnalytics') {
+      return this.binding.logAnalyticsId ? { kind: 'logAnalytics', resourceId: this.binding.logAnalyticsId } : undefined;
+    }
+    return { kind: 'appInsights', resourceId: this.binding.componentId };
+  }
+
+  async run(query: string, source: PanelState['source'], timeRange: TimeRange): Promise<void> {
+    this.running?.abort();
+    const controller = new AbortController();
+    this.running = controller;
+    const runId = ++this.runSeq;
+    this.post({ type: 'running', runId });
+    const timeout = this.s.settings.queryServerTimeoutSeconds;
+    const started = Date.now();
+    try {
+      const target = this.queryTarget(source);
+      if (!target) {
+        this.post({
+          type: 'error',
+          runId,
+          error: {
+            title: vscode.l10n.t('This Application Insights resource is not workspace-based: it has no Log Analytics workspace.'),
+            hint: vscode.l10n.t('Query Application Insights instead.'),
+          },
+        });
+        return;
+      }
+      if (!query.trim()) {
+        this.post({ type: 'error', runId, error: { title: vscode.l10n.t('Write a query first.') } });
+        return;
+      }
+      const client = await this.s.azure.getClient({ createIfNone: true });
+      const result = await client.query(target, query, timespanOf(timeRange), {
+        abortSignal: controller.signal,
+        serverTimeoutSeconds: timeout,
+      });
+      if (runId !== this.runSeq) return;
+      const shaped = shapeQueryResult(result);
+      const message: ToWebview = {
+        type: 'result',
+        runId,
+        table: shaped.table,
+        status: shaped.status,
+        partialError: shaped.partialError
+          ? {
+              title: vscode.l10n.t('Partial results: the query did not finish, the rows shown are incomplete.'),
+              detail: [shaped.partialError.code, shaped.partialError.message].filter(Boolean).join(': '),
+              hint: vscode.l10n.t('Query a shorter time range or filter earlier in the query.'),
+            }
+          : undefined,
+        truncatedCount: shaped.truncatedCount,
+        unfolded: shaped.unfolded,
+        timechart: isTimechart(shaped.visualization),
+        statistics: summarizeStatistics(shaped.statistics),
+        elapsedMs: Date.now() - started,
+      };
+      this.lastResult = shaped;
+      this.post(message);
+    } catch (e) {
+      if (runId !== this.runSeq) return;
+      if (controller.signal.aborted || (isAzureRequestError(e) && e.kind === 'cancelled')) {
+        this.post({ type: 'cancelled', runId });
+        return;
+      }
+      if (isAzureRequestError(e)) {
+        this.s.log.error(
+          `query failed (${e.statusCode ?? '-'} ${e.code ?? e.kind})${e.requestId ? ` request id ${e.requestId}` : ''}`,
+        );
+      } else {
+        this.s.log.error(`query failed: ${e instanceof Error ? e.message : String(e)}`);
+      }
+      this.post({ type: 'error', runId, error: describeQueryError(e, timeout) });
+    } finally {
+      if (this.running === controller) this.running = undefined;
+    }
+  }
+
+  cancel(): void {
+    if (!this.running) return;
+    this.running.abort();
+    this.running = undefined;
+    this.post({ type: 'cancelled', runId: this.runSeq });
+    // A response that still arrives belongs to no run now.
+    this.runSeq++;
+  }
+
+  private async export(format: 'csv' | 'json', rows: number[] | undefined): Promise<void> {
+    const shaped = this.lastResult;
+    if (!shaped) return;
+    const table = shaped.table;
+    const picked = rows?.filter((r) => r < table.rowCount);
+    const defaultName = `${this.binding.scopeLabel.replace(/[^\w.-]+/g, '_')}-query.${format}`;
+    const base = vscode.workspace.workspaceFolders?.[0]?.uri;
+    const uri = await vscode.window.showSaveDialog({
+      defaultUri: base ? vscode.Uri.joinPath(base, defaultName) : undefined,
+      filters: format === 'csv' ? { [vscode.l10n.t('CSV')]: ['csv'] } : { [vscode.l10n.t('JSON')]: ['json'] },
+      saveLabel: vscode.l10n.t('Export'),
+      title: format === 'csv' ? vscode.l10n.t('Export Query Result as CSV') : vscode.l10n.t('Export Query Result as JSON'),
+    });
+    if (!uri) return;
+    try {
+      const text = format === 'csv' ? toCsv(table, picked) : toJson(table, picked);
+      await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
+      const count = picked ? picked.length : table.rowCount;
+      const open = vscode.l10n.t('Open');
+      const choice = await vscode.window.showInformationMessage(
+        vscode.l10n.t('Exported {0} rows to {1}.', String(count), uri.fsPath || uri.toString()),
+        open,
+      );
+      if (choice === open) await vscode.commands.executeCommand('vscode.open', uri);
+    } catch (e) {
+      this.s.log.error(`query export failed: ${e instanceof Error ? e.message : String(e)}`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('Could not export the result: {0}', e instanceof Error ? e.message : String(e)));
+    }
+  }
+
+  private async openInPortal(query: string, source: PanelState['source'], timeRange: TimeRange): Promise<void> {
+    const resourceId = this.queryTarget(source)?.resourceId ?? this.binding.componentId;
+    const url = portalLogsUrl({
+      portalUrl: this.s.azure.cloud().portalUrl,
+      tenantId: this.s.settings.tenant,
+      resourceId,
+      query,
+      timespan: portalTimespan(timeRange),
+      gzipBase64: (text) => gzipSync(Buffer.from(text, 'utf8')).toString('base64'),
+    });
+    // The link carries the query; the clipboard has it too in case the portal drops a long link.
+    await vscode.env.clipboard.writeText(query);
+    const opened = await vscode.env.openExternal(vscode.Uri.parse(url, true));
+    if (opened) {
+      vscode.window.setStatusBarMessage(vscode.l10n.t('Opened the Logs blade in the Azure portal; the query is also on the clipboard.'), 5000);
+    }
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.running?.abort();
+    this.running = undefined;
+    this.queue = [];
+    this.lastResult = undefined;
+    this.lastOutcome = undefined;
+    this.onDidDisposeEmitter.fire();
+    this.onDidDisposeEmitter.dispose();
+    for (const d of this.disposables.splice(0)) d.dispose();
+    this.panel.dispose();
+  }
+}
+
+/** Creates the webview panel of a new query panel. */
+export function createWebviewPanel(s: BaseServices, binding: PanelBinding): vscode.WebviewPanel {
+  const dist = vscode.Uri.joinPath(s.context.extensionUri, 'dist');
+  return vscode.window.createWebviewPanel(
+    Views.traceQueryPanel,
+    panelTitle(binding),
+    { viewColumn: vscode.ViewColumn.Active, preserveFocus: false },
+    {
+      enableScripts: true,
+      enableForms: false,
+      enableCommandUris: false,
+      retainContextWhenHidden: false,
+      localResourceRoots: [dist, vscode.Uri.joinPath(s.context.extensionUri, 'media')],
+    },
+  );
+}
