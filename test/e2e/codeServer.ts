@@ -11,6 +11,10 @@ import type { Toolchain } from './provision';
 export interface CodeServerOptions {
   toolchain: Toolchain;
   vsix: string;
+  /** More extensions to install next to it (the e2e test host). */
+  extraVsix?: string[];
+  /** Environment of code-server and so of its extension host. */
+  env?: Record<string, string>;
   /** The emulator's URL (https://127.0.0.1:port) and its CA certificate (a PEM file). */
   emulatorUrl: string;
   caPath: string;
@@ -90,6 +94,7 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServ
 
   const env: NodeJS.ProcessEnv = {
     ...process.env,
+    ...opts.env,
     NODE_EXTRA_CA_CERTS: opts.caPath,
     // code-server must not inherit a password or a proxy from the caller's shell.
     PASSWORD: undefined,
@@ -109,12 +114,14 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServ
   };
 
   try {
-    log(`installing ${opts.vsix}`);
-    const install = spawnGroup(opts.toolchain.node24, [...base, '--install-extension', opts.vsix], env, out);
-    children.push(install);
-    const code = await exited(install, 120_000);
-    if (code !== 0) throw new Error(`code-server --install-extension exited with ${code}; see ${logFile}`);
-    const installed = readdirSync(extensionsDir).filter((d) => d.startsWith('amlmonitor.'));
+    for (const vsix of [opts.vsix, ...(opts.extraVsix ?? [])]) {
+      log(`installing ${vsix}`);
+      const install = spawnGroup(opts.toolchain.node24, [...base, '--install-extension', vsix], env, out);
+      children.push(install);
+      const code = await exited(install, 120_000);
+      if (code !== 0) throw new Error(`code-server --install-extension ${vsix} exited with ${code}; see ${logFile}`);
+    }
+    const installed = readdirSync(extensionsDir).filter((d) => d.startsWith('amlmonitor.azureml-endpoint-monitor-'));
     if (installed.length === 0) throw new Error(`the extension is not in ${extensionsDir} after --install-extension`);
 
     const port = opts.port ?? (await freePort());

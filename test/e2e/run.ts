@@ -5,11 +5,13 @@
 // under .e2e-artifacts/ (a failed or hung step saves one named *-FAILED.png and the code-server
 // logs). A step that fails does not stop the ones after it. The last line is `N passed, N failed`.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, globSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startCodeServer, type CodeServer } from './codeServer';
 import { ProvisioningError, provision, repoRoot } from './provision';
 import { steps, type Context } from './steps';
+import { packageTestHost } from './testHost/package';
 import { Workbench } from './workbench';
 import { startEmulator } from '../emulator/index';
 
@@ -26,7 +28,7 @@ function cleanup(): Promise<void> {
 }
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
+  process.on(signal, () => {
     console.error(`\ne2e: ${signal}, stopping what the suite started`);
     void cleanup().finally(() => process.exit(130));
   });
@@ -63,9 +65,18 @@ async function setUp(): Promise<Context> {
   cleanups.push(() => emu.stop());
   console.log(`e2e: emulator at ${emu.url}`);
 
+  // The test host runs the integration suites inside code-server's extension host (last step).
+  const hostDir = mkdtempSync(join(tmpdir(), 'amlmonitor-e2e-host-'));
+  cleanups.push(() => Promise.resolve(rmSync(hostDir, { recursive: true, force: true })));
+  const hostVsix = await packageTestHost(hostDir);
+  const hostResultsPath = join(hostDir, 'results.json');
+  const integrationFiles = globSync('test/integration/**/*.test.ts', { cwd: repoRoot }).map((f) => join(repoRoot, f));
+
   const cs: CodeServer = await startCodeServer({
     toolchain,
     vsix,
+    extraVsix: [hostVsix],
+    env: { AML_REPO_ROOT: repoRoot, AML_HOST_RESULTS: hostResultsPath, AML_HOST_TEST_FILES: JSON.stringify(integrationFiles) },
     emulatorUrl: emu.url,
     caPath: emu.caPath,
     log: (l) => console.log(`e2e: ${l}`),
@@ -75,7 +86,7 @@ async function setUp(): Promise<Context> {
   const wb = await Workbench.launch(toolchain.chromium, artifacts);
   cleanups.push(() => wb.close());
   await wb.open(cs.folderUrl);
-  return { emu, cs, wb, artifacts };
+  return { emu, cs, wb, artifacts, hostResultsPath };
 }
 
 async function main(): Promise<number> {

@@ -3,9 +3,10 @@
 // requests the emulator recorded.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CodeServer } from './codeServer';
+import type { HostRunResult } from '../desktop/hostSuite';
 import { repoRoot } from './provision';
 import { waitUntil, type Workbench } from './workbench';
 import type { startEmulator } from '../emulator/index';
@@ -18,6 +19,8 @@ export interface Context {
   cs: CodeServer;
   wb: Workbench;
   artifacts: string;
+  /** Where the test host writes the in-host integration run's result. */
+  hostResultsPath: string;
 }
 
 export interface Step {
@@ -240,10 +243,10 @@ export const steps: Step[] = [
       await expandTo(wb, { sub, ws, ep });
       await contextMenu(wb, dep.name, 'Open Trace Query');
       const frame = wb.webview();
-      const editor = frame.locator('textarea').first();
+      const editor = frame.locator('textarea.query').first();
       await editor.waitFor({ state: 'visible', timeout: 30_000 });
       await editor.fill('traces | where customDimensions contains "input" | limit 10');
-      await frame.locator('button', { hasText: /^\s*Run\s*$/ }).first().click();
+      await frame.locator('button.run').first().click();
       const cells = frame.locator('[role="grid"] [role="gridcell"]');
       await cells.first().waitFor({ state: 'visible', timeout: 30_000 });
       const rows = await frame.locator('[role="grid"] [role="row"]').count();
@@ -277,6 +280,24 @@ export const steps: Step[] = [
       execFileSync('python3', ['-m', 'py_compile', file], { stdio: 'pipe' });
       // The editor opens it for the user.
       await wb.page.locator('.tabs-container .tab', { hasText: 'score.py' }).first().waitFor({ timeout: 15_000 });
+    },
+  },
+  {
+    name: "integration suites inside code-server's extension host",
+    slug: 'extension-host',
+    timeoutMs: 300_000,
+    async run({ wb, artifacts, hostResultsPath }) {
+      await wb.runCommand('AML Monitor E2E: Run Integration Suites in This Extension Host');
+      const result = await waitUntil(
+        'the in-host integration run to finish',
+        () => Promise.resolve(existsSync(hostResultsPath) ? (JSON.parse(readFileSync(hostResultsPath, 'utf8')) as HostRunResult) : undefined),
+        280_000,
+        1000,
+      );
+      writeFileSync(join(artifacts, 'extension-host-integration.txt'), result.output);
+      console.log(`  in the extension host: ${result.passed} passed, ${result.failed} failed (output in .e2e-artifacts/extension-host-integration.txt)`);
+      assert.equal(result.failed, 0, `integration tests failed inside the extension host:\n${result.output.slice(-3000)}`);
+      assert.ok(result.passed > 1, 'no integration test ran inside the extension host');
     },
   },
 ];
