@@ -13,7 +13,6 @@ import { ProvisioningError, provision, repoRoot } from './provision';
 import { steps, type Context } from './steps';
 import { packageTestHost } from './testHost/package';
 import { Workbench } from './workbench';
-import { startEmulator } from '../emulator/index';
 
 const artifacts = join(repoRoot, '.e2e-artifacts');
 const SETUP_TIMEOUT_MS = 15 * 60_000; // a first run installs code-server
@@ -61,6 +60,8 @@ async function setUp(): Promise<Context> {
   if (toolchain.installSeconds > 0) console.log(`e2e: provisioning took ${toolchain.installSeconds.toFixed(0)} s`);
   const vsix = findVsix();
 
+  // Imported here so that a broken emulator fails the setup step with the summary line printed.
+  const { startEmulator } = await import('../emulator/index');
   const emu = await startEmulator({ scenario: 'default', port: 0, logIntervalMs: 500, lroPolls: 2 });
   cleanups.push(() => emu.stop());
   console.log(`e2e: emulator at ${emu.url}`);

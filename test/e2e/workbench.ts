@@ -117,7 +117,6 @@ export class Workbench {
   async openViewContainer(title: string): Promise<void> {
     const paneHeader = this.sidebar.locator('.composite.title h2', { hasText: new RegExp(title, 'i') });
     if (await paneHeader.isVisible().catch(() => false)) return;
-    await this.page.locator('.part.activitybar .action-item a.action-label', { hasText: '' }).first().waitFor({ timeout: 20_000 });
     const item = this.page.locator(`.part.activitybar .action-item a[aria-label^="${title}"]`).first();
     await item.click({ timeout: 20_000 });
     await paneHeader.waitFor({ state: 'visible', timeout: 20_000 });
