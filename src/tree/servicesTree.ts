@@ -51,14 +51,8 @@ export class ServicesTreeProvider implements vscode.TreeDataProvider<AnyNode>, T
       s.azure.onDidChange(() => this.refresh()),
       s.settings.onDidChange((e) => {
         if (e.affectsConfiguration(SettingKeys.treeConcurrency)) this.model.setConcurrency(s.settings.treeConcurrency);
-        const reload = [
-          SettingKeys.subscriptions,
-          SettingKeys.cloud,
-          SettingKeys.customCloud,
-          SettingKeys.auth,
-          SettingKeys.tenant,
-        ].some((key) => e.affectsConfiguration(key));
-        if (reload) this.refresh();
+        // Cloud, auth and tenant changes reach the tree through the session's onDidChange.
+        if (e.affectsConfiguration(SettingKeys.subscriptions)) this.refresh();
       }),
     );
     this.setState('loading');
@@ -188,7 +182,6 @@ export class ServicesTreeProvider implements vscode.TreeDataProvider<AnyNode>, T
     );
     if (this.disposed || generation !== this.generation) return [];
     this.setState(result.state);
-    void vscode.commands.executeCommand('setContext', ContextKeys.signedIn, result.state !== 'signedOut');
     // Signed out or no subscriptions: the empty view shows its welcome content with the action.
     if (result.state === 'signedOut' || result.state === 'noSubscriptions') return [];
     return result.children.map((m) => this.track(createNode(undefined, m)));
