@@ -1,5 +1,5 @@
 // Display text of typed cells. Every value ends up in textContent, never in markup.
-import type { GridColumn } from '../core/queryResult';
+import { textAt, type GridColumn } from '../core/queryResult';
 
 const pad2 = (n: number): string => (n < 10 ? `0${n}` : String(n));
 const pad3 = (n: number): string => (n < 10 ? `00${n}` : n < 100 ? `0${n}` : String(n));
@@ -35,7 +35,7 @@ export function cellText(col: GridColumn, row: number): string {
       return v < 0 ? '' : v === 1 ? 'true' : 'false';
     }
     default:
-      return col.values[row] ?? '';
+      return textAt(col, row) ?? '';
   }
 }
 

@@ -1,9 +1,9 @@
 // A virtualized result grid: fixed row height, one spacer sized rows × height, and a small pool of
 // row elements recycled as the viewport scrolls, so 500,000 rows cost as much DOM as 40.
 // Sorting and filtering work on an index array over the columnar data; cells get text only.
-import type { ColumnarTable, GridColumn } from '../core/queryResult';
+import { unpackText, type ColumnarTable, type GridColumn } from '../core/queryResult';
 import type { Strings } from '../query/protocol';
-import { cellText, copyText, formatLocalDateTime, MAX_CELL_CHARS, prettyJson } from './format';
+import { cellText, copyText, MAX_CELL_CHARS, prettyJson } from './format';
 
 export const ROW_HEIGHT = 22;
 const OVERSCAN = 8;
@@ -43,7 +43,8 @@ export class Grid {
   private pool: RowElement[] = [];
   private sortState: GridSort | undefined;
   private filterText = '';
-  private searchCache = new Map<number, string[]>();
+  /** Lower-cased display text of each column, packed like TextColumn, built on the first filter. */
+  private searchCache = new Map<number, { text: string; offsets: Uint32Array }>();
   private selected: { viewIndex: number; col: number } | undefined;
   private renderQueued = false;
   private widths: number[] = [];
@@ -209,37 +210,64 @@ export class Grid {
 
   // ---- view (filter + sort) ---------------------------------------------------------------------
 
-  private searchColumn(c: number): string[] {
-    let cached = this.searchCache.get(c);
+  private searchColumn(c: number): { text: string; offsets: Uint32Array } {
+    const cached = this.searchCache.get(c);
     if (cached) return cached;
     const col = this.table.columns[c]!;
+    let search: { text: string; offsets: Uint32Array } | undefined;
+    if (col.kind === 'string' || col.kind === 'dynamic') {
+      const lower = col.text.toLowerCase();
+      // Lower-casing can change the length of a few characters; the offsets then no longer fit.
+      if (lower.length === col.text.length) search = { text: lower, offsets: col.offsets };
+    }
+    if (!search) {
+      const n = this.table.rowCount;
+      const parts = new Array<string>(n);
+      const offsets = new Uint32Array(n + 1);
+      let length = 0;
+      for (let r = 0; r < n; r++) {
+        const t = cellText(col, r).toLowerCase();
+        parts[r] = t;
+        length += t.length;
+        offsets[r + 1] = length;
+      }
+      search = { text: parts.join(''), offsets };
+    }
+    this.searchCache.set(c, search);
+    return search;
+  }
+
+  /** Marks rows where any column's text contains the needle: indexOf over each packed column. */
+  private matchRows(needle: string): Uint32Array {
     const n = this.table.rowCount;
-    cached = new Array<string>(n);
-    if (col.kind === 'datetime') for (let r = 0; r < n; r++) cached[r] = formatLocalDateTime(col.values[r] ?? NaN);
-    else if (col.kind === 'string' || col.kind === 'dynamic') for (let r = 0; r < n; r++) cached[r] = (col.values[r] ?? '').toLowerCase();
-    else for (let r = 0; r < n; r++) cached[r] = cellText(col, r).toLowerCase();
-    this.searchCache.set(c, cached);
-    return cached;
+    const hit = new Uint8Array(n);
+    for (let c = 0; c < this.table.columns.length; c++) {
+      const { text, offsets } = this.searchColumn(c);
+      let row = 0;
+      let pos = text.indexOf(needle, 0);
+      while (pos !== -1) {
+        while (row < n && offsets[row + 1]! <= pos) row++;
+        if (row >= n) break;
+        const cellEnd = offsets[row + 1]!;
+        if (pos + needle.length <= cellEnd) {
+          hit[row] = 1;
+          pos = text.indexOf(needle, cellEnd);
+        } else {
+          pos = text.indexOf(needle, pos + 1);
+        }
+      }
+    }
+    let count = 0;
+    for (let r = 0; r < n; r++) count += hit[r]!;
+    const rows = new Uint32Array(count);
+    for (let r = 0, i = 0; r < n; r++) if (hit[r]) rows[i++] = r;
+    return rows;
   }
 
   private recomputeView(): void {
     const n = this.table.rowCount;
     const needle = this.filterText.trim().toLowerCase();
-    let rows: Uint32Array | undefined;
-    if (needle) {
-      const columns = this.table.columns.map((_, c) => this.searchColumn(c));
-      const hits = new Uint32Array(n);
-      let count = 0;
-      for (let r = 0; r < n; r++) {
-        for (const values of columns) {
-          if (values[r]!.includes(needle)) {
-            hits[count++] = r;
-            break;
-          }
-        }
-      }
-      rows = hits.subarray(0, count);
-    }
+    let rows: Uint32Array | undefined = needle ? this.matchRows(needle) : undefined;
     const sort = this.sortState;
     const col = sort ? this.table.columns.find((c) => c.name === sort.column) : undefined;
     if (sort && col) {
@@ -533,7 +561,7 @@ function comparator(col: GridColumn, dir: number): (a: number, b: number) => num
       };
     }
     default: {
-      const v = col.values;
+      const v = unpackText(col);
       return (a, b) => {
         const x = v[a];
         const y = v[b];

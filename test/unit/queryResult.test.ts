@@ -9,6 +9,9 @@ import {
   summarizeStatistics,
   toCsv,
   toJson,
+  packText,
+  textAt,
+  unpackText,
   TRUNCATION_WARNING_BYTES,
   utf8Length,
   type GridColumn,
@@ -65,7 +68,7 @@ void describe('shapeQueryResult', () => {
     assert.deepEqual([...s.values], [1, -1, 0]);
     const cd = col(cols, 'customDimensions');
     assert.ok(cd.kind === 'dynamic');
-    assert.deepEqual(cd.values, ['{"a":[1,2],"b":"x"}', null, 'not json']);
+    assert.deepEqual(unpackText(cd), ['{"a":[1,2],"b":"x"}', null, 'not json']);
     assert.equal(shaped.unfolded, false);
     assert.equal(shaped.truncatedCount, 0);
   });
@@ -89,8 +92,8 @@ void describe('shapeQueryResult', () => {
     assert.equal(shaped.unfolded, true);
     const input = col(shaped.table.columns, 'input');
     const output = col(shaped.table.columns, 'output');
-    assert.deepEqual(input.kind === 'dynamic' && input.values, ['[[1,2]]', '{"x":"<b>hi</b>"}', null, null]);
-    assert.deepEqual(output.kind === 'dynamic' && output.values, ['[0.5]', null, null, null]);
+    assert.deepEqual(input.kind === 'dynamic' && unpackText(input), ['[[1,2]]', '{"x":"<b>hi</b>"}', null, null]);
+    assert.deepEqual(output.kind === 'dynamic' && unpackText(output), ['[0.5]', null, null, null]);
   });
 
   void it('flags payloads at the 64 KB logging limit', () => {
@@ -141,6 +144,20 @@ void describe('shapeQueryResult', () => {
     const shaped = shapeQueryResult({ status: 'Success', tables: [] });
     assert.equal(shaped.table.rowCount, 0);
     assert.deepEqual(shaped.table.columns, []);
+  });
+});
+
+void describe('packText', () => {
+  void it('packs cells into one string with offsets and a null mask', () => {
+    const cells = ['ab', null, '', 'ü🚀', null];
+    const packed = packText(cells);
+    assert.equal(packed.text, 'abü🚀');
+    assert.deepEqual([...packed.offsets], [0, 2, 2, 2, 5, 5]);
+    assert.deepEqual(packed.nulls && [...packed.nulls], [0, 1, 0, 0, 1]);
+    assert.equal(textAt(packed, 2), '');
+    assert.equal(textAt(packed, 1), null);
+    assert.deepEqual(unpackText(packed), cells);
+    assert.equal(packText(['x']).nulls, undefined);
   });
 });
 
