@@ -1,0 +1,3 @@
+// Scoring-file scaffolding: templates as data (python.ts) and pure renderers (render.ts).
+export * from './options';
+export { MAX_RECORD_BYTES, renderGuide, renderSampleRequest, renderScoreFile, scaffoldFiles } from './render';
