@@ -72,7 +72,7 @@ export function modelNameFromReference(reference: string | undefined): string | 
   if (!reference) return undefined;
   const path = /\/models\/([^/]+)(?:\/versions\/[^/]+)?\/?$/i.exec(reference);
   if (path?.[1]) return decodeURIComponent(path[1]);
-  const short = /^azureml:([^:/]+)(?::[^:/]+|@[^:/]+)?$/i.exec(reference);
+  const short = /^azureml:([^:/@]+)(?::[^:/]+|@[^:/]+)?$/i.exec(reference);
   if (short?.[1]) return short[1];
   return /^[\w.-]+$/.test(reference) ? reference : undefined;
 }
