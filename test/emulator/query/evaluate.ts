@@ -58,7 +58,8 @@ export function valueToString(v: Value, type: KType | 'null'): string {
     case 'bool':
       return v ? 'true' : 'false';
     default:
-      return typeof v === 'object' ? JSON.stringify(v) : String(v as string | number);
+      if (typeof v === 'string') return v;
+      return typeof v === 'number' || typeof v === 'boolean' ? String(v) : JSON.stringify(v);
   }
 }
 
