@@ -1,0 +1,254 @@
+// `tail -f` on top of snapshots: Azure's getLogs returns only the last `tail` lines of a container's
+// log, so following it means polling and printing exactly the lines that are new since the previous
+// snapshot. Pure: no vscode, no I/O.
+//
+// Model and assumptions
+// - A container's log only grows until the container restarts, which starts a new, empty log.
+// - A snapshot is the last `min(tail, length)` lines of the current log, as whole lines. A last line
+//   without a newline is taken as complete (the service returns whole lines; holding it back would
+//   hide e.g. "server started" until another line arrives). CRLF counts as LF.
+// - A snapshot with fewer lines than requested ("not full") is therefore the whole log.
+//
+// Matching. The previous snapshot `prev` (P lines) ended at some line `j` of the new snapshot
+// `next` (N lines). `j` is consistent when the lines both snapshots would share agree:
+//   j >= P: next[j-P .. j) == prev            (the new window is wider and contains prev), or
+//   j <  P: next[0 .. j) == prev[P-j .. P)    (suffix of prev == prefix of next).
+// The new lines are next[j .. N). Which j:
+// - next not full, whole log seen before: the log's absolute length at prev's end is known, so j is
+//   known; if those lines or the log's first line differ, the log was replaced -> 'reset'.
+// - next not full otherwise: prev must lie inside next (j >= P); largest such j, none -> 'reset'.
+// - next full: the largest consistent j >= 1; none -> 'gap' (more lines arrived than the window
+//   holds, or a restart whose new log already overflows the window: lines may have been skipped).
+// Taking the largest j prints the fewest lines: a line is printed only when the content proves it new.
+// It is exactly right whenever only one consistent j exists. Several exist only when the shared part
+// is periodic, e.g. a window full of identical health-check pings; then the count of repeats cannot be
+// known from content and the result says `ambiguous`. Real container logs carry timestamps, so this
+// needs a window that holds nothing but one repeated line.
+//
+// Cost: linear in the snapshot size. The fast path compares text, not lines: it finds prev's last
+// line in next with lastIndexOf and verifies a candidate with one string comparison (memcmp speed).
+// After a few failed probes (adversarial input) it falls back to the Knuth-Morris-Pratt prefix
+// function over line ids; ids come from a Map, which hashes and then compares whole strings, so a hash
+// collision can never make two different lines equal.
+
+const NL = 10;
+
+/** What the follower keeps between polls. Treat as opaque. */
+export interface LogTailState {
+  /** Previous snapshot, normalized: complete lines, each ending with '\n'. */
+  readonly text: string;
+  readonly lineCount: number;
+  /** Absolute line count of the current log at the end of `text`, when the whole log was once seen. */
+  readonly absoluteEnd: number | undefined;
+  /** The log's first line, when the whole log was once seen (a restarted log starts anew). */
+  readonly firstLine: string | undefined;
+}
+
+export type LogTailEvent = 'first' | 'append' | 'reset' | 'gap';
+
+export interface LogTailResult {
+  /** first: no previous snapshot; append: continuation; reset: the log started over; gap: lines may have been skipped. */
+  readonly event: LogTailEvent;
+  /** The new lines, without terminators (for 'reset' and 'gap', the whole snapshot). */
+  readonly lines: string[];
+  /** Several overlaps fit (periodic content): the fewest new lines were taken. */
+  readonly ambiguous: boolean;
+  /** Widen the window or poll sooner for the next polls: lines may have been skipped. */
+  readonly widen: boolean;
+  readonly state: LogTailState;
+}
+
+export interface LogTailOptions {
+  /** Skip the text fast path (tests compare both paths). */
+  readonly forceLineMatch?: boolean;
+}
+
+/** CRLF to LF, and a final newline so that every line, the last included, ends with '\n'. */
+export function normalizeSnapshot(text: string): string {
+  const lf = text.includes('\r\n') ? text.replace(/\r\n/g, '\n') : text;
+  return lf.length === 0 || lf.charCodeAt(lf.length - 1) === NL ? lf : lf + '\n';
+}
+
+/** Lines of a text (CRLF or LF), without terminators; a final newline does not make an empty line. */
+export function splitLines(text: string): string[] {
+  const normalized = normalizeSnapshot(text);
+  if (normalized.length === 0) return [];
+  const lines = normalized.split('\n');
+  lines.pop();
+  return lines;
+}
+
+/** Number of '\n' in text[from..to). */
+function countNewlines(text: string, from = 0, to = text.length): number {
+  let n = 0;
+  for (let i = text.indexOf('\n', from); i !== -1 && i < to; i = text.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
+/** Char offset where line `index` starts in a normalized text (text.length when index == lineCount). */
+function lineOffset(text: string, index: number): number {
+  let offset = 0;
+  for (let i = 0; i < index; i++) offset = text.indexOf('\n', offset) + 1;
+  return offset;
+}
+
+function firstLineOf(text: string): string | undefined {
+  const end = text.indexOf('\n');
+  return end === -1 ? undefined : text.slice(0, end);
+}
+
+function isLineStart(text: string, offset: number): boolean {
+  return offset === 0 || text.charCodeAt(offset - 1) === NL;
+}
+
+/** Is `end` (a char offset at a line end of next) a consistent end of prev? See the header. */
+function consistentAt(prev: string, next: string, end: number): boolean {
+  const shared = Math.min(end, prev.length);
+  if (!isLineStart(next, end - shared) || !isLineStart(prev, prev.length - shared)) return false;
+  // slice + === compares flat memory; startsWith(x, position) is ~20x slower in V8.
+  return next.slice(end - shared, end) === prev.slice(prev.length - shared);
+}
+
+/**
+ * Consistent ends of prev in next (char offsets), largest first, at most two; undefined when
+ * too many probes failed. A consistent end is always the end of a line equal to prev's last line.
+ */
+function fastEnds(prev: string, next: string): number[] | undefined {
+  const lastLineStart = prev.length < 2 ? 0 : prev.lastIndexOf('\n', prev.length - 2) + 1;
+  const lastLine = prev.slice(lastLineStart);
+  // indexOf is fast (forward search); lastIndexOf scans slowly, so it runs only where a hit exists.
+  const firstAt = next.indexOf(lastLine);
+  if (firstAt === -1) return [];
+  const ends: number[] = [];
+  let failedProbes = 0;
+  for (let from = next.length - lastLine.length; from >= firstAt && ends.length < 2; ) {
+    const at = next.lastIndexOf(lastLine, from);
+    from = at - 1;
+    if (isLineStart(next, at) && consistentAt(prev, next, at + lastLine.length)) ends.push(at + lastLine.length);
+    else if (++failedProbes > 8) return undefined;
+  }
+  return ends;
+}
+
+/** Lines with a hash of their whole content, so that KMP compares integers and verifies only on equal hashes. */
+interface HashedLines {
+  readonly lines: string[];
+  readonly hashes: Int32Array;
+}
+
+function hashLines(lines: string[]): HashedLines {
+  const hashes = new Int32Array(lines.length);
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] ?? '';
+    let h = 0x811c9dc5; // FNV-1a
+    for (let c = 0; c < line.length; c++) h = Math.imul(h ^ line.charCodeAt(c), 0x01000193);
+    hashes[i] = h;
+  }
+  return { lines, hashes };
+}
+
+/** Equal lines; a hash collision is caught by comparing the strings. */
+function same(x: HashedLines, i: number, y: HashedLines, k: number): boolean {
+  return x.hashes[i] === y.hashes[k] && x.lines[i] === y.lines[k];
+}
+
+/** Same as fastEnds but in line indexes, by the KMP prefix function over line hashes. */
+function lineEnds(a: HashedLines, b: HashedLines): number[] {
+  const P = a.lines.length;
+  const N = b.lines.length;
+  const found: number[] = [];
+  // j >= P: occurrences of a in b (pattern a over text b).
+  const piA = prefixFunction(a);
+  for (let i = 0, q = 0; i < N; i++) {
+    while (q > 0 && (q === P || !same(a, q, b, i))) q = piA[q - 1] ?? 0;
+    if (same(a, q, b, i)) q++;
+    if (q === P) found.push(i + 1);
+  }
+  // j < P: prefixes of b that are suffixes of a (pattern b over text a); borders give all of them.
+  const piB = prefixFunction(b);
+  let q = 0;
+  for (let i = 0; i < P; i++) {
+    while (q > 0 && (q === N || !same(b, q, a, i))) q = piB[q - 1] ?? 0;
+    if (q < N && same(b, q, a, i)) q++;
+  }
+  for (; q > 0; q = piB[q - 1] ?? 0) if (q < P) found.push(q);
+  return [...new Set(found)].sort((x, y) => y - x).slice(0, 2);
+}
+
+function prefixFunction(s: HashedLines): Int32Array {
+  const pi = new Int32Array(s.lines.length);
+  for (let i = 1, k = 0; i < s.lines.length; i++) {
+    while (k > 0 && !same(s, i, s, k)) k = pi[k - 1] ?? 0;
+    if (same(s, i, s, k)) k++;
+    pi[i] = k;
+  }
+  return pi;
+}
+
+/**
+ * The new lines of `snapshot` given the state from the previous call (undefined on the first poll),
+ * `requestedTail` being the tail the snapshot was fetched with. Linear in the snapshot size.
+ */
+export function nextLogLines(
+  prev: LogTailState | undefined,
+  snapshot: string,
+  requestedTail: number,
+  options: LogTailOptions = {},
+): LogTailResult {
+  const next = normalizeSnapshot(snapshot);
+  // Counting every line costs ~0.1 ms per 10,000; on the common path N comes from the changed part only.
+  let lineCount: number | undefined;
+  const countAll = (): number => (lineCount ??= countNewlines(next));
+  const result = (event: LogTailEvent, from: number, absoluteEnd: number | undefined, ambiguous = false): LogTailResult => {
+    const N = countAll();
+    const wholeLog = N < requestedTail;
+    return {
+      event,
+      lines: splitLines(from === 0 ? next : next.slice(from)),
+      ambiguous,
+      widen: event === 'gap',
+      state: {
+        text: next,
+        lineCount: N,
+        absoluteEnd: wholeLog ? N : absoluteEnd,
+        firstLine: wholeLog ? firstLineOf(next) : event === 'append' ? prev?.firstLine : undefined,
+      },
+    };
+  };
+  const exactAfterWholeLog = (state: LogTailState, absoluteEnd: number): LogTailResult => {
+    const N = countAll();
+    const sameStart = state.firstLine === undefined || state.firstLine === firstLineOf(next);
+    const end = absoluteEnd >= state.lineCount && absoluteEnd <= N ? lineOffset(next, absoluteEnd) : -1;
+    if (sameStart && end >= 0 && consistentAt(state.text, next, end)) return result('append', end, N);
+    return result('reset', 0, N);
+  };
+
+  if (!prev) return result('first', 0, undefined);
+  const P = prev.lineCount;
+  if (P === 0) return result(countAll() < requestedTail || prev.absoluteEnd === undefined ? 'append' : 'gap', 0, undefined);
+
+  // Consistent ends of prev in next as char offsets, largest first, at most two.
+  let ends = options.forceLineMatch ? undefined : fastEnds(prev.text, next);
+  if (ends === undefined) {
+    const nextLines = splitLines(next);
+    lineCount = nextLines.length;
+    ends = lineEnds(hashLines(splitLines(prev.text)), hashLines(nextLines)).map((j) => lineOffset(next, j));
+  }
+  const [best] = ends;
+  if (lineCount === undefined && best !== undefined) {
+    // Lines up to best: prev's lines plus the older lines before it, or prev's lines minus those that scrolled out.
+    const before =
+      best >= prev.text.length
+        ? P + countNewlines(next, 0, best - prev.text.length)
+        : P - countNewlines(prev.text, 0, prev.text.length - best);
+    lineCount = before + countNewlines(next, best);
+  }
+  const wholeLog = countAll() < requestedTail;
+  if (wholeLog && prev.absoluteEnd !== undefined) return exactAfterWholeLog(prev, prev.absoluteEnd);
+  // The whole log must contain all of prev.
+  const [first, other] = wholeLog ? ends.filter((end) => end >= prev.text.length) : ends;
+  if (first === undefined) return result(wholeLog ? 'reset' : 'gap', 0, undefined);
+  const ambiguous = other !== undefined;
+  const absoluteEnd = prev.absoluteEnd !== undefined && !ambiguous ? prev.absoluteEnd + countNewlines(next, first) : undefined;
+  return result('append', first, absoluteEnd, ambiguous);
+}

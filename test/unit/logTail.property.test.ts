@@ -1,0 +1,191 @@
+// Property-style tests of the new-lines algorithm over generated logs: a seeded generator grows a
+// container log with runs of identical health-check lines, restarts it at random, polls it with
+// random windows, and compares what the algorithm emits with the ground truth.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { type LogTailState, nextLogLines, splitLines } from '../../src/core/logTail';
+
+/** mulberry32: small, fast, seedable. */
+function rng(seed: number): { int(min: number, max: number): number; chance(p: number): boolean } {
+  let a = seed >>> 0;
+  const next = (): number => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  return { int: (min, max) => min + Math.floor(next() * (max - min + 1)), chance: (p) => next() < p };
+}
+
+const PING = 'GET /health 200';
+
+/** A container log: unique request lines, runs of identical pings (never two runs back to back), restarts. */
+class GeneratedLog {
+  lines: string[] = [];
+  private boot = 0;
+  private seq = 0;
+  constructor(
+    private readonly r: ReturnType<typeof rng>,
+    private readonly maxRun: number,
+  ) {
+    this.restart();
+  }
+  restart(): void {
+    this.lines = [`boot ${++this.boot}: listening on 5001`];
+  }
+  /** Appends n lines; returns them. */
+  grow(n: number): string[] {
+    const added: string[] = [];
+    while (added.length < n) {
+      const last = added.at(-1) ?? this.lines.at(-1);
+      const run = last !== PING && this.r.chance(0.4) ? this.r.int(1, this.maxRun) : 0;
+      for (let i = 0; i < run && added.length < n; i++) added.push(PING);
+      if (added.length < n) added.push(`INFO request ${++this.seq} served`);
+    }
+    this.lines.push(...added);
+    return added;
+  }
+  /** The service's answer: the last `tail` lines, with random line ends. */
+  snapshot(tail: number): string {
+    const window = this.lines.slice(-tail);
+    const eol = this.r.chance(0.2) ? '\r\n' : '\n';
+    const body = window.join(eol);
+    return this.r.chance(0.5) && body.length > 0 ? body + eol : body;
+  }
+}
+
+const RESET = '<<reset>>';
+
+/** Every consistent end j of prev in next, by brute force over lines, largest first. */
+function oracleEnds(prev: string[], next: string[], minEnd: number): number[] {
+  const P = prev.length;
+  const ends: number[] = [];
+  for (let j = next.length; j >= minEnd; j--) {
+    const k = Math.min(P, j);
+    let ok = true;
+    for (let i = 0; i < k && ok; i++) ok = prev[P - k + i] === next[j - k + i];
+    if (ok) ends.push(j);
+  }
+  return ends;
+}
+
+void describe('nextLogLines over generated logs', () => {
+  void it('agrees with a brute-force oracle, on both the text and the line paths', () => {
+    for (let seed = 1; seed <= 300; seed++) {
+      const r = rng(seed);
+      // Tiny alphabets make overlaps and periodic windows frequent (the adversarial cases).
+      const alphabet = r.int(1, 3);
+      const log = Array.from({ length: r.int(0, 60) }, () => String.fromCharCode(97 + r.int(0, alphabet - 1)));
+      const prevEnd = r.int(0, log.length);
+      const prevTail = r.int(1, 25);
+      const nextEnd = r.int(prevEnd, log.length);
+      const nextTail = r.int(1, 40);
+      const prevLines = log.slice(Math.max(0, prevEnd - prevTail), prevEnd);
+      const nextLines = log.slice(Math.max(0, nextEnd - nextTail), nextEnd);
+      // A previous snapshot that was full, so no absolute position is known and matching decides.
+      const prev: LogTailState = nextLogLines(undefined, prevLines.join('\n'), prevLines.length).state;
+      const wholeLog = nextLines.length < nextTail;
+      for (const forceLineMatch of [false, true]) {
+        const got = nextLogLines(prev, nextLines.join('\n'), nextTail, { forceLineMatch });
+        const ctx = `seed ${seed} prev=${prevLines.join('')} next=${nextLines.join('')} force=${forceLineMatch}`;
+        if (prevLines.length === 0) {
+          assert.deepEqual(got.lines, nextLines, ctx);
+          continue;
+        }
+        const ends = oracleEnds(prevLines, nextLines, wholeLog ? prevLines.length : 1);
+        if (ends[0] === undefined) {
+          assert.equal(got.event, wholeLog ? 'reset' : 'gap', ctx);
+          assert.deepEqual(got.lines, nextLines, ctx);
+        } else {
+          assert.equal(got.event, 'append', ctx);
+          assert.deepEqual(got.lines, nextLines.slice(ends[0]), ctx);
+          assert.equal(got.ambiguous, ends.length > 1, ctx);
+        }
+      }
+    }
+  });
+
+  void it('follows a growing, restarting log exactly while the windows do not overflow', () => {
+    let polls = 0;
+    for (let seed = 1; seed <= 400; seed++) {
+      const r = rng(seed);
+      const maxRun = r.int(1, 12);
+      const log = new GeneratedLog(r, maxRun);
+      const minTail = r.int(maxRun + 4, 60);
+      // At most this many lines per poll: the shared part of two windows always holds a unique line.
+      const maxAppend = minTail - maxRun - 2;
+      const truth: string[] = [];
+      const out: string[] = [];
+      log.grow(r.int(0, 2 * minTail));
+      let tail = r.int(minTail, minTail + 40);
+      truth.push(...log.lines.slice(-tail));
+      let result = nextLogLines(undefined, log.snapshot(tail), tail);
+      out.push(...result.lines);
+      for (let step = 0; step < 25; step++) {
+        if (r.chance(0.1)) {
+          log.restart();
+          truth.push(RESET, ...log.lines);
+          truth.push(...log.grow(r.int(0, Math.min(maxAppend, minTail - 2))));
+        } else {
+          truth.push(...log.grow(r.chance(0.2) ? 0 : r.int(0, maxAppend)));
+        }
+        tail = r.int(minTail, minTail + 40);
+        result = nextLogLines(result.state, log.snapshot(tail), tail);
+        polls++;
+        assert.notEqual(result.event, 'gap', `seed ${seed} step ${step}`);
+        if (result.event === 'reset') out.push(RESET);
+        out.push(...result.lines);
+      }
+      assert.deepEqual(out, truth, `seed ${seed}`);
+    }
+    assert.ok(polls >= 10_000);
+  });
+
+  void it('marks skipped lines and never repeats or invents one when windows overflow', () => {
+    let gaps = 0;
+    for (let seed = 1; seed <= 300; seed++) {
+      const r = rng(seed);
+      const log = new GeneratedLog(r, r.int(1, 8));
+      const tail = r.int(10, 40);
+      log.grow(r.int(0, 50));
+      let result = nextLogLines(undefined, log.snapshot(tail), tail);
+      const seen = new Set(result.lines.filter((l) => l !== PING));
+      for (let step = 0; step < 20; step++) {
+        const before = log.lines.slice(-tail);
+        if (r.chance(0.05)) log.restart();
+        const overflow = r.chance(0.3);
+        log.grow(overflow ? r.int(tail, 3 * tail) : r.int(0, tail / 2));
+        result = nextLogLines(result.state, log.snapshot(tail), tail);
+        const ctx = `seed ${seed} step ${step}`;
+        const window = log.lines.slice(-tail);
+        // Whatever is printed is the end of the current window: in order, nothing invented.
+        assert.deepEqual(result.lines, window.slice(window.length - result.lines.length), ctx);
+        for (const line of result.lines) {
+          if (line === PING) continue;
+          assert.ok(!seen.has(line), `${ctx}: ${line} printed twice`);
+          seen.add(line);
+        }
+        // A unique last line that left the window can only mean skipped lines (or a restart).
+        const lastBefore = before.at(-1);
+        if (lastBefore !== undefined && lastBefore !== PING && !window.includes(lastBefore)) {
+          assert.ok(result.event === 'gap' || result.event === 'reset', `${ctx}: ${result.event}`);
+        }
+        if (result.event === 'gap') {
+          gaps++;
+          assert.equal(result.widen, true);
+        }
+      }
+    }
+    assert.ok(gaps > 100, `only ${gaps} gaps generated`);
+  });
+
+  void it('splits what it was given back into the same lines', () => {
+    for (let seed = 1; seed <= 100; seed++) {
+      const r = rng(seed);
+      const log = new GeneratedLog(r, 3);
+      log.grow(r.int(0, 30));
+      assert.deepEqual(splitLines(log.snapshot(1000)), log.lines);
+    }
+  });
+});
