@@ -466,14 +466,20 @@ class Parser {
           this.next();
           const args: Expr[] = [];
           let star = false;
-          if (this.isOp('*')) {
-            this.next();
-            star = true;
-          } else if (!this.isOp(')')) {
-            args.push(this.expr());
+          // `*` stands for every column: count(*), arg_max(timestamp, *).
+          const argument = () => {
+            if (this.isOp('*') && (this.isOp(',', 1) || this.isOp(')', 1))) {
+              this.next();
+              star = true;
+            } else {
+              args.push(this.expr());
+            }
+          };
+          if (!this.isOp(')')) {
+            argument();
             while (this.isOp(',')) {
               this.next();
-              args.push(this.expr());
+              argument();
             }
           }
           this.expectOp(')');
