@@ -18,6 +18,8 @@ const GOAL_MS = 1500;
 // tsx keeps function names with an __name helper; functions sent to page.evaluate need it in the page.
 const shim = `
 window.__name = (f) => f;
+// Registered before the page's own listener: marks when a result has been delivered (deserialized).
+window.addEventListener('message', (e) => { if (e.data && e.data.type === 'result') window.__arrived = performance.now(); });
 window.__posted = [];
 window.__state = undefined;
 window.acquireVsCodeApi = () => ({
@@ -139,15 +141,16 @@ export default async function queryGridBench(): Promise<void> {
         dims[r] = `{"Endpoint Name":"ep","Deployment Name":"blue","n":${r}}`;
         message[r] = `request ${r} <b>not markup</b>`;
       }
-      // The same packing as packText in src/core/queryResult.ts (the host's shaping).
-      const pack = (values: string[]): { text: string; offsets: Uint32Array } => {
+      // The same packing as packText in src/core/queryResult.ts (the host's shaping; ASCII here).
+      const encoder = new TextEncoder();
+      const pack = (values: string[]): { bytes: Uint8Array; offsets: Uint32Array } => {
         const offsets = new Uint32Array(values.length + 1);
         let length = 0;
         for (let r = 0; r < values.length; r++) {
           length += values[r]!.length;
           offsets[r + 1] = length;
         }
-        return { text: values.join(''), offsets };
+        return { bytes: encoder.encode(values.join('')), offsets };
       };
       const p0 = performance.now();
       const packed = [name, op, dims, message].map(pack);
@@ -183,17 +186,15 @@ export default async function queryGridBench(): Promise<void> {
         idleFrames.push(now - idleLast);
         idleLast = now;
       }
-      // A capture listener runs before the page's own: it marks when the message is deserialized.
-      let arrived = NaN;
-      window.addEventListener('message', () => (arrived = performance.now()), { capture: true, once: true });
       const t0 = performance.now();
       window.postMessage(msg, '*');
       let firstRows = NaN;
+      let arrived = NaN;
       for (;;) {
         await nextFrame();
         if (document.body.dataset.state === 'done' && document.querySelector('[role="row"][data-row]')) {
           firstRows = performance.now() - t0;
-          arrived -= t0;
+          arrived = (window as unknown as { __arrived: number }).__arrived - t0;
           break;
         }
         if (performance.now() - t0 > 30_000) break;

@@ -22,48 +22,86 @@ export interface BoolColumn extends ColumnBase {
   values: Int8Array;
 }
 /**
- * Text (dynamic values as compact JSON), packed: one string holding every cell and the offsets of
- * the cells. Structured clone copies one string instead of 500,000 (measured in
- * bench/queryGrid.bench.ts), and the webview filters with indexOf over it.
+ * Text (dynamic values as compact JSON), packed as the UTF-8 bytes of every cell and the byte
+ * offsets of the cells. Typed arrays cross postMessage as binary (VS Code transfers ArrayBuffers
+ * without JSON) and structured-clone as a copy of memory: far cheaper than 500,000 strings
+ * (measured in bench/queryGrid.bench.ts). The webview decodes only the cells it shows.
  */
 export interface TextColumn extends ColumnBase {
   kind: 'string' | 'dynamic';
-  /** Cell r is text.slice(offsets[r], offsets[r + 1]). */
-  text: string;
+  bytes: Uint8Array;
+  /** Cell r is bytes[offsets[r] .. offsets[r + 1]). */
   offsets: Uint32Array;
   /** 1 where the cell is null; absent when no cell is. */
   nulls?: Uint8Array;
 }
+type PackedText = Pick<TextColumn, 'bytes' | 'offsets' | 'nulls'>;
 
-/** Packs cells into a TextColumn's text, offsets and null mask. */
-export function packText(values: readonly (string | null)[]): Pick<TextColumn, 'text' | 'offsets' | 'nulls'> {
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** Lone surrogates cannot be UTF-8 encoded; TextEncoder would write U+FFFD. Do it first so lengths agree. */
+function wellFormed(s: string): string {
+  return /[\ud800-\udfff]/.test(s) ? s.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd') : s;
+}
+
+/** Packs cells into a TextColumn's bytes, offsets and null mask. */
+export function packText(values: readonly (string | null)[]): PackedText {
   const n = values.length;
   const offsets = new Uint32Array(n + 1);
+  const cells = new Array<string>(n);
   let nulls: Uint8Array | undefined;
   let length = 0;
   for (let r = 0; r < n; r++) {
     const v = values[r];
-    if (v === null || v === undefined) (nulls ??= new Uint8Array(n))[r] = 1;
-    else length += v.length;
+    if (v === null || v === undefined) {
+      (nulls ??= new Uint8Array(n))[r] = 1;
+      cells[r] = '';
+    } else {
+      const cell = wellFormed(v);
+      cells[r] = cell;
+      length += utf8Length(cell);
+    }
     offsets[r + 1] = length;
   }
-  const text = values.map((v) => v ?? '').join('');
-  return nulls ? { text, offsets, nulls } : { text, offsets };
+  const bytes = encoder.encode(cells.join(''));
+  return nulls ? { bytes, offsets, nulls } : { bytes, offsets };
 }
 
 /** The text of one cell of a packed column (null for a null cell). */
-export function textAt(col: Pick<TextColumn, 'text' | 'offsets' | 'nulls'>, r: number): string | null {
+export function textAt(col: PackedText, r: number): string | null {
   if (col.nulls?.[r] === 1) return null;
-  return col.text.slice(col.offsets[r] ?? 0, col.offsets[r + 1] ?? 0);
+  return decoder.decode(col.bytes.subarray(col.offsets[r] ?? 0, col.offsets[r + 1] ?? 0));
+}
+
+/** The whole column as one string with UTF-16 offsets of its cells (for search and sort). */
+export function decodeText(col: PackedText): { text: string; offsets: Uint32Array } {
+  const { bytes, offsets: byteOffsets } = col;
+  const n = byteOffsets.length - 1;
+  const offsets = new Uint32Array(n + 1);
+  let units = 0;
+  let p = 0;
+  for (let r = 0; r < n; r++) {
+    const end = byteOffsets[r + 1]!;
+    for (; p < end; p++) {
+      const b = bytes[p]!;
+      // A lead byte starts a code point: one UTF-16 unit, two for 4-byte sequences.
+      if ((b & 0xc0) !== 0x80) units += b >= 0xf0 ? 2 : 1;
+    }
+    offsets[r + 1] = units;
+  }
+  return { text: decoder.decode(bytes), offsets };
 }
 
 /** Every cell of a packed column. */
-export function unpackText(col: Pick<TextColumn, 'text' | 'offsets' | 'nulls'>): (string | null)[] {
-  const n = col.offsets.length - 1;
+export function unpackText(col: PackedText): (string | null)[] {
+  const { text, offsets } = decodeText(col);
+  const n = offsets.length - 1;
   const out = new Array<string | null>(n);
-  for (let r = 0; r < n; r++) out[r] = textAt(col, r);
+  for (let r = 0; r < n; r++) out[r] = col.nulls?.[r] === 1 ? null : text.slice(offsets[r], offsets[r + 1]);
   return out;
 }
+
 export type GridColumn = NumericColumn | BoolColumn | TextColumn;
 
 export interface ColumnarTable {
@@ -170,7 +208,7 @@ export function utf8Length(s: string, limit = Infinity): number {
     const c = s.charCodeAt(i);
     if (c < 0x80) bytes += 1;
     else if (c < 0x800) bytes += 2;
-    else if (c >= 0xd800 && c <= 0xdbff) {
+    else if (c >= 0xd800 && c <= 0xdbff && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
       bytes += 4;
       i++;
     } else bytes += 3;

@@ -1,7 +1,7 @@
 // A virtualized result grid: fixed row height, one spacer sized rows × height, and a small pool of
 // row elements recycled as the viewport scrolls, so 500,000 rows cost as much DOM as 40.
 // Sorting and filtering work on an index array over the columnar data; cells get text only.
-import { unpackText, type ColumnarTable, type GridColumn } from '../core/queryResult';
+import { decodeText, unpackText, type ColumnarTable, type GridColumn } from '../core/queryResult';
 import type { Strings } from '../query/protocol';
 import { cellText, copyText, MAX_CELL_CHARS, prettyJson } from './format';
 
@@ -216,9 +216,10 @@ export class Grid {
     const col = this.table.columns[c]!;
     let search: { text: string; offsets: Uint32Array } | undefined;
     if (col.kind === 'string' || col.kind === 'dynamic') {
-      const lower = col.text.toLowerCase();
+      const decoded = decodeText(col);
+      const lower = decoded.text.toLowerCase();
       // Lower-casing can change the length of a few characters; the offsets then no longer fit.
-      if (lower.length === col.text.length) search = { text: lower, offsets: col.offsets };
+      if (lower.length === decoded.text.length) search = { text: lower, offsets: decoded.offsets };
     }
     if (!search) {
       const n = this.table.rowCount;

@@ -9,6 +9,7 @@ import {
   summarizeStatistics,
   toCsv,
   toJson,
+  decodeText,
   packText,
   textAt,
   unpackText,
@@ -149,15 +150,23 @@ void describe('shapeQueryResult', () => {
 
 void describe('packText', () => {
   void it('packs cells into one string with offsets and a null mask', () => {
-    const cells = ['ab', null, '', 'ü🚀', null];
+    const cells = ['ab', null, '', 'ü🚀', null, '名x'];
     const packed = packText(cells);
-    assert.equal(packed.text, 'abü🚀');
-    assert.deepEqual([...packed.offsets], [0, 2, 2, 2, 5, 5]);
-    assert.deepEqual(packed.nulls && [...packed.nulls], [0, 1, 0, 0, 1]);
+    assert.equal(new TextDecoder().decode(packed.bytes), 'abü🚀名x');
+    assert.deepEqual([...packed.offsets], [0, 2, 2, 2, 8, 8, 12]);
+    assert.deepEqual(packed.nulls && [...packed.nulls], [0, 1, 0, 0, 1, 0]);
     assert.equal(textAt(packed, 2), '');
     assert.equal(textAt(packed, 1), null);
+    assert.equal(textAt(packed, 3), 'ü🚀');
     assert.deepEqual(unpackText(packed), cells);
+    assert.deepEqual(decodeText(packed), { text: 'abü🚀名x', offsets: Uint32Array.from([0, 2, 2, 2, 5, 5, 7]) });
     assert.equal(packText(['x']).nulls, undefined);
+  });
+
+  void it('keeps offsets right around lone surrogates', () => {
+    const cells = ['a\ud800b', '\udc00', 'ok'];
+    const packed = packText(cells);
+    assert.deepEqual(unpackText(packed), ['a\ufffdb', '\ufffd', 'ok']);
   });
 });
 
