@@ -115,7 +115,7 @@ export const stylePieces: Record<DeploymentStyle, StylePiece> = {
     imports: [],
     constants: (modelFile) => [
       '# The model file inside the folder Azure ML mounts the registered model in (AZUREML_MODEL_DIR).',
-      '# When you registered a folder, start with its name: "my-model/model.pkl".',
+      '# When you registered a folder, start with its name: "my-folder/<file>".',
       `MODEL_FILE_NAME = ${modelFile}`,
     ],
     modelPath: ['return os.path.join(os.environ["AZUREML_MODEL_DIR"], MODEL_FILE_NAME)'],

@@ -252,8 +252,6 @@ export function renderGuide(options: ScaffoldOptions): string {
   ]
     .concat(['| order by timestamp desc', '| limit 10'])
     .join('\n');
-  const modelFile = options.modelFileName?.trim() || defaultModelFileName(options.framework);
-  const modelDir = options.style === 'managedOnline' ? 'AZUREML_MODEL_DIR=./model ' : '';
 
   return [
     '# Scoring with Application Insights',
@@ -274,18 +272,30 @@ export function renderGuide(options: ScaffoldOptions): string {
     '',
     '## Try it locally',
     '',
-    '```sh',
-    `pip install ${packagesOf(options).join(' ')}`,
     ...(options.style === 'managedOnline'
-      ? [`# put ${modelFile} in ./model first`]
-      : ['# Model.get_model_path needs the workspace: test v1 scripts on a local deployment instead']),
-    `${modelDir}azmlinfsrv --entry_script ${SCORE_FILE}`,
-    `curl -H "Content-Type: application/json" -d @${SAMPLE_REQUEST_FILE} http://127.0.0.1:5001/score`,
-    '```',
+      ? [
+          'Put the model in `./model`, start the inference server and send it the sample request:',
+          '',
+          '```sh',
+          `pip install ${packagesOf(options).join(' ')}`,
+          `AZUREML_MODEL_DIR=./model azmlinfsrv --entry_script ${SCORE_FILE}`,
+          `curl -H "Content-Type: application/json" -d @${SAMPLE_REQUEST_FILE} http://127.0.0.1:5001/score`,
+          '```',
+        ]
+      : [
+          '`Model.get_model_path` needs the workspace, so try the script in a local web service',
+          '(`LocalWebservice.deploy_configuration(port=6789)` with the packages below in its environment)',
+          'and send it the sample request:',
+          '',
+          '```sh',
+          `pip install ${packagesOf(options).join(' ')}`,
+          `curl -H "Content-Type: application/json" -d @${SAMPLE_REQUEST_FILE} http://localhost:6789/score`,
+          '```',
+        ]),
     '',
     '## Turn on Application Insights',
     '',
-    'In the Azure ML Endpoint Monitor view, right-click the deployment and choose **Enable Application',
+    'In the Deployed Services view (Azure ML Monitor), right-click the deployment and choose **Enable Application',
     'Insights** (or run **Azure ML Monitor: Enable Application Insights** from the Command Palette).',
     ...(options.tracing === 'opentelemetry'
       ? [
