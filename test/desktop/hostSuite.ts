@@ -5,10 +5,19 @@
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { run } from 'node:test';
-import { spec } from 'node:test/reporters';
+import { pathToFileURL } from 'node:url';
 import * as vscode from 'vscode';
 
 export const EXTENSION_ID = 'amlmonitor.azureml-endpoint-monitor';
+
+interface Event {
+  nesting: number;
+  name: string;
+  file?: string;
+  line?: number;
+  column?: number;
+  details?: { type?: string; error?: unknown };
+}
 
 export interface HostRunResult {
   passed: number;
@@ -39,20 +48,44 @@ export async function runInHost(repoRoot: string, files: string[]): Promise<Host
     output += `✔ the extension activates and registers its ${declared.length} commands\n`;
   }
 
-  // TypeScript test files load through tsx, from the repository's own node_modules.
-  const tsx = createRequire(join(repoRoot, 'package.json'))('tsx/esm/api') as { register(): () => void };
-  const unregister = tsx.register();
-  try {
-    const stream = run({ files, isolation: 'none', concurrency: false, cwd: repoRoot } as Parameters<typeof run>[0]);
-    stream.on('test:pass', (t: { details: { type?: string } }) => {
-      if (t.details.type !== 'suite') passed++;
+  // TypeScript test files load through tsx, from the repository's own node_modules: its main
+  // entry registers the same hooks as `node --import tsx` (ESM and CommonJS), for this process.
+  const tsxEntry = createRequire(join(repoRoot, 'package.json')).resolve('tsx');
+  await import(pathToFileURL(tsxEntry).href);
+
+  // In-process (isolation 'none') the run ends only when the process runs out of work, which an
+  // extension host never does (and aborting it does not end its stream either): the run is over
+  // once every top-level test of the files has completed and nothing new was queued for a moment.
+  const pending = new Set<string>();
+  const key = (t: Event): string => `${t.file ?? ''}:${t.line ?? 0}:${t.column ?? 0}:${t.name}`;
+  const stream = run({ files, isolation: 'none', concurrency: false, cwd: repoRoot } as Parameters<typeof run>[0]);
+  await new Promise<void>((done) => {
+    let idle: NodeJS.Timeout | undefined;
+    stream.on('test:enqueue', (t: Event) => {
+      if (t.nesting === 0) pending.add(key(t));
+      clearTimeout(idle);
     });
-    stream.on('test:fail', (t: { details: { type?: string } }) => {
-      if (t.details.type !== 'suite') failed++;
+    stream.on('test:complete', (t: Event) => {
+      if (t.nesting === 0) pending.delete(key(t));
+      clearTimeout(idle);
+      if (pending.size === 0) idle = setTimeout(done, 1000);
     });
-    for await (const chunk of stream.compose(new spec())) output += String(chunk);
-  } finally {
-    unregister();
-  }
+    stream.on('test:pass', (t: Event) => {
+      if (t.details?.type === 'suite') return;
+      passed++;
+      output += `${'  '.repeat(t.nesting)}✔ ${t.name}\n`;
+    });
+    stream.on('test:fail', (t: Event) => {
+      if (t.details?.type === 'suite') return;
+      failed++;
+      const error = t.details?.error;
+      const why = error instanceof Error ? (error.cause instanceof Error ? error.cause.stack : error.stack) : String(error);
+      output += `${'  '.repeat(t.nesting)}✖ ${t.name} (${t.file ?? ''})\n${String(why).replace(/^/gm, '    ')}\n`;
+    });
+    stream.on('test:diagnostic', (t: Event & { message?: string }) => {
+      if (t.nesting === 0 && t.message) output += `ℹ ${t.message}\n`;
+    });
+  });
+  output += `${passed} passed, ${failed} failed\n`;
   return { passed, failed, output };
 }

@@ -69,17 +69,27 @@ export class Workbench {
     for (let i = 0; i < times; i++) await this.page.keyboard.press('Escape');
   }
 
-  /** F1, type the command's title, run the matching entry. */
-  async runCommand(title: string): Promise<void> {
-    await this.escape();
-    await this.page.locator('.monaco-workbench').click({ position: { x: 700, y: 5 } }).catch(() => undefined);
-    await this.page.keyboard.press('F1');
-    const input = this.quickInput.locator('input');
-    await input.waitFor({ state: 'visible', timeout: 10_000 });
-    await input.fill(`>${title}`);
-    const row = this.quickInput.locator('.monaco-list-row', { hasText: title }).first();
-    await row.waitFor({ state: 'visible', timeout: 10_000 });
-    await row.click();
+  /**
+   * F1, type the command's title, run the matching entry. Retried for a while: an extension's
+   * commands reach the palette only once the extension host has read the contributions.
+   */
+  async runCommand(title: string, timeout = 45_000): Promise<void> {
+    const deadline = Date.now() + timeout;
+    for (;;) {
+      await this.escape();
+      await this.page.keyboard.press('F1');
+      const input = this.quickInput.locator('input');
+      await input.waitFor({ state: 'visible', timeout: 10_000 });
+      await input.fill(`>${title}`);
+      const row = this.quickInput.locator('.monaco-list-row', { hasText: title }).first();
+      try {
+        await row.waitFor({ state: 'visible', timeout: 5_000 });
+        await row.click();
+        return;
+      } catch (e) {
+        if (Date.now() > deadline) throw new Error(`the command palette has no "${title}"`, { cause: e });
+      }
+    }
   }
 
   /** Waits for a quick pick whose list has a row containing text, and picks it. */
