@@ -302,7 +302,8 @@ export function renderGuide(options: ScaffoldOptions): string {
           '',
           'OpenTelemetry also needs the connection string: set the environment variable',
           '`APPLICATIONINSIGHTS_CONNECTION_STRING` on the deployment (Azure portal, Application',
-          'Insights resource, Overview, Connection String). Without it the records stay in the console log.',
+          'Insights resource, Overview, Connection String). Without it, `score.py` prints the records to',
+          'stdout instead, which reaches the `traces` table as with the print style (but without spans).',
         ]
       : ['', 'Azure ML then sends what the script writes to stdout to the `traces` table.']),
     '',
