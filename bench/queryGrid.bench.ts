@@ -9,6 +9,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import * as esbuild from 'esbuild';
+import type { QueryResult } from '../src/azure/models';
+import { shapeQueryResult } from '../src/core/queryResult';
 import { stringKeys, type Strings } from '../src/query/protocol';
 
 const ROWS = 500_000;
@@ -68,8 +70,51 @@ async function serve(dir: string): Promise<{ server: Server; url: string }> {
   return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/` };
 }
 
+/** The host's share: the SDK's rows (Date, parsed dynamic) shaped into the columnar payload. */
+function measureHostShaping(): void {
+  const base = Date.UTC(2026, 10, 23);
+  const rows: unknown[][] = new Array<unknown[]>(ROWS);
+  for (let r = 0; r < ROWS; r++) {
+    rows[r] = [
+      new Date(base + r * 1000),
+      ((r * 7919) % 5000) / 3.7,
+      r % 17 === 0 ? 500 : 200,
+      r % 17 !== 0,
+      r % 3 === 0 ? 'POST /score' : 'GET /',
+      (r * 2654435761).toString(16).padStart(12, '0'),
+      { 'Endpoint Name': 'ep', 'Deployment Name': 'blue', n: r },
+      `request ${r} <b>not markup</b>`,
+    ];
+  }
+  const result: QueryResult = {
+    status: 'Success',
+    tables: [
+      {
+        name: 'PrimaryResult',
+        columns: [
+          { name: 'timestamp', type: 'datetime' },
+          { name: 'duration', type: 'real' },
+          { name: 'resultCode', type: 'long' },
+          { name: 'success', type: 'bool' },
+          { name: 'name', type: 'string' },
+          { name: 'operation_Id', type: 'string' },
+          { name: 'customDimensions', type: 'dynamic' },
+          { name: 'msg', type: 'string' },
+        ],
+        rows,
+      },
+    ],
+  };
+  const t0 = performance.now();
+  const shaped = shapeQueryResult(result);
+  const ms = performance.now() - t0;
+  const bytes = shaped.table.columns.reduce((n, c) => n + ('bytes' in c ? c.bytes.byteLength + c.offsets.byteLength : c.values.byteLength), 0);
+  console.log(`query grid: host shaping of ${ROWS.toLocaleString('en')} SDK rows ${ms.toFixed(0)} ms → ${(bytes / 1e6).toFixed(1)} MB of typed arrays`);
+}
+
 export default async function queryGridBench(): Promise<void> {
   console.log(`query grid: ${ROWS.toLocaleString('en')} rows × 8 columns`);
+  measureHostShaping();
   if (!existsSync(CHROMIUM)) {
     console.log(`query grid: SKIPPED the browser part: ${CHROMIUM} is missing (install it with: apt-get install -y chromium)`);
     return;

@@ -42,7 +42,7 @@ const decoder = new TextDecoder();
 
 /** Lone surrogates cannot be UTF-8 encoded; TextEncoder would write U+FFFD. Do it first so lengths agree. */
 function wellFormed(s: string): string {
-  return /[\ud800-\udfff]/.test(s) ? s.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd') : s;
+  return s.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
 }
 
 /** Packs cells into a TextColumn's bytes, offsets and null mask. */
@@ -51,20 +51,26 @@ export function packText(values: readonly (string | null)[]): PackedText {
   const offsets = new Uint32Array(n + 1);
   const cells = new Array<string>(n);
   let nulls: Uint8Array | undefined;
-  let length = 0;
   for (let r = 0; r < n; r++) {
     const v = values[r];
     if (v === null || v === undefined) {
       (nulls ??= new Uint8Array(n))[r] = 1;
       cells[r] = '';
-    } else {
-      const cell = wellFormed(v);
-      cells[r] = cell;
-      length += utf8Length(cell);
-    }
+    } else cells[r] = v;
+  }
+  let joined = cells.join('');
+  // Whole-column checks first: per-cell work only when the column needs it (500k cells).
+  if (/[\ud800-\udfff]/.test(joined)) {
+    for (let r = 0; r < n; r++) cells[r] = wellFormed(cells[r]!);
+    joined = cells.join('');
+  }
+  const bytes = encoder.encode(joined);
+  const ascii = bytes.length === joined.length;
+  let length = 0;
+  for (let r = 0; r < n; r++) {
+    length += ascii ? cells[r]!.length : utf8Length(cells[r]!);
     offsets[r + 1] = length;
   }
-  const bytes = encoder.encode(cells.join(''));
   return nulls ? { bytes, offsets, nulls } : { bytes, offsets };
 }
 
