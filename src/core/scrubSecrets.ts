@@ -6,9 +6,9 @@ const MASK = '***';
 
 // key = value, key: value, "key": "value", and URL query parameters, for names that hold secrets.
 const KEY_VALUE =
-  /\b(authorization|proxy-authorization|x-api-key|api[-_]?key|ocp-apim-subscription-key|(?:primary|secondary)[-_]?key|account[-_]?key|shared[-_]?access[-_]?key|client[-_]?secret|access[-_]?token|refresh[-_]?token|id[-_]?token|password|passwd|pwd|secret|sig|token)(["']?\s*[:=]\s*["']?)(?:(?:bearer|basic)\s+)?([^\s"'&;,)}\]]+)/gi;
-// A bearer token wherever it appears.
-const BEARER = /\b(bearer\s+)[A-Za-z0-9\-._~+/]+=*/gi;
+  /\b(authorization|proxy-authorization|x-api-key|api[-_]?key|ocp-apim-subscription-key|(?:primary|secondary)[-_]?key|account[-_]?key|shared[-_]?access[-_]?key|client[-_]?secret|access[-_]?token|refresh[-_]?token|id[-_]?token|password|passwd|pwd|secret|sig|token)(["']?[ \t]*[:=][ \t]*["']?)(?:(?:bearer|basic)[ \t]+)?([^\s"'&;,)}\]]+)/gi;
+// A bearer token wherever it appears. Patterns never cross a line end: each line stays itself.
+const BEARER = /\b(bearer[ \t]+)[A-Za-z0-9\-._~+/]+=*/gi;
 // A JSON Web Token (Entra ID access tokens) even without a label: header.payload.signature.
 const JWT = /\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g;
 

@@ -39,3 +39,8 @@ void test('leaves ordinary log lines alone', () => {
     assert.equal(scrubSecrets(line), line);
   }
 });
+
+void test('never reaches across a line end', () => {
+  assert.equal(scrubSecrets('password:\nnext line\n'), 'password:\nnext line\n');
+  assert.equal(scrubSecrets('a Bearer\nxyz\n'), 'a Bearer\nxyz\n');
+});
