@@ -1,0 +1,151 @@
+// The generated telemetry behind the query engine: which scopes hold what, determinism, the
+// adversarial trace rows the query panel must survive, and the 500,000-row benchmark table.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { BIG_PAYLOAD_CHARS, type QueryRequest, createQueryEngine } from '../emulator/query';
+import { devComponentId, kqlTestScenario, prodComponentId, testCustomerId } from '../emulator/query/fixtures';
+
+const now = new Date('2026-11-23T10:00:00Z');
+const prod = { kind: 'appInsights', componentId: prodComponentId } as const;
+const dev = { kind: 'appInsights', componentId: devComponentId } as const;
+
+function rowsOf(engine: ReturnType<typeof createQueryEngine>, req: QueryRequest): unknown[][] {
+  const answer = engine.run(req);
+  if (answer.status !== 200) assert.fail(JSON.stringify(answer.body));
+  return answer.body.tables[0]?.rows ?? [];
+}
+
+void describe('generated telemetry', () => {
+  const engine = createQueryEngine(kqlTestScenario, { seed: 42, now: () => now, bigRows: 20_000 });
+
+  void it('lists components and Log Analytics workspaces from the scenario', () => {
+    assert.deepEqual(
+      engine.components.map((c) => [
+        c.name,
+        c.componentId,
+        c.customerId,
+        c.benchmark,
+        c.sources.map((s) => s.roleName),
+      ]),
+      [
+        ['ai-prod', prodComponentId, testCustomerId, true, ['blue', 'k8s', 'legacy-aci']],
+        ['ai-dev', devComponentId, undefined, false, ['main']],
+      ],
+    );
+    assert.deepEqual(
+      engine.logAnalyticsWorkspaces.map((w) => [w.customerId, w.deployments.map((d) => d.deploymentName)]),
+      [[testCustomerId, ['blue', 'green']]],
+    );
+  });
+
+  void it('writes telemetry only for deployments and services with App Insights on', () => {
+    const roles = rowsOf(engine, { scope: prod, query: 'requests | distinct cloud_RoleName' }).map(
+      (r) => r[0],
+    );
+    assert.deepEqual(roles.sort(), ['blue', 'k8s', 'legacy-aci']);
+    const services = rowsOf(engine, {
+      scope: prod,
+      query:
+        'traces | where isnotempty(tostring(customDimensions["Service Name"])) | distinct tostring(customDimensions["Service Name"])',
+    });
+    assert.deepEqual(services, [['legacy-aci']]);
+  });
+
+  void it('answers the same rows for the same seed and time, and different ones for another seed', () => {
+    const query = 'traces | project timestamp, message, customDimensions | take 50';
+    const again = createQueryEngine(kqlTestScenario, { seed: 42, now: () => now, bigRows: 20_000 });
+    const other = createQueryEngine(kqlTestScenario, { seed: 43, now: () => now, bigRows: 20_000 });
+    const a = rowsOf(engine, { scope: dev, query, timespan: 'P1D' });
+    assert.equal(a.length, 50);
+    assert.deepEqual(rowsOf(again, { scope: dev, query, timespan: 'P1D' }), a);
+    assert.notDeepEqual(rowsOf(other, { scope: dev, query, timespan: 'P1D' }), a);
+  });
+
+  void it('keeps a row identical as time passes, and adds new rows at the recent end', () => {
+    let clock = now.getTime();
+    const moving = createQueryEngine(kqlTestScenario, {
+      seed: 42,
+      now: () => new Date(clock),
+      bigRows: 20_000,
+    });
+    const query =
+      'requests | where timestamp < datetime(2026-11-23 09:00) | top 5 by timestamp desc | project operation_Id, timestamp, duration';
+    const before = rowsOf(moving, { scope: dev, query });
+    const countBefore = rowsOf(moving, { scope: dev, query: 'requests | where timestamp > ago(1h) | count' });
+    clock += 3_600_000;
+    assert.deepEqual(rowsOf(moving, { scope: dev, query }), before);
+    const latest = rowsOf(moving, { scope: dev, query: 'requests | summarize max(timestamp)' })[0]?.[0];
+    assert.ok(Date.parse(String(latest)) > now.getTime(), 'rows keep arriving after the first query');
+    assert.ok(countBefore.length === 1);
+  });
+
+  void it('holds JSON input/output traces, non-JSON lines, error traces and hostile payloads', () => {
+    const week = { scope: prod, timespan: 'P7D' } as const;
+    const count = (where: string) =>
+      rowsOf(engine, { ...week, query: `traces | where ${where} | count` })[0]?.[0] as number;
+    assert.ok(count('customDimensions contains "input"') > 1000);
+    assert.ok(count('message startswith "model initialized "') > 0, 'a non-JSON startup line');
+    assert.ok(count('severityLevel == 3 and message contains "Traceback"') > 0, 'error traces');
+    assert.ok(count('message contains "<script>alert(1)</script>"') > 0);
+    assert.ok(count('message contains "<img src=x onerror=alert(1)>"') > 0);
+    assert.ok(count('message contains "東京 🚀"') > 0);
+    const big = rowsOf(engine, {
+      ...week,
+      query: 'traces | where strlen(message) > 60000 | project message, customDimensions | take 1',
+    });
+    const [message, dims] = big[0] ?? [];
+    assert.equal(String(message).length, BIG_PAYLOAD_CHARS);
+    assert.deepEqual(
+      (JSON.parse(String(dims)) as { Contents: unknown }).Contents,
+      JSON.parse(String(message)),
+    );
+  });
+
+  void it('joins traces, exceptions and dependencies to their request by operation_Id', () => {
+    const failedOps = new Set(
+      rowsOf(engine, {
+        scope: dev,
+        timespan: 'P1D',
+        query: 'requests | where success == false | project operation_Id',
+      }).map((r) => r[0]),
+    );
+    const exceptionOps = rowsOf(engine, {
+      scope: dev,
+      timespan: 'P1D',
+      query: 'exceptions | project operation_Id',
+    }).map((r) => r[0]);
+    assert.ok(exceptionOps.length > 0);
+    for (const op of exceptionOps)
+      assert.ok(failedOps.has(op), 'every exception belongs to a failed request');
+    const depFailures = rowsOf(engine, {
+      scope: dev,
+      timespan: 'P1D',
+      query: 'dependencies | where success == false | count',
+    });
+    assert.ok((depFailures[0]?.[0] as number) > 0);
+  });
+});
+
+void describe('the 500,000-row benchmark table', () => {
+  void it('answers requests | project 8 columns | take 500000 on the first component', () => {
+    const engine = createQueryEngine(kqlTestScenario, { seed: 42, now: () => now });
+    const benchmark = engine.components.find((c) => c.benchmark);
+    assert.equal(benchmark?.componentId, prodComponentId);
+    const query =
+      'requests | project timestamp, name, url, success, resultCode, duration, cloud_RoleName, operation_Id | take 500000';
+    const started = performance.now();
+    const cpu = process.cpuUsage();
+    const answer = engine.run({ scope: { kind: 'appInsights', componentId: benchmark.componentId }, query });
+    const used = process.cpuUsage(cpu);
+    const elapsed = performance.now() - started;
+    assert.equal(answer.status, 200);
+    assert.ok(answer.status === 200);
+    const table = answer.body.tables[0];
+    assert.equal(table?.columns.length, 8);
+    assert.equal(table?.rows.length, 500_000);
+    assert.equal(answer.body.error, undefined);
+    console.log(
+      `500,000 rows x 8 columns: ${elapsed.toFixed(0)} ms wall, ${((used.user + used.system) / 1000).toFixed(0)} ms CPU`,
+    );
+  });
+});
