@@ -117,7 +117,9 @@ export class LogFollower {
   }
 
   private currentTail(): number {
-    return Math.min(this.maxTail(), Math.max(this.o.tailLines(), this.widenedTail));
+    // During an outage lines pile up: ask for a wider window so that the reconnecting poll still overlaps.
+    const outage = this.failures > 0 ? this.o.tailLines() * 4 : 0;
+    return Math.min(this.maxTail(), Math.max(this.o.tailLines(), this.widenedTail, outage));
   }
 
   private maxTail(): number {

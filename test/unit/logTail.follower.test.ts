@@ -68,14 +68,16 @@ void test('prints the window, then only new lines, with markers for restarts and
 });
 
 void test('one line per outage; backs off exponentially, honours Retry-After, caps, resumes exactly', async () => {
-  const { out, delays, states } = await run(
-    [lines(0, 5), fail('server', 503), fail('network', 0), fail('throttled', 429, 30), fail('signIn', 401), fail('server', 500), lines(3, 8), lines(4, 9)],
+  const { out, delays, states, tails } = await run(
+    [lines(0, 5), fail('server', 503), fail('network', 0), fail('throttled', 429, 30), fail('signIn', 401), fail('server', 500), lines(0, 8), lines(4, 9)],
     { maxBackoffMs: 20_000 },
   );
   assert.equal(out, lines(0, 5) + '<<reconnecting 503 server>>\n<<reconnected>>\n' + lines(5, 9));
   // first poll now; after the first answer the interval; then 1 s, 2 s, Retry-After 30 s capped at 20 s, 8 s, 16 s.
   assert.deepEqual(delays.slice(0, 7), [0, 1000, 1000, 2000, 20_000, 8000, 16_000]);
   assert.deepEqual(states, ['live', 'reconnecting', 'live']);
+  // While reconnecting, a wider window, so that the poll after the outage still overlaps.
+  assert.deepEqual(tails, [5, 5, 20, 20, 20, 20, 20, 5]);
 });
 
 void test('a 404 ends the stream with a clear line and stops polling', async () => {
