@@ -3,32 +3,23 @@
 // prefill the choices. The templates are pure (src/core/scaffold); this file only asks and writes.
 import * as vscode from 'vscode';
 import {
-  defaultModelFileName,
   modelFileNameProblem,
-  modelNameFromReference,
-  scaffoldFiles,
+  prefillFromTarget,
+  runScaffold,
   SCORE_FILE,
   type DeploymentStyle,
   type Framework,
   type ModelFileProblem,
-  type ScaffoldFile,
-  type ScaffoldOptions,
-  type ScaffoldTarget,
+  type ScaffoldFileSystem,
+  type ScaffoldQuestions,
   type TracingStyle,
 } from '../core/scaffold';
 import type { Services } from '../services';
-import { targetOf, type Target } from '../targets';
+import { targetOf } from '../targets';
 import { UserCancelledError } from './errorHandling';
 
 interface Item<T> extends vscode.QuickPickItem {
   value: T;
-}
-
-/** What a tree node tells us before asking anything. */
-interface Prefill {
-  target?: ScaffoldTarget;
-  style?: DeploymentStyle;
-  modelName?: string;
 }
 
 export function scaffoldScoreFile(s: Services) {
@@ -41,69 +32,58 @@ export function scaffoldScoreFile(s: Services) {
       );
       return;
     }
-    const prefill = prefillFrom(targetOf(arg));
-    const framework = await pick<Framework>(
-      frameworkItems(),
-      vscode.l10n.t('Which framework is the model from?'),
-    );
-    const style =
-      prefill.style ??
-      (await pick<DeploymentStyle>(styleItems(), vscode.l10n.t('Where does the model run?')));
-    const tracing = await pick<TracingStyle>(
-      tracingItems(),
-      vscode.l10n.t('How should score.py send its traces to Application Insights?'),
-    );
-    const model =
-      style === 'managedOnline' ? await askModelFile(framework) : await askModelName(prefill.modelName);
-    const includeSample = await pick<boolean>(
-      [
-        { label: vscode.l10n.t('score.py only'), value: false },
-        {
-          label: vscode.l10n.t('score.py, sample-request.json and SCORING.md'),
-          description: vscode.l10n.t('a request to try it, and how to see its traces'),
-          value: true,
-        },
-      ],
-      vscode.l10n.t('Also write a sample request and a short guide?'),
-    );
-    const folder = await targetFolder(arg);
-
-    const options: ScaffoldOptions = { framework, style, tracing, includeSample, ...model };
-    if (prefill.target) options.target = prefill.target;
-    const files = scaffoldFiles(options);
-    await confirmOverwrite(folder, files);
-    for (const file of files) {
-      await vscode.workspace.fs.writeFile(fileUri(folder, file), new TextEncoder().encode(file.content));
-    }
+    const result = await runScaffold(prefillFromTarget(targetOf(arg)), questions(arg), fileSystem);
+    if (result.outcome === 'declined') throw new UserCancelledError();
+    const { folder, paths, options } = result;
     s.log.info(
-      `scaffoldScoreFile: wrote ${files.map((f) => f.path).join(', ')} in ${folder.toString()} (${framework}, ${style}, ${tracing})`,
+      `scaffoldScoreFile: wrote ${paths.join(', ')} in ${folder.toString()} (${options.framework}, ${options.style}, ${options.tracing})`,
     );
-    const score = files.find((f) => f.path === SCORE_FILE);
-    if (score) await vscode.window.showTextDocument(fileUri(folder, score));
+    await vscode.window.showTextDocument(fileUri(folder, SCORE_FILE));
   };
 }
 
-function prefillFrom(target: Target | undefined): Prefill {
-  switch (target?.kind) {
-    case 'deployment':
-      return {
-        target: {
-          kind: 'deployment',
-          endpointName: target.endpoint.endpointName,
-          deploymentName: target.deployment.deploymentName,
-        },
-        style: 'managedOnline',
-        modelName: modelNameFromReference(target.deployment.model),
-      };
-    case 'legacyService':
-      return {
-        target: { kind: 'legacyService', serviceName: target.service.serviceName },
-        style: 'legacyV1',
-      };
-    default:
-      return {};
-  }
+function questions(arg: unknown): ScaffoldQuestions<vscode.Uri> {
+  return {
+    framework: () => pick<Framework>(frameworkItems(), vscode.l10n.t('Which framework is the model from?')),
+    style: () => pick<DeploymentStyle>(styleItems(), vscode.l10n.t('Where does the model run?')),
+    tracing: () =>
+      pick<TracingStyle>(
+        tracingItems(),
+        vscode.l10n.t('How should score.py send its traces to Application Insights?'),
+      ),
+    modelFile: askModelFile,
+    modelName: askModelName,
+    includeSample: () =>
+      pick<boolean>(
+        [
+          { label: vscode.l10n.t('score.py only'), value: false },
+          {
+            label: vscode.l10n.t('score.py, sample-request.json and SCORING.md'),
+            description: vscode.l10n.t('a request to try it, and how to see its traces'),
+            value: true,
+          },
+        ],
+        vscode.l10n.t('Also write a sample request and a short guide?'),
+      ),
+    folder: () => targetFolder(arg),
+    confirmOverwrite,
+  };
 }
+
+const fileSystem: ScaffoldFileSystem<vscode.Uri> = {
+  exists: async (folder, path) => {
+    try {
+      await vscode.workspace.fs.stat(fileUri(folder, path));
+      return true;
+    } catch (e) {
+      if (e instanceof vscode.FileSystemError && e.code === 'FileNotFound') return false;
+      throw e;
+    }
+  },
+  write: async (folder, path, content) => {
+    await vscode.workspace.fs.writeFile(fileUri(folder, path), new TextEncoder().encode(content));
+  },
+};
 
 function frameworkItems(): Item<Framework>[] {
   return [
@@ -182,13 +162,13 @@ function problemMessage(problem: ModelFileProblem): string {
   }
 }
 
-async function askModelFile(framework: Framework): Promise<Pick<ScaffoldOptions, 'modelFileName'>> {
+async function askModelFile(suggested: string): Promise<string> {
   const value = await vscode.window.showInputBox({
     title: vscode.l10n.t('Scaffold Scoring File'),
     prompt: vscode.l10n.t(
       'The model file inside the registered model (AZUREML_MODEL_DIR). Include the folder name if you registered a folder.',
     ),
-    value: defaultModelFileName(framework),
+    value: suggested,
     ignoreFocusOut: true,
     validateInput: (text) => {
       const problem = modelFileNameProblem(text);
@@ -196,16 +176,16 @@ async function askModelFile(framework: Framework): Promise<Pick<ScaffoldOptions,
     },
   });
   if (value === undefined) throw new UserCancelledError();
-  return { modelFileName: value.trim() };
+  return value.trim();
 }
 
-async function askModelName(prefilled: string | undefined): Promise<Pick<ScaffoldOptions, 'modelName'>> {
+async function askModelName(suggested: string): Promise<string> {
   const value = await vscode.window.showInputBox({
     title: vscode.l10n.t('Scaffold Scoring File'),
     prompt: vscode.l10n.t(
       'The name the model is registered under in the workspace (for Model.get_model_path).',
     ),
-    value: prefilled ?? 'model',
+    value: suggested,
     ignoreFocusOut: true,
     validateInput: (text) =>
       /^[\w.-]+$/.test(text.trim())
@@ -213,7 +193,7 @@ async function askModelName(prefilled: string | undefined): Promise<Pick<Scaffol
         : vscode.l10n.t('A registered model name has letters, digits, "-", "_" and "." only.'),
   });
   if (value === undefined) throw new UserCancelledError();
-  return { modelName: value.trim() };
+  return value.trim();
 }
 
 /** The explorer's folder, else the workspace folder (picked when several), else a folder dialog. */
@@ -243,25 +223,12 @@ async function targetFolder(arg: unknown): Promise<vscode.Uri> {
   return folder;
 }
 
-function fileUri(folder: vscode.Uri, file: ScaffoldFile): vscode.Uri {
-  return vscode.Uri.joinPath(folder, ...file.path.split('/'));
-}
-
-async function exists(uri: vscode.Uri): Promise<boolean> {
-  try {
-    await vscode.workspace.fs.stat(uri);
-    return true;
-  } catch (e) {
-    if (e instanceof vscode.FileSystemError && e.code === 'FileNotFound') return false;
-    throw e;
-  }
+function fileUri(folder: vscode.Uri, path: string): vscode.Uri {
+  return vscode.Uri.joinPath(folder, ...path.split('/'));
 }
 
 /** Never overwrites silently: one modal question naming every file that exists. */
-async function confirmOverwrite(folder: vscode.Uri, files: ScaffoldFile[]): Promise<void> {
-  const existing: string[] = [];
-  for (const file of files) if (await exists(fileUri(folder, file))) existing.push(file.path);
-  if (existing.length === 0) return;
+async function confirmOverwrite(folder: vscode.Uri, existing: string[]): Promise<boolean> {
   const overwrite = vscode.l10n.t('Overwrite');
   const choice = await vscode.window.showWarningMessage(
     existing.length === 1
@@ -270,7 +237,7 @@ async function confirmOverwrite(folder: vscode.Uri, files: ScaffoldFile[]): Prom
     { modal: true, detail: vscode.l10n.t('The current contents will be replaced.') },
     overwrite,
   );
-  if (choice !== overwrite) throw new UserCancelledError();
+  return choice === overwrite;
 }
 
 function folderName(folder: vscode.Uri): string {
