@@ -149,6 +149,9 @@ void describe('query engine: where', () => {
     assert.equal(rows('requests | where url !contains "DEV-EP"', opts).length, 0);
     assert.equal(rows('requests | where url has "inference"', opts).length, total);
     assert.equal(rows('requests | where url has "infer"', opts).length, 0, 'has matches whole terms only');
+    assert.equal(rows('requests | where url has strcat("infer", "ence")', opts).length, total);
+    assert.equal(rows('requests | where url contains strcat("DEV", "-EP")', opts).length, total);
+    assert.equal(rows('requests | where url has "Inference.ML"', opts).length, total);
     assert.equal(rows('requests | where url !has "infer"', opts).length, total);
     assert.equal(rows('requests | where url startswith "https://dev-ep."', opts).length, total);
     assert.equal(rows('requests | where url endswith "/score"', opts).length, total);
@@ -245,6 +248,12 @@ void describe('query engine: shaping operators', () => {
       String(r.timestamp),
     );
     assert.deepEqual(asc, [...asc].sort());
+    // A small take after order by keeps only the best rows while scanning; it must agree with a full sort.
+    const bounded = rows('requests | order by duration desc, timestamp asc | take 10', { timespan: 'P7D' });
+    const full = rows('requests | order by duration desc, timestamp asc | take 5000 | take 10', {
+      timespan: 'P7D',
+    });
+    assert.deepEqual(bounded, full);
     const top = rows('requests | top 5 by duration desc', { timespan: 'PT12H' }).map(
       (r) => r.duration as number,
     );

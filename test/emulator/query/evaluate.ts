@@ -33,6 +33,8 @@ export interface EvalResult {
 interface Compiled {
   type: KType | 'null';
   fn: (row: number) => Value;
+  /** A literal: fn ignores the row. */
+  constant?: boolean;
 }
 
 type Scope = Map<string, Column>;
@@ -250,7 +252,7 @@ class Compiler {
   compile(e: Expr): Compiled {
     switch (e.k) {
       case 'lit':
-        return { type: e.type, fn: () => e.value };
+        return { type: e.type, fn: () => e.value, constant: true };
       case 'col': {
         const c = this.scope.get(e.name);
         if (!c) this.err(`Failed to resolve scalar expression named '${e.name}'`);
@@ -489,6 +491,23 @@ class Compiler {
     const fa = text(a);
     const fb = text(b);
     let test: (x: string, y: string) => boolean;
+    // A literal needle is compiled once into a case-insensitive regular expression: scans of
+    // dynamic columns over a week of traces then allocate no lowercase copies.
+    const needle = b.constant ? fb(0) : undefined;
+    if (needle !== undefined && !cs && (name === 'contains' || name === 'has')) {
+      const word = /[\p{L}\p{N}_]/u;
+      const escaped = needle.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+      const before = name === 'has' && word.test(needle.charAt(0)) ? '(?<![\\p{L}\\p{N}_])' : '';
+      const after = name === 'has' && word.test(needle.slice(-1)) ? '(?![\\p{L}\\p{N}_])' : '';
+      const re = new RegExp(before + escaped + after, 'iu');
+      return {
+        type: 'bool',
+        fn: (r) => {
+          const found = re.test(fa(r));
+          return negated ? !found : found;
+        },
+      };
+    }
     switch (name) {
       case 'contains':
         test = cs ? (x, y) => x.includes(y) : (x, y) => x.toLowerCase().includes(y.toLowerCase());
@@ -878,14 +897,17 @@ function filter(table: Table, pred: Expr, ctx: EvalContext): Table {
   return keep.length === table.length ? table : selectRows(table, keep);
 }
 
-function sortTable(table: Table, keys: SortKey[], ctx: EvalContext, opName: string): Table {
+/**
+ * The rows ordered by `keys`. With a small `limit` (order by … | take n, top n) only the best
+ * `limit` rows are kept while scanning: a week of traces is not sorted to show ten.
+ */
+function sortTable(table: Table, keys: SortKey[], ctx: EvalContext, opName: string, limit?: number): Table {
   const compiler = new Compiler(scopeOf(table), ctx, opName);
   const compiled = keys.map((k) => ({
     key: k,
     values: materialize(column('', 'string', compiler.compile(k.expr).fn), table.length),
   }));
-  const index = Array.from({ length: table.length }, (_, i) => i);
-  index.sort((x, y) => {
+  const compare = (x: number, y: number) => {
     for (const { key, values } of compiled) {
       const a = values.get(x);
       const b = values.get(y);
@@ -901,7 +923,25 @@ function sortTable(table: Table, keys: SortKey[], ctx: EvalContext, opName: stri
       if (c !== 0) return key.desc ? -c : c;
     }
     return x - y;
-  });
+  };
+  if (limit !== undefined && limit <= 1000 && table.length > limit * 4) {
+    const best: number[] = [];
+    for (let r = 0; r < table.length; r++) {
+      if (best.length === limit && compare(r, best[limit - 1] as number) >= 0) continue;
+      let lo = 0;
+      let hi = best.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (compare(best[mid] as number, r) < 0) lo = mid + 1;
+        else hi = mid;
+      }
+      best.splice(lo, 0, r);
+      if (best.length > limit) best.pop();
+    }
+    return selectRows(table, best);
+  }
+  const index = Array.from({ length: table.length }, (_, i) => i);
+  index.sort(compare);
   return selectRows(table, index);
 }
 
@@ -1222,7 +1262,8 @@ function at(p: Pos): string {
 export function evaluate(query: Query, source: Table, ctx: EvalContext): EvalResult {
   let table = source;
   let render: Render | undefined;
-  for (const op of query.ops) {
+  query.ops.forEach((op, position) => {
+    const next = query.ops[position + 1];
     if (render && op.op !== 'render') {
       throw new KqlSemanticError(
         `'render' operator must be the last operator of the query (found '${operatorName(op)}' at ${at(op.at)})`,
@@ -1268,14 +1309,20 @@ export function evaluate(query: Query, source: Table, ctx: EvalContext): EvalRes
         break;
       }
       case 'sort':
-        table = sortTable(table, op.keys, ctx, 'order');
+        table = sortTable(
+          table,
+          op.keys,
+          ctx,
+          'order',
+          next?.op === 'take' ? constantCount(next.count, ctx, 'take') : undefined,
+        );
         break;
       case 'take':
         table = sliceRows(table, 0, constantCount(op.count, ctx, 'take'));
         break;
       case 'top': {
         const n = constantCount(op.count, ctx, 'top');
-        table = sliceRows(sortTable(table, [op.key], ctx, 'top'), 0, n);
+        table = sliceRows(sortTable(table, [op.key], ctx, 'top', n), 0, n);
         break;
       }
       case 'count':
@@ -1291,6 +1338,6 @@ export function evaluate(query: Query, source: Table, ctx: EvalContext): EvalRes
         render = { visualization: op.visualization, props: op.props };
         break;
     }
-  }
+  });
   return { table, render };
 }
