@@ -68,7 +68,8 @@ export class TimeChart {
       width: Math.max(200, this.container.clientWidth),
       height: Math.max(160, this.container.clientHeight || 260),
       scales: { x: { time: true } },
-      axes: [axis, { ...axis }],
+      // Time labels are wide: keep them apart.
+      axes: [{ ...axis, space: 110 }, { ...axis }],
       legend: { show: true },
       cursor: { drag: { x: true, y: false } },
       series: [

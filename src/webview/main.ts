@@ -445,6 +445,7 @@ class QueryPage {
         this.setRunning(false);
         this.showBanners([this.errorBanner(msg.error, 'error')]);
         this.rowCount.textContent = '';
+        this.stats.textContent = '';
         if (msg.error.position) this.selectPosition(msg.error.position);
         setBodyState('error');
         return;
