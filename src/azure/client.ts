@@ -162,8 +162,10 @@ class SdkAzureClient implements AzureClient {
       const { abortSignal } = options;
       const current = await this.getSdkDeployment(ref, abortSignal);
       // The PATCH of this API carries only tags and sku: the flag needs the whole resource back.
-      // The SDK serializer drops the read-only fields (id, name, type, systemData, provisioningState).
-      const body: OnlineDeployment = { ...current, properties: { ...current.properties, appInsightsEnabled: enabled } };
+      // The SDK serializer drops id, name, type and provisioningState; its 2.1.1 mappers do not mark
+      // systemData read-only (its typings do), so it is left out here.
+      const { systemData: _readOnly, ...writable } = current;
+      const body: OnlineDeployment = { ...writable, properties: { ...current.properties, appInsightsEnabled: enabled } };
       const poller = await this.ml(ref.subscriptionId).onlineDeployments.beginCreateOrUpdate(
         ref.resourceGroup,
         ref.workspaceName,
