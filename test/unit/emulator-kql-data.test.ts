@@ -3,7 +3,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { BIG_PAYLOAD_CHARS, type QueryRequest, createQueryEngine } from '../emulator/query';
-import { devComponentId, kqlTestScenario, prodComponentId, testCustomerId } from '../emulator/query/fixtures';
+import {
+  devComponentId,
+  kqlTestScenario,
+  prodComponentId,
+  prodLogAnalyticsId,
+  testCustomerId,
+} from '../emulator/query/fixtures';
 
 const now = new Date('2026-11-23T10:00:00Z');
 const prod = { kind: 'appInsights', componentId: prodComponentId } as const;
@@ -33,8 +39,12 @@ void describe('generated telemetry', () => {
       ],
     );
     assert.deepEqual(
-      engine.logAnalyticsWorkspaces.map((w) => [w.customerId, w.deployments.map((d) => d.deploymentName)]),
-      [[testCustomerId, ['blue', 'green']]],
+      engine.logAnalyticsWorkspaces.map((w) => [
+        w.customerId,
+        w.resourceId,
+        w.deployments.map((d) => d.deploymentName),
+      ]),
+      [[testCustomerId, prodLogAnalyticsId, ['blue', 'green']]],
     );
   });
 

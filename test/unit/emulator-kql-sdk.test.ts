@@ -12,7 +12,12 @@ import {
 } from '@azure/core-rest-pipeline';
 import { LogsQueryClient, LogsQueryResultStatus } from '@azure/monitor-query-logs';
 import { createQueryEngine } from '../emulator/query';
-import { kqlTestScenario, prodComponentId, testCustomerId } from '../emulator/query/fixtures';
+import {
+  kqlTestScenario,
+  prodComponentId,
+  prodLogAnalyticsId,
+  testCustomerId,
+} from '../emulator/query/fixtures';
 
 const now = new Date('2026-11-23T10:00:00Z');
 const engine = createQueryEngine(kqlTestScenario, { seed: 42, now: () => now, bigRows: 20_000 });
@@ -29,7 +34,7 @@ const httpClient: HttpClient = {
     const workspace = /^\/v1\/workspaces\/([^/]+)\/query$/.exec(path);
     const scope = workspace
       ? ({ kind: 'logAnalytics', customerId: workspace[1] ?? '' } as const)
-      : ({ kind: 'appInsights', componentId: path.replace(/^\/v1/, '').replace(/\/query$/, '') } as const);
+      : ({ kind: 'resource', resourceId: path.replace(/^\/v1/, '').replace(/\/query$/, '') } as const);
     const answer = engine.run({
       scope,
       query: body.query,
@@ -91,6 +96,18 @@ void describe('query engine answers, as @azure/monitor-query-logs reads them', (
       'timechart',
     );
     assert.ok(result.statistics && 'query' in result.statistics);
+  });
+
+  void it('answers a resource-centric query on the Log Analytics workspace ARM id', async () => {
+    const result = await client.queryResource(
+      prodLogAnalyticsId,
+      'AmlOnlineEndpointConsoleLog | project TimeGenerated, DeploymentName, Message | take 5',
+      { duration: 'PT1H' },
+    );
+    assert.equal(result.status, LogsQueryResultStatus.Success);
+    assert.ok(result.status === LogsQueryResultStatus.Success);
+    assert.equal(result.tables[0]?.rows.length, 5);
+    assert.ok(result.tables[0]?.rows.every((r) => r[0] instanceof Date && typeof r[2] === 'string'));
   });
 
   void it('reports an injected partial error as PartialFailure with the partial rows', async () => {

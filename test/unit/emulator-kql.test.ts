@@ -9,7 +9,13 @@ import {
   type QueryResponseBody,
   createQueryEngine,
 } from '../emulator/query';
-import { devComponentId, kqlTestScenario, prodComponentId, testCustomerId } from '../emulator/query/fixtures';
+import {
+  devComponentId,
+  kqlTestScenario,
+  prodComponentId,
+  prodLogAnalyticsId,
+  testCustomerId,
+} from '../emulator/query/fixtures';
 
 const now = new Date('2026-11-23T10:00:00Z');
 const prod = { kind: 'appInsights', componentId: prodComponentId } as const;
@@ -118,6 +124,24 @@ void describe('query engine: the document query and answer shape', () => {
       engine.run({ scope: { kind: 'logAnalytics', customerId: 'nope' }, query: 'traces' }).status,
       404,
     );
+  });
+
+  void it('routes a resource-centric path to the component or the Log Analytics workspace', () => {
+    const onWorkspace = engine.run({
+      scope: { kind: 'resource', resourceId: prodLogAnalyticsId },
+      query: 'AmlOnlineEndpointEventLog | take 1',
+    });
+    assert.equal(onWorkspace.status, 200);
+    const byArmId = engine.run({
+      scope: { kind: 'logAnalytics', customerId: prodLogAnalyticsId },
+      query: 'AppTraces | take 1',
+    });
+    assert.equal(byArmId.status, 200);
+    const onComponent = engine.run({
+      scope: { kind: 'resource', resourceId: prodComponentId },
+      query: 'traces | take 1',
+    });
+    assert.equal(onComponent.status, 200);
   });
 
   void it('finds a component by ARM id in any letter case and with doubled slashes', () => {

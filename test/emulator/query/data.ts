@@ -67,6 +67,8 @@ export interface ComponentInfo {
 export interface LogAnalyticsInfo {
   customerId: string;
   name: string;
+  /** ARM id of the Microsoft.OperationalInsights/workspaces resource (resource-centric queries use it). */
+  resourceId: string;
   /** Managed online deployments of every workspace whose component sends to this workspace. */
   deployments: TelemetrySource[];
   components: ComponentInfo[];
@@ -168,7 +170,8 @@ export function listLogAnalyticsWorkspaces(scenario: Scenario, options: DataOpti
       const key = la.customerId.toLowerCase();
       let info = byId.get(key);
       if (!info) {
-        info = { customerId: la.customerId, name: la.name, deployments: [], components: [] };
+        const resourceId = `/subscriptions/${sub.subscriptionId}/resourceGroups/${la.resourceGroup ?? ws.resourceGroup}/providers/Microsoft.OperationalInsights/workspaces/${la.name}`;
+        info = { customerId: la.customerId, name: la.name, resourceId, deployments: [], components: [] };
         byId.set(key, info);
       }
       info.deployments.push(...deploymentSources(ws, sub.subscriptionId, false));

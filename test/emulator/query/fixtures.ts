@@ -115,3 +115,5 @@ export const prodComponentId =
   '/subscriptions/11111111-1111-1111-1111-111111111111/resourceGroups/rg-prod/providers/Microsoft.Insights/components/ai-prod';
 export const devComponentId =
   '/subscriptions/11111111-1111-1111-1111-111111111111/resourceGroups/rg-dev/providers/Microsoft.Insights/components/ai-dev';
+export const prodLogAnalyticsId =
+  '/subscriptions/11111111-1111-1111-1111-111111111111/resourceGroups/rg-prod/providers/Microsoft.OperationalInsights/workspaces/la-prod';

@@ -25,8 +25,15 @@ export { BIG_PAYLOAD_CHARS, DEFAULT_BIG_ROWS, ROWS_CAP } from './data';
 /** The service's cap on the rows of one result; beyond it the answer is cut and flagged partial. */
 export const MAX_RESULT_ROWS = 500_000;
 
+/**
+ * What a query runs against. `componentId`: the component's ARM id (or its appId GUID);
+ * `customerId`: the Log Analytics workspace GUID (its ARM id is accepted too); `resource`: the ARM
+ * id of either, as a resource-centric query path names it (`POST {endpoint}/{resourceId}/query`).
+ */
 export type QueryScope =
-  { kind: 'appInsights'; componentId: string } | { kind: 'logAnalytics'; customerId: string };
+  | { kind: 'appInsights'; componentId: string }
+  | { kind: 'logAnalytics'; customerId: string }
+  | { kind: 'resource'; resourceId: string };
 
 export interface QueryRequest {
   scope: QueryScope;
@@ -250,7 +257,22 @@ export function createQueryEngine(
     return byName.length === 1 ? byName[0] : undefined;
   };
 
+  const workspaceFor = (idOrGuid: string): LogAnalyticsInfo | undefined => {
+    const id = normalizeId(idOrGuid);
+    return workspaces.find(
+      (w) => w.customerId.toLowerCase() === id.slice(1) || normalizeId(w.resourceId) === id,
+    );
+  };
+
   const dataFor = (scope: QueryScope): ComponentData | LogAnalyticsData | undefined => {
+    if (scope.kind === 'resource') {
+      const isWorkspace = /\/microsoft\.operationalinsights\/workspaces\//i.test(scope.resourceId);
+      return dataFor(
+        isWorkspace
+          ? { kind: 'logAnalytics', customerId: scope.resourceId }
+          : { kind: 'appInsights', componentId: scope.resourceId },
+      );
+    }
     if (scope.kind === 'appInsights') {
       const info = componentFor(scope.componentId);
       if (!info) return undefined;
@@ -259,7 +281,7 @@ export function createQueryEngine(
       if (!data) cache.set(key, (data = new ComponentData(info, options.seed)));
       return data;
     }
-    const info = workspaces.find((w) => w.customerId.toLowerCase() === scope.customerId.toLowerCase());
+    const info = workspaceFor(scope.customerId);
     if (!info) return undefined;
     const key = `la:${info.customerId.toLowerCase()}`;
     let data = cache.get(key);
