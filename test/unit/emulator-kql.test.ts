@@ -504,6 +504,26 @@ void describe('query engine: Log Analytics workspace tables', () => {
 });
 
 void describe('query engine: the ready queries of the query panel', () => {
+  void it('keeps hostile names inside their literals: every query parses and matches nothing', () => {
+    const hostile = {
+      kind: 'deployment',
+      endpointName: 'ep" or 1==1 //',
+      deploymentName: 'a\\"\n| take 5',
+    } as const;
+    for (const q of readyQueries(hostile)) {
+      const answer = engine.run({
+        scope: q.source === 'appInsights' ? prod : la,
+        query: q.kql,
+        timespan: 'P1D',
+      });
+      if (answer.status !== 200) assert.fail(`${q.id}: ${JSON.stringify(answer.body)}`);
+      const table = answer.body.tables[0];
+      const rowCount = table?.rows.length ?? -1;
+      // Summaries by bin answer no buckets; everything else no rows.
+      assert.equal(rowCount, 0, `${q.id} matched nothing`);
+    }
+  });
+
   const scopes = [
     { kind: 'deployment', endpointName: 'credit-ep', deploymentName: 'blue' },
     { kind: 'legacyService', serviceName: 'legacy-aci' },
