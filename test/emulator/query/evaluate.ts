@@ -872,9 +872,7 @@ function projectItems(
       continue;
     }
     const compiled = compiler.compile(item.expr);
-    const name =
-      item.name ??
-      (keepOthers ? uniqueName(taken, autoName(item.expr)) : uniqueName(taken, autoName(item.expr)));
+    const name = item.name ?? uniqueName(taken, autoName(item.expr));
     const type: KType = compiled.type === 'null' ? 'string' : compiled.type;
     const col = materialize(column(name, type, compiled.fn), table.length);
     const existing = out.findIndex((c) => c.name === name);
