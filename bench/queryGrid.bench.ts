@@ -21,7 +21,7 @@ const GOAL_MS = 1500;
 const shim = `
 window.__name = (f) => f;
 // Registered before the page's own listener: marks when a result has been delivered (deserialized).
-window.addEventListener('message', (e) => { if (e.data && e.data.type === 'result') window.__arrived = performance.now(); });
+window.addEventListener('message', (e) => { if (e.data && e.data.type === 'result' && e.data.complete) window.__arrived = performance.now(); });
 window.__posted = [];
 window.__state = undefined;
 window.acquireVsCodeApi = () => ({
@@ -71,7 +71,7 @@ async function serve(dir: string): Promise<{ server: Server; url: string }> {
 }
 
 /** The host's share: the SDK's rows (Date, parsed dynamic) shaped into the columnar payload. */
-function measureHostShaping(): void {
+function measureHostShaping(): number {
   const base = Date.UTC(2026, 10, 23);
   const rows: unknown[][] = new Array<unknown[]>(ROWS);
   for (let r = 0; r < ROWS; r++) {
@@ -105,16 +105,23 @@ function measureHostShaping(): void {
       },
     ],
   };
-  const t0 = performance.now();
+  const primary = result.tables[0]!;
+  let t0 = performance.now();
+  shapeQueryResult({ ...result, tables: [{ ...primary, rows: primary.rows.slice(0, 1000) }] });
+  const headMs = performance.now() - t0;
+  t0 = performance.now();
   const shaped = shapeQueryResult(result);
   const ms = performance.now() - t0;
   const bytes = shaped.table.columns.reduce((n, c) => n + ('bytes' in c ? c.bytes.byteLength + c.offsets.byteLength : c.values.byteLength), 0);
-  console.log(`query grid: host shaping of ${ROWS.toLocaleString('en')} SDK rows ${ms.toFixed(0)} ms → ${(bytes / 1e6).toFixed(1)} MB of typed arrays`);
+  console.log(
+    `query grid: host shaping: first 1,000 rows ${headMs.toFixed(1)} ms; all ${ROWS.toLocaleString('en')} SDK rows ${ms.toFixed(0)} ms → ${(bytes / 1e6).toFixed(1)} MB of typed arrays`,
+  );
+  return headMs;
 }
 
 export default async function queryGridBench(): Promise<void> {
   console.log(`query grid: ${ROWS.toLocaleString('en')} rows × 8 columns`);
-  measureHostShaping();
+  const hostHeadMs = measureHostShaping();
   if (!existsSync(CHROMIUM)) {
     console.log(`query grid: SKIPPED the browser part: ${CHROMIUM} is missing (install it with: apt-get install -y chromium)`);
     return;
@@ -213,6 +220,8 @@ export default async function queryGridBench(): Promise<void> {
       const msg = {
         type: 'result',
         runId: 1,
+        complete: true,
+        totalRows: rows,
         table: { rowCount: rows, columns },
         status: 'Success',
         truncatedCount: 0,
@@ -231,14 +240,33 @@ export default async function queryGridBench(): Promise<void> {
         idleFrames.push(now - idleLast);
         idleLast = now;
       }
+      // As the host does (QueryPanel.run): the first 1,000 rows go ahead; the whole result follows
+      // once the head is on its way (in VS Code it crosses the IPC after the head; here: a frame later).
+      const HEAD = 1000;
+      const head = {
+        ...msg,
+        complete: false,
+        table: {
+          rowCount: HEAD,
+          columns: columns.map((c) => {
+            const col = c as { bytes?: Uint8Array; offsets?: Uint32Array; values?: Float64Array | Int8Array };
+            return col.bytes && col.offsets
+              ? { ...c, bytes: col.bytes.slice(0, col.offsets[HEAD]), offsets: col.offsets.slice(0, HEAD + 1) }
+              : { ...c, values: col.values?.slice(0, HEAD) };
+          }),
+        },
+      };
       const t0 = performance.now();
-      window.postMessage(msg, '*');
+      window.postMessage(head, '*');
+      requestAnimationFrame(() => setTimeout(() => window.postMessage(msg, '*')));
       let firstRows = NaN;
+      let allRows = NaN;
       let arrived = NaN;
       for (;;) {
         await nextFrame();
-        if (document.body.dataset.state === 'done' && document.querySelector('[role="row"][data-row]')) {
-          firstRows = performance.now() - t0;
+        if (Number.isNaN(firstRows) && document.querySelector('[role="row"][data-row]')) firstRows = performance.now() - t0;
+        if (document.body.dataset.state === 'done') {
+          allRows = performance.now() - t0;
           arrived = (window as unknown as { __arrived: number }).__arrived - t0;
           break;
         }
@@ -307,7 +335,7 @@ export default async function queryGridBench(): Promise<void> {
       const cloneStringArrays = performance.now() - c0;
 
       const markupStaysText = !document.querySelector('.grid-cell b') && !!document.querySelector('.grid-cell');
-      return { cloneColumnar, cloneRows, cloneStringArrays, packMs, idleFrames, firstRows, arrived, frameTimes, maxDomRows, visibleRows, sortMs, filterMs, filtered: grid.dataset.rows, filterAgainMs, markupStaysText };
+      return { cloneColumnar, cloneRows, cloneStringArrays, packMs, idleFrames, firstRows, allRows, arrived, frameTimes, maxDomRows, visibleRows, sortMs, filterMs, filtered: grid.dataset.rows, filterAgainMs, markupStaysText };
     }, ROWS);
 
     console.log(
@@ -316,8 +344,8 @@ export default async function queryGridBench(): Promise<void> {
         `of the 4 text columns as string arrays ${figures.cloneStringArrays.toFixed(0)} ms`,
     );
     console.log(
-      `query grid: message → first visible rows ${figures.firstRows.toFixed(0)} ms (goal < ${GOAL_MS} ms: ${figures.firstRows < GOAL_MS ? 'met' : 'MISSED'}); ` +
-        `of which delivering the message ${figures.arrived.toFixed(0)} ms, grid setup and first paint ${(figures.firstRows - figures.arrived).toFixed(0)} ms`,
+      `query grid: response → first visible rows ${(hostHeadMs + figures.firstRows).toFixed(0)} ms (host head shaping + page; goal < ${GOAL_MS} ms: ${hostHeadMs + figures.firstRows < GOAL_MS ? 'met' : 'MISSED'}); ` +
+        `→ all ${ROWS.toLocaleString('en')} rows browsable ${figures.allRows.toFixed(0)} ms (delivering the whole result ${figures.arrived.toFixed(0)} ms, its grid setup and paint ${(figures.allRows - figures.arrived).toFixed(0)} ms)`,
     );
     console.log(
       `query grid: scrolling ${figures.frameTimes.length} frames: p50 ${percentile(figures.frameTimes, 50).toFixed(1)} ms, p95 ${percentile(figures.frameTimes, 95).toFixed(1)} ms, max ${Math.max(...figures.frameTimes).toFixed(1)} ms`,

@@ -20,6 +20,9 @@ import {
   type ToWebview,
 } from './protocol';
 
+/** Rows sent ahead of a large result. */
+const HEAD_ROWS = 1000;
+
 export function webviewStrings(): Strings {
   return {
     run: vscode.l10n.t('Run'),
@@ -55,6 +58,7 @@ export function webviewStrings(): Strings {
     noResultYet: vscode.l10n.t('Run a query to see results.'),
     rowCount: vscode.l10n.t('{0} rows', '{0}'),
     rowCountFiltered: vscode.l10n.t('{0} of {1} rows', '{0}', '{1}'),
+    rowCountLoading: vscode.l10n.t('First {0} of {1} rows; loading the rest…', '{0}', '{1}'),
     executionTime: vscode.l10n.t('Server time {0} s', '{0}'),
     cpuTime: vscode.l10n.t('CPU {0} s', '{0}'),
     scannedRows: vscode.l10n.t('{0} rows scanned', '{0}'),
@@ -348,27 +352,19 @@ export class QueryPanel implements vscode.Disposable {
         serverTimeoutSeconds: timeout,
       });
       if (runId !== this.runSeq) return;
+      const totalRows = result.tables[0]?.rows.length ?? 0;
+      const primary = result.tables[0];
+      if (primary && totalRows > HEAD_ROWS * 2) {
+        // A large result sends its first rows ahead, shaped on their own: they show at once while
+        // the whole result is shaped and crosses over. Yield so the head leaves first.
+        const head = shapeQueryResult({ ...result, tables: [{ ...primary, rows: primary.rows.slice(0, HEAD_ROWS) }] });
+        this.post(this.resultMessage(runId, head, false, totalRows, started));
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        if (runId !== this.runSeq) return;
+      }
       const shaped = shapeQueryResult(result);
-      const message: ToWebview = {
-        type: 'result',
-        runId,
-        table: shaped.table,
-        status: shaped.status,
-        partialError: shaped.partialError
-          ? {
-              title: vscode.l10n.t('Partial results: the query did not finish, the rows shown are incomplete.'),
-              detail: [shaped.partialError.code, shaped.partialError.message].filter(Boolean).join(': '),
-              hint: vscode.l10n.t('Query a shorter time range or filter earlier in the query.'),
-            }
-          : undefined,
-        truncatedCount: shaped.truncatedCount,
-        unfolded: shaped.unfolded,
-        timechart: isTimechart(shaped.visualization),
-        statistics: summarizeStatistics(shaped.statistics),
-        elapsedMs: Date.now() - started,
-      };
       this.lastResult = shaped;
-      this.post(message);
+      this.post(this.resultMessage(runId, shaped, true, totalRows, started));
     } catch (e) {
       if (runId !== this.runSeq) return;
       if (controller.signal.aborted || (isAzureRequestError(e) && e.kind === 'cancelled')) {
@@ -386,6 +382,29 @@ export class QueryPanel implements vscode.Disposable {
     } finally {
       if (this.running === controller) this.running = undefined;
     }
+  }
+
+  private resultMessage(runId: number, shaped: ShapedResult, complete: boolean, totalRows: number, started: number): ToWebview {
+    return {
+      type: 'result',
+      runId,
+      table: shaped.table,
+      complete,
+      totalRows,
+      status: shaped.status,
+      partialError: shaped.partialError
+        ? {
+            title: vscode.l10n.t('Partial results: the query did not finish, the rows shown are incomplete.'),
+            detail: [shaped.partialError.code, shaped.partialError.message].filter(Boolean).join(': '),
+            hint: vscode.l10n.t('Query a shorter time range or filter earlier in the query.'),
+          }
+        : undefined,
+      truncatedCount: shaped.truncatedCount,
+      unfolded: shaped.unfolded,
+      timechart: isTimechart(shaped.visualization),
+      statistics: summarizeStatistics(shaped.statistics),
+      elapsedMs: Date.now() - started,
+    };
   }
 
   cancel(): void {

@@ -66,6 +66,7 @@ export const stringKeys = [
   'noResultYet',
   'rowCount',
   'rowCountFiltered',
+  'rowCountLoading',
   'executionTime',
   'cpuTime',
   'scannedRows',
@@ -117,6 +118,13 @@ export type ToWebview =
       type: 'result';
       runId: number;
       table: ColumnarTable;
+      /**
+       * False for the first rows of a large result, sent ahead so they show at once; the whole
+       * result follows in a second message of the same run.
+       */
+      complete: boolean;
+      /** Rows of the whole result. */
+      totalRows: number;
       status: 'Success' | 'PartialFailure';
       partialError?: QueryErrorInfo;
       truncatedCount: number;

@@ -64,6 +64,8 @@ function fromLocalInput(value: string): string | undefined {
 class QueryPage {
   private state: PanelState;
   private runId = -1;
+  /** The run whose first rows are shown while its whole result is on the way. */
+  private headOf: number | undefined;
   private lastLocalRun = -Infinity;
   private restoreScroll: number | undefined;
   private saveTimer: number | undefined;
@@ -415,14 +417,22 @@ class QueryPage {
         return;
       case 'result': {
         if (msg.runId !== this.runId && this.runId !== -1) return;
+        // The whole result after its head: same run, keep where the user scrolled to.
+        const followsHead = this.headOf === msg.runId && msg.complete;
+        this.headOf = msg.complete ? undefined : msg.runId;
         this.runId = msg.runId;
-        this.setRunning(false);
         this.lastTable = msg.table;
         const restoring = this.restoreScroll !== undefined;
         const keepSort = this.state.sort && msg.table.columns.some((c) => c.name === this.state.sort?.column) ? this.state.sort : undefined;
-        this.grid.setData(msg.table, { sort: keepSort, filter: this.filter.value, scrollTop: restoring ? this.restoreScroll : 0 });
+        const scrollTop = restoring ? this.restoreScroll : followsHead ? this.grid.scrollTop : 0;
+        this.grid.setData(msg.table, { sort: msg.complete ? keepSort : undefined, filter: msg.complete ? this.filter.value : '', scrollTop });
         this.restoreScroll = undefined;
-        for (const b of this.exportButtons) b.disabled = msg.table.rowCount === 0;
+        for (const b of this.exportButtons) b.disabled = !msg.complete || msg.table.rowCount === 0;
+        if (!msg.complete) {
+          this.rowCount.textContent = fill(this.strings.rowCountLoading, integer.format(msg.table.rowCount), integer.format(msg.totalRows));
+          return;
+        }
+        this.setRunning(false);
         this.updateRowCount();
         const st = msg.statistics;
         const parts: string[] = [];
