@@ -21,7 +21,11 @@ export function abortableDelay(ms: number, signal?: AbortSignal): Promise<void> 
 /** Settles with `work`, or rejects with an AbortError as soon as `signal` aborts (the work goes on). */
 export function untilAborted<T>(work: Promise<T>, signal?: AbortSignal): Promise<T> {
   if (!signal) return work;
-  if (signal.aborted) return Promise.reject(abortError());
+  if (signal.aborted) {
+    // Nobody waits for `work` any more; its later failure must not surface as unhandled.
+    work.catch(() => undefined);
+    return Promise.reject(abortError());
+  }
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => reject(abortError());
     signal.addEventListener('abort', onAbort, { once: true });

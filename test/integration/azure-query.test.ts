@@ -1,0 +1,81 @@
+// The real @azure/monitor-query-logs client against the emulator's Logs API: resource-centric
+// queries on an Application Insights component and on a Log Analytics workspace.
+import assert from 'node:assert/strict';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import type { QueryTarget } from '../../src/azure/models';
+import { isAzureRequestError } from '../../src/azure/errors';
+import { scenarioOf, startTestAzure, type TestAzure } from './support';
+
+void describe('Logs queries', () => {
+  let t: TestAzure;
+  let appInsights: QueryTarget;
+  let logAnalytics: QueryTarget;
+  before(async () => {
+    t = await startTestAzure();
+    const scenario = scenarioOf(t.emu);
+    const found = scenario.subscriptions
+      .flatMap((s) => s.workspaces.map((w) => ({ s, w })))
+      .find(({ w }) => w.appInsights?.logAnalyticsWorkspace);
+    assert.ok(found, 'a workspace with a workspace-based Application Insights component');
+    const ws = await t.client.getWorkspace({ subscriptionId: found.s.subscriptionId, resourceGroup: found.w.resourceGroup, workspaceName: found.w.name });
+    const component = await t.client.getAppInsightsComponent(ws.applicationInsightsId ?? '');
+    assert.ok(component.workspaceResourceId);
+    appInsights = { kind: 'appInsights', resourceId: component.armId };
+    logAnalytics = { kind: 'logAnalytics', resourceId: component.workspaceResourceId };
+  });
+  after(() => t.stop());
+  beforeEach(() => t.emu.faults.clear());
+
+  void it("runs the source document's query on traces and parses dynamic and datetime cells", async () => {
+    const result = await t.client.query(appInsights, 'traces\n| where customDimensions contains "input"\n| limit 10', { duration: 'P7D' });
+    assert.equal(result.status, 'Success');
+    const table = result.tables[0];
+    assert.ok(table);
+    assert.ok(table.rows.length > 0 && table.rows.length <= 10, `${table.rows.length} rows`);
+    const names = table.columns.map((c) => c.name);
+    const ts = names.indexOf('timestamp');
+    const dims = names.indexOf('customDimensions');
+    assert.ok(ts >= 0 && dims >= 0);
+    for (const row of table.rows) {
+      assert.ok(row[ts] instanceof Date);
+      assert.equal(typeof row[dims], 'object');
+      assert.match(JSON.stringify(row[dims]), /input/);
+    }
+    const sent = t.emu.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/query')).at(-1);
+    assert.ok(sent);
+    const body = (typeof sent.body === 'string' ? JSON.parse(sent.body) : sent.body) as { query: string; timespan: string };
+    assert.equal(body.timespan, 'P7D');
+  });
+
+  void it('runs a Log Analytics workspace query with an absolute time range', async () => {
+    const end = new Date();
+    const start = new Date(end.getTime() - 24 * 3600_000);
+    const result = await t.client.query(logAnalytics, 'AmlOnlineEndpointConsoleLog | take 5', { start, end }, { serverTimeoutSeconds: 30 });
+    assert.equal(result.status, 'Success');
+    assert.ok((result.tables[0]?.rows.length ?? 0) > 0);
+    assert.ok(result.tables[0]?.columns.some((c) => c.name === 'DeploymentName'));
+    for (const row of result.tables[0]?.rows ?? []) {
+      const when = row[result.tables[0]?.columns.findIndex((c) => c.name === 'TimeGenerated') ?? -1];
+      assert.ok(when instanceof Date && when >= start && when <= end);
+    }
+  });
+
+  void it('returns a partial failure with its rows, code and message', async () => {
+    t.emu.faults.add({ path: '/query', kind: 'partialQuery' });
+    const result = await t.client.query(appInsights, 'requests | take 3', { duration: 'PT24H' });
+    assert.equal(result.status, 'PartialFailure');
+    assert.ok(result.partialError?.code);
+    assert.ok(result.partialError?.message);
+    assert.ok(Array.isArray(result.tables));
+  });
+
+  void it('reports a KQL syntax error as a bad request carrying the service message', async () => {
+    await assert.rejects(t.client.query(appInsights, 'traces | whre x', { duration: 'PT1H' }), (e: unknown) => {
+      assert.ok(isAzureRequestError(e));
+      assert.equal(e.kind, 'badRequest');
+      assert.equal(e.statusCode, 400);
+      assert.ok(e.azureMessage && e.azureMessage.length > 5, e.azureMessage);
+      return true;
+    });
+  });
+});
