@@ -1,0 +1,62 @@
+// Fault injection per method and path: the answers Azure gives when things go wrong.
+
+export type FaultKind =
+  '429' | '500' | '503' | 'slow' | 'drop' | 'lroFailed' | 'partialQuery' | '401' | '403' | '404' | '409';
+
+export interface FaultSpec {
+  method?: string;
+  /** Substring of, or pattern tested against, the request path (repeated slashes collapsed). */
+  path: RegExp | string;
+  kind: FaultKind;
+  /** How many matching requests it applies to (default 1; Infinity for all). */
+  times?: number;
+  retryAfterSeconds?: number;
+  /** For 'slow': how long to wait before answering normally (default 2000 ms). */
+  delayMs?: number;
+}
+
+interface ActiveFault extends FaultSpec {
+  remaining: number;
+  hits: number;
+}
+
+export class FaultController {
+  private faults: ActiveFault[] = [];
+
+  add(spec: FaultSpec): void {
+    this.faults.push({ ...spec, remaining: spec.times ?? 1, hits: 0 });
+  }
+
+  clear(): void {
+    this.faults = [];
+  }
+
+  /** How many requests each fault has been applied to, in order of addition. */
+  hits(): number[] {
+    return this.faults.map((f) => f.hits);
+  }
+
+  /**
+   * The fault that applies to this request, consumed. Kinds in `only` restrict the match (the
+   * server asks separately for the flags that change an answer rather than replace it).
+   */
+  take(
+    method: string,
+    path: string,
+    only?: readonly FaultKind[],
+    except?: readonly FaultKind[],
+  ): FaultSpec | undefined {
+    const f = this.faults.find(
+      (x) =>
+        x.remaining > 0 &&
+        (!x.method || x.method.toUpperCase() === method) &&
+        (typeof x.path === 'string' ? path.includes(x.path) : x.path.test(path)) &&
+        (!only || only.includes(x.kind)) &&
+        (!except || !except.includes(x.kind)),
+    );
+    if (!f) return undefined;
+    f.remaining--;
+    f.hits++;
+    return f;
+  }
+}

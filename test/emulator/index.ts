@@ -1,0 +1,130 @@
+// startEmulator(): the local Azure emulator for tests and the demo. See README.md.
+import { readFileSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { EMULATOR_TOKEN } from '../../src/azure/credentials';
+import { makeCertificate } from './cert';
+import { FaultController } from './faults';
+import { LiveLogs } from './logs';
+import { createQueryEngine, type QueryEngine } from './query';
+import { EmulatedAzure } from './resources';
+import type { Scenario } from './scenario';
+import { createHandler, type PageSizes, type RecordedRequest } from './server';
+import { buildScaleScenario } from './scenarios/scale';
+
+export { EMULATOR_TOKEN };
+export { deploymentLogKey, legacyLogKey } from './logs';
+export type { FaultKind, FaultSpec } from './faults';
+export type { RecordedRequest } from './server';
+export type { Scenario } from './scenario';
+
+export interface EmulatorOptions {
+  /** 'default', 'scale', a path to a scenario JSON file, or a scenario object. */
+  scenario?: 'default' | 'scale' | (string & {}) | Scenario;
+  /** 0 (default) picks a free port. */
+  port?: number;
+  /** Added to every answer (benchmarks). */
+  latencyMs?: number;
+  /** How often the live logs grow (default 1000 ms; 0 = only on tick()). */
+  logIntervalMs?: number;
+  /** An inference server restarts after about this many lines (default 600; 0 = never by itself). */
+  restartEveryLines?: number;
+  /** Polls of a long-running operation that answer InProgress before it ends (default 2). */
+  lroPolls?: number;
+  /** An operation nobody polls ends after this long (default 10 s). */
+  lroMaxMs?: number;
+  pageSizes?: Partial<PageSizes>;
+  /** Clock of generated data (default: real time). */
+  now?: () => Date;
+  /** Rows of the benchmark component's requests table (default: the query engine's 500,000). */
+  bigRows?: number;
+}
+
+export interface RunningEmulator {
+  /** https://127.0.0.1:<port>: ARM, the v1 host and the Logs query API share it. */
+  readonly url: string;
+  /** PEM of the emulator's certificate, to trust (NODE_EXTRA_CA_CERTS or tls.setDefaultCACertificates). */
+  readonly caPath: string;
+  /** The bearer token it accepts. */
+  readonly token: string;
+  readonly scenario: Scenario;
+  readonly faults: FaultController;
+  /** Every request seen, in order. */
+  readonly requests: RecordedRequest[];
+  readonly logs: LiveLogs;
+  readonly query: QueryEngine;
+  readonly azure: EmulatedAzure;
+  stop(): Promise<void>;
+}
+
+export const DEFAULT_PAGE_SIZES: PageSizes = {
+  subscriptions: 1,
+  workspaces: 2,
+  endpoints: 3,
+  deployments: 2,
+  services: 2,
+};
+
+export function loadScenario(spec: EmulatorOptions['scenario'] = 'default'): Scenario {
+  if (typeof spec === 'object') return spec;
+  if (spec === 'scale') return buildScaleScenario();
+  const path = spec === 'default' ? `${__dirname}/scenarios/default.json` : spec;
+  return JSON.parse(readFileSync(path, 'utf8')) as Scenario;
+}
+
+export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
+  const scenario = loadScenario(options.scenario);
+  const now = options.now ?? (() => new Date());
+  const cert = await makeCertificate();
+  let url = '';
+  const azure = new EmulatedAzure(scenario, () => url);
+  const logs = new LiveLogs({
+    seed: scenario.seed,
+    intervalMs: options.logIntervalMs ?? 1000,
+    restartEveryLines: options.restartEveryLines ?? 600,
+    now,
+  });
+  const faults = new FaultController();
+  const query = createQueryEngine(scenario, {
+    seed: scenario.seed,
+    now,
+    ...(options.bigRows !== undefined ? { bigRows: options.bigRows } : {}),
+  });
+  const requests: RecordedRequest[] = [];
+  const handler = createHandler({
+    url: () => url,
+    azure,
+    logs,
+    faults,
+    query,
+    requests,
+    latencyMs: options.latencyMs ?? 0,
+    lroPolls: options.lroPolls ?? 2,
+    lroMaxMs: options.lroMaxMs ?? 10_000,
+    pageSizes: { ...DEFAULT_PAGE_SIZES, ...options.pageSizes },
+  });
+  const server: Server = createServer({ key: cert.key, cert: cert.cert, keepAlive: true }, handler.handle);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url,
+    caPath: cert.caPath,
+    token: EMULATOR_TOKEN,
+    scenario,
+    faults,
+    requests,
+    logs,
+    query,
+    azure,
+    stop: async () => {
+      logs.dispose();
+      handler.dispose();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      rmSync(cert.dir, { recursive: true, force: true });
+    },
+  };
+}

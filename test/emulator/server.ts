@@ -1,0 +1,930 @@
+// The emulator's HTTPS server: ARM (subscriptions, ML workspaces, online endpoints and deployments
+// with real long-running operations, App Insights components), the v1 model-management API of
+// ACI/AKS services, and the Logs query API. Answers in the services' own shapes, errors included.
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { EMULATOR_TOKEN } from '../../src/azure/credentials';
+import type { FaultController, FaultKind, FaultSpec } from './faults';
+import type { LiveLogs } from './logs';
+import { deploymentLogKey, legacyLogKey } from './logs';
+import type { QueryEngine, QueryScope } from './query';
+import { ARM_API_VERSION, type ArmResource, type EmulatedAzure, type WorkspaceState } from './resources';
+
+export interface RecordedRequest {
+  method: string;
+  /** Path with repeated slashes collapsed, without the query string. */
+  path: string;
+  query: Record<string, string>;
+  /** Request headers without authorization. */
+  headers: Record<string, string>;
+  body: unknown;
+  status: number;
+  time: number;
+}
+
+export interface PageSizes {
+  subscriptions: number;
+  workspaces: number;
+  endpoints: number;
+  deployments: number;
+  services: number;
+}
+
+export interface ServerContext {
+  url: () => string;
+  azure: EmulatedAzure;
+  logs: LiveLogs;
+  faults: FaultController;
+  query: QueryEngine;
+  requests: RecordedRequest[];
+  latencyMs: number;
+  lroPolls: number;
+  /** An operation nobody polls still ends after this long, as in Azure. */
+  lroMaxMs: number;
+  pageSizes: PageSizes;
+}
+
+interface Operation {
+  id: string;
+  pollsLeft: number;
+  failure?: { code: string; message: string };
+  done: boolean;
+  finish: (ok: boolean) => void;
+  timer: NodeJS.Timeout;
+  /** The final body of a Location-polled operation. */
+  result?: () => unknown;
+}
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+}
+
+const ML = 'microsoft.machinelearningservices';
+
+export function createHandler(ctx: ServerContext): {
+  handle: (req: IncomingMessage, res: ServerResponse) => void;
+  dispose: () => void;
+} {
+  const operations = new Map<string, Operation>();
+
+  function startOperation(pendingFailure: boolean, finish: (ok: boolean) => void): Operation {
+    const op: Operation = {
+      id: randomUUID(),
+      pollsLeft: ctx.lroPolls,
+      done: false,
+      finish: (ok) => {
+        if (op.done) return;
+        op.done = true;
+        clearTimeout(op.timer);
+        finish(ok);
+      },
+      timer: setTimeout(() => op.finish(!op.failure), ctx.lroMaxMs),
+    };
+    op.timer.unref();
+    if (pendingFailure) {
+      op.failure = {
+        code: 'DeploymentFailed',
+        message: 'Container could not start: the scoring container exited with code 1 during init().',
+      };
+    }
+    operations.set(op.id, op);
+    return op;
+  }
+
+  /** One poll of an operation: true while it runs; at the end it applies (or fails) the change. */
+  function pollOperation(op: Operation): 'running' | 'succeeded' | 'failed' {
+    if (!op.done) {
+      if (op.pollsLeft > 0) {
+        op.pollsLeft--;
+        return 'running';
+      }
+      op.finish(!op.failure);
+    }
+    return op.failure ? 'failed' : 'succeeded';
+  }
+
+  async function route(
+    req: IncomingMessage,
+    path: string,
+    query: Record<string, string>,
+    body: unknown,
+    flags: Set<FaultKind>,
+  ): Promise<{ status: number; body?: unknown; headers?: Record<string, string> }> {
+    const method = req.method ?? 'GET';
+    const lower = path.toLowerCase();
+    const seg = path.split('/').filter(Boolean);
+    const lseg = lower.split('/').filter(Boolean);
+    const base = ctx.url();
+
+    // Discovery document of a region: names the regional API host (v1 services live there).
+    if (lseg[0] === 'discovery' && method === 'GET') {
+      return {
+        status: 200,
+        body: {
+          api: base,
+          catalog: base,
+          experimentation: base,
+          history: base,
+          modelmanagement: base,
+          pipelines: base,
+          studiometadata: base,
+        },
+      };
+    }
+
+    // Logs query API: with or without the /v1 prefix (monitor-query-logs uses the endpoint as given).
+    const q = lseg[0] === 'v1' ? { seg: seg.slice(1), lseg: lseg.slice(1) } : { seg, lseg };
+    if (method === 'POST' && (q.lseg.at(-1) === 'query' || q.lseg[0] === '$batch')) {
+      return queryRoute(req, q.seg, q.lseg, body, flags);
+    }
+
+    // v1 model management (ACI/AKS web services).
+    if (lseg[0] === 'modelmanagement')
+      return legacyRoute(method, seg.slice(2), lseg.slice(2), query, body, req, flags);
+
+    // ARM.
+    if (lseg[0] !== 'subscriptions')
+      throw new HttpError(404, 'PathNotFound', `The requested path '${path}' was not found.`);
+    if (!query['api-version'])
+      throw new HttpError(
+        400,
+        'MissingApiVersionParameter',
+        'The api-version query parameter (?api-version=) is required for all requests.',
+      );
+
+    if (lseg.length === 1 && method === 'GET') {
+      const subs = ctx.azure.scenario.subscriptions.map((s) => ({
+        id: `/subscriptions/${s.subscriptionId}`,
+        subscriptionId: s.subscriptionId,
+        tenantId: ctx.azure.scenario.tenantId,
+        displayName: s.displayName,
+        state: s.state ?? 'Enabled',
+        subscriptionPolicies: {
+          locationPlacementId: 'Public_2014-09-01',
+          quotaId: 'EnterpriseAgreement_2014-09-01',
+          spendingLimit: 'Off',
+        },
+        authorizationSource: 'RoleBased',
+      }));
+      return page(path, query, subs, ctx.pageSizes.subscriptions);
+    }
+    const sub = ctx.azure.subscription(seg[1] ?? '');
+    if (!sub)
+      throw new HttpError(404, 'SubscriptionNotFound', `The subscription '${seg[1]}' could not be found.`);
+    if (lseg.length === 2 && method === 'GET') {
+      return {
+        status: 200,
+        body: {
+          id: `/subscriptions/${sub.subscriptionId}`,
+          subscriptionId: sub.subscriptionId,
+          tenantId: ctx.azure.scenario.tenantId,
+          displayName: sub.displayName,
+          state: sub.state ?? 'Enabled',
+        },
+      };
+    }
+
+    // Operation status of the ML resource provider.
+    if (
+      lseg[2] === 'providers' &&
+      lseg[3] === ML &&
+      lseg[4] === 'locations' &&
+      (lseg[6] === 'mfeoperationsstatus' || lseg[6] === 'mfeoperationresults') &&
+      method === 'GET'
+    ) {
+      const op = operations.get(seg[7] ?? '');
+      if (!op) throw new HttpError(404, 'NotFound', `Operation '${seg[7]}' was not found.`);
+      const state = pollOperation(op);
+      if (lseg[6] === 'mfeoperationsstatus') {
+        if (state === 'running')
+          return {
+            status: 200,
+            body: { id: op.id, name: op.id, status: 'InProgress', startTime: new Date().toISOString() },
+          };
+        if (state === 'succeeded')
+          return {
+            status: 200,
+            body: { id: op.id, name: op.id, status: 'Succeeded', endTime: new Date().toISOString() },
+          };
+        return { status: 200, body: { id: op.id, name: op.id, status: 'Failed', error: op.failure } };
+      }
+      // Location polling (PATCH): 202 while running, then the resource (or the error).
+      if (state === 'running')
+        return { status: 202, headers: { location: `${base}${path}?api-version=${ARM_API_VERSION}` } };
+      if (state === 'failed') return { status: 200, body: { status: 'Failed', error: op.failure } };
+      return { status: 200, body: op.result?.() ?? {} };
+    }
+
+    if (
+      lseg[2] === 'providers' &&
+      lseg[3] === ML &&
+      lseg[4] === 'workspaces' &&
+      lseg.length === 5 &&
+      method === 'GET'
+    ) {
+      return page(
+        path,
+        query,
+        ctx.azure.workspacesOf(sub.subscriptionId).map((w) => ctx.azure.workspaceBody(w)),
+        ctx.pageSizes.workspaces,
+      );
+    }
+    if (lseg[2] !== 'resourcegroups' || lseg[4] !== 'providers')
+      throw new HttpError(404, 'ResourceNotFound', `The resource '${path}' was not found.`);
+    const rg = seg[3] ?? '';
+    const provider = lseg[5];
+
+    if (
+      provider === 'microsoft.insights' &&
+      lseg[6] === 'components' &&
+      lseg.length === 8 &&
+      method === 'GET'
+    ) {
+      const w = [...ctx.azure.workspaces.values()].find((x) => x.componentId?.toLowerCase() === lower);
+      if (!w?.ws.appInsights)
+        throw new HttpError(
+          404,
+          'ResourceNotFound',
+          `The Resource 'Microsoft.Insights/components/${seg[7]}' under resource group '${rg}' was not found.`,
+        );
+      const name = w.ws.appInsights.name;
+      const info = ctx.query.components.find((c) => c.componentId.toLowerCase() === lower);
+      const ikey = info?.appId ?? w.guid;
+      return {
+        status: 200,
+        body: {
+          id: w.componentId,
+          name,
+          type: 'microsoft.insights/components',
+          location: w.ws.location,
+          kind: 'web',
+          tags: {},
+          properties: {
+            ApplicationId: name,
+            AppId: info?.appId ?? w.guid,
+            Application_Type: 'web',
+            InstrumentationKey: ikey,
+            ConnectionString: `InstrumentationKey=${ikey};IngestionEndpoint=https://${w.ws.location}-0.in.applicationinsights.azure.com/`,
+            CreationDate: '2024-03-14T09:20:00.0000000+00:00',
+            TenantId: sub.subscriptionId,
+            provisioningState: 'Succeeded',
+            IngestionMode: w.logAnalyticsId ? 'LogAnalytics' : 'ApplicationInsights',
+            publicNetworkAccessForIngestion: 'Enabled',
+            publicNetworkAccessForQuery: 'Enabled',
+            ...(w.logAnalyticsId ? { WorkspaceResourceId: w.logAnalyticsId } : {}),
+          },
+        },
+      };
+    }
+    if (
+      provider === 'microsoft.operationalinsights' &&
+      lseg[6] === 'workspaces' &&
+      lseg.length === 8 &&
+      method === 'GET'
+    ) {
+      const w = [...ctx.azure.workspaces.values()].find((x) => x.logAnalyticsId?.toLowerCase() === lower);
+      const la = w?.ws.appInsights?.logAnalyticsWorkspace;
+      if (!w || !la)
+        throw new HttpError(
+          404,
+          'ResourceNotFound',
+          `The Resource 'Microsoft.OperationalInsights/workspaces/${seg[7]}' under resource group '${rg}' was not found.`,
+        );
+      return {
+        status: 200,
+        body: {
+          id: w.logAnalyticsId,
+          name: la.name,
+          type: 'Microsoft.OperationalInsights/workspaces',
+          location: w.ws.location,
+          properties: {
+            customerId: la.customerId,
+            provisioningState: 'Succeeded',
+            sku: { name: 'PerGB2018' },
+            retentionInDays: 30,
+          },
+        },
+      };
+    }
+    if (provider !== ML || lseg[6] !== 'workspaces')
+      throw new HttpError(404, 'ResourceNotFound', `The resource '${path}' was not found.`);
+    if (lseg.length === 7 && method === 'GET') {
+      return page(
+        path,
+        query,
+        ctx.azure.workspacesOf(sub.subscriptionId, rg).map((w) => ctx.azure.workspaceBody(w)),
+        ctx.pageSizes.workspaces,
+      );
+    }
+    const ws = ctx.azure.workspace(sub.subscriptionId, rg, seg[7] ?? '');
+    if (!ws)
+      throw new HttpError(
+        404,
+        'ResourceNotFound',
+        `The Resource 'Microsoft.MachineLearningServices/workspaces/${seg[7]}' under resource group '${rg}' was not found.`,
+      );
+    if (lseg.length === 8 && method === 'GET') return { status: 200, body: ctx.azure.workspaceBody(ws) };
+    if (lseg[8] === 'batchendpoints' && lseg.length === 9 && method === 'GET')
+      return page(path, query, [], ctx.pageSizes.endpoints);
+    if (lseg[8] !== 'onlineendpoints')
+      throw new HttpError(404, 'ResourceNotFound', `The resource '${path}' was not found.`);
+    if (lseg.length === 9 && method === 'GET') {
+      return page(
+        path,
+        query,
+        ws.ws.endpoints.map((e) => ctx.azure.endpointBody(ws, e)),
+        ctx.pageSizes.endpoints,
+      );
+    }
+    const ep = ctx.azure.endpoint(ws, seg[9] ?? '');
+    if (!ep)
+      throw new HttpError(
+        404,
+        'ResourceNotFound',
+        `Online endpoint '${seg[9]}' was not found in workspace '${ws.ws.name}'.`,
+      );
+    if (lseg.length === 10 && method === 'GET') return { status: 200, body: ctx.azure.endpointBody(ws, ep) };
+    if (lseg[10] !== 'deployments')
+      throw new HttpError(404, 'ResourceNotFound', `The resource '${path}' was not found.`);
+    if (lseg.length === 11 && method === 'GET') {
+      return page(
+        path,
+        query,
+        ctx.azure.deploymentsOf(ws, ep.name).map((d) => d.body),
+        ctx.pageSizes.deployments,
+      );
+    }
+    const depName = seg[11] ?? '';
+    const dep = ctx.azure.deployment(ws, ep.name, depName);
+    const notFound = () =>
+      new HttpError(
+        404,
+        'ResourceNotFound',
+        `Online deployment '${depName}' was not found in endpoint '${ep.name}'.`,
+      );
+
+    if (lseg.length === 12 && method === 'GET') {
+      if (!dep) throw notFound();
+      return { status: 200, body: dep.body };
+    }
+    if (lseg.length === 12 && method === 'PUT') return putDeployment(ws, ep, depName, body, flags);
+    if (lseg.length === 12 && method === 'PATCH') {
+      if (!dep) throw notFound();
+      assertNotBusy(dep.body);
+      const patch = asObject(body, 'The request body must be a JSON object.');
+      const before = structuredClone(dep.body);
+      dep.body.properties.provisioningState = 'Updating';
+      const op = startOperation(flags.has('lroFailed'), (ok) => {
+        if (!ok) {
+          dep.body = { ...before, properties: { ...before.properties, provisioningState: 'Failed' } };
+          return;
+        }
+        // Only tags and sku can change through PATCH; other members are not part of its schema.
+        if (patch.tags && typeof patch.tags === 'object')
+          dep.body.tags = patch.tags as Record<string, string>;
+        if (patch.sku && typeof patch.sku === 'object')
+          dep.body.sku = { ...dep.body.sku, ...(patch.sku as Record<string, unknown>) };
+        dep.body.properties.provisioningState = 'Succeeded';
+      });
+      op.result = () => dep.body;
+      return {
+        status: 202,
+        headers: {
+          location: operationUrl(sub.subscriptionId, ws.ws.location, 'mfeOperationResults', op.id),
+          'retry-after': '1',
+        },
+      };
+    }
+    if (lseg.length === 13 && lseg[12] === 'getlogs' && method === 'POST') {
+      if (!dep) throw notFound();
+      const b = asObject(body ?? {}, 'The request body must be a JSON object.');
+      const container = b.containerType ?? 'InferenceServer';
+      if (container !== 'InferenceServer' && container !== 'StorageInitializer') {
+        throw new HttpError(
+          400,
+          'UserError',
+          `Invalid containerType '${JSON.stringify(container)}'. Allowed values: InferenceServer, StorageInitializer.`,
+        );
+      }
+      const tail = b.tail === undefined ? 5000 : Number(b.tail);
+      if (!Number.isInteger(tail) || tail < 0 || tail > 10000)
+        throw new HttpError(400, 'UserError', 'tail must be an integer between 0 and 10000.');
+      const content = ctx.logs.content(
+        deploymentLogKey(
+          {
+            subscriptionId: sub.subscriptionId,
+            workspaceName: ws.ws.name,
+            endpointName: ep.name,
+            deploymentName: dep.body.name,
+          },
+          container,
+        ),
+        tail,
+      );
+      return { status: 200, body: { content } };
+    }
+    throw new HttpError(405, 'MethodNotAllowed', `${method} is not supported on '${path}'.`);
+
+    function operationUrl(subscriptionId: string, location: string, kind: string, id: string): string {
+      return `${base}/subscriptions/${subscriptionId}/providers/Microsoft.MachineLearningServices/locations/${location}/${kind}/${id}?api-version=${ARM_API_VERSION}`;
+    }
+
+    function putDeployment(
+      w: WorkspaceState,
+      endpoint: NonNullable<typeof ep>,
+      name: string,
+      raw: unknown,
+      f: Set<FaultKind>,
+    ) {
+      const b = asObject(raw, 'The request body must be a JSON object.');
+      const props =
+        b.properties && typeof b.properties === 'object'
+          ? (b.properties as Record<string, unknown>)
+          : undefined;
+      if (typeof b.location !== 'string' || !b.location)
+        throw new HttpError(
+          400,
+          'LocationRequired',
+          "The 'location' property is required for this definition.",
+        );
+      if (!props || (props.endpointComputeType !== 'Managed' && props.endpointComputeType !== 'Kubernetes')) {
+        throw new HttpError(
+          400,
+          'UserError',
+          "properties.endpointComputeType is required: 'Managed' or 'Kubernetes'.",
+        );
+      }
+      const existing = ctx.azure.deployment(w, endpoint.name, name);
+      if (existing) assertNotBusy(existing.body);
+      const before = existing ? structuredClone(existing.body) : undefined;
+      const resource: ArmResource = {
+        id: `${w.armId}/onlineEndpoints/${endpoint.name}/deployments/${name}`,
+        name,
+        type: 'Microsoft.MachineLearningServices/workspaces/onlineEndpoints/deployments',
+        location: b.location,
+        tags: (b.tags as Record<string, string> | undefined) ?? {},
+        kind:
+          (b.kind as string | undefined) ??
+          (props.endpointComputeType === 'Kubernetes' ? 'Kubernetes' : 'Managed'),
+        ...(b.sku ? { sku: b.sku as Record<string, unknown> } : {}),
+        ...(b.identity ? { identity: b.identity as Record<string, unknown> } : {}),
+        systemData: { ...ctx.azure.systemData(), lastModifiedAt: new Date().toISOString() },
+        // Read-only members sent by a client are ignored, as the service does.
+        properties: { ...props, provisioningState: existing ? 'Updating' : 'Creating' },
+      };
+      const target = existing ?? ctx.azure.addDeployment(w, endpoint, name, resource);
+      target.body = resource;
+      const op = startOperation(f.has('lroFailed'), (ok) => {
+        if (ok) target.body.properties.provisioningState = 'Succeeded';
+        else
+          target.body = {
+            ...(before ?? resource),
+            properties: { ...(before ?? resource).properties, provisioningState: 'Failed' },
+          };
+      });
+      return {
+        status: existing ? 200 : 201,
+        body: target.body,
+        headers: {
+          'azure-asyncoperation': operationUrl(
+            w.sub.subscriptionId,
+            w.ws.location,
+            'mfeOperationsStatus',
+            op.id,
+          ),
+        },
+      };
+    }
+  }
+
+  function assertNotBusy(resource: ArmResource): void {
+    const state = resource.properties.provisioningState;
+    if (state === 'Updating' || state === 'Creating' || state === 'Deleting' || state === 'Scaling') {
+      throw new HttpError(
+        409,
+        'Conflict',
+        `The deployment '${resource.name}' is ${String(state).toLowerCase()}; wait for the current operation to finish before updating it again.`,
+      );
+    }
+  }
+
+  function legacyRoute(
+    method: string,
+    seg: string[],
+    lseg: string[],
+    query: Record<string, string>,
+    body: unknown,
+    req: IncomingMessage,
+    flags: Set<FaultKind>,
+  ) {
+    // seg: subscriptions/{s}/resourceGroups/{rg}/providers/Microsoft.MachineLearningServices/workspaces/{ws}/...
+    const w =
+      lseg[0] === 'subscriptions' && lseg[4] === 'providers' && lseg[6] === 'workspaces'
+        ? ctx.azure.workspace(seg[1] ?? '', seg[3] ?? '', seg[7] ?? '')
+        : undefined;
+    if (!w) throw new HttpError(404, 'WorkspaceNotFound', `Workspace not found: ${seg.join('/')}`);
+    const base = `${ctx.url()}/modelmanagement/v1.0/${seg.slice(0, 8).join('/')}`;
+    const rest = seg.slice(8);
+    const lrest = lseg.slice(8);
+    if (lrest[0] === 'operations' && rest.length === 2 && method === 'GET') {
+      const op = operations.get(rest[1] ?? '');
+      if (!op) throw new HttpError(404, 'OperationNotFound', `Operation ${rest[1]} not found.`);
+      const state = pollOperation(op);
+      return {
+        status: 200,
+        body: {
+          id: op.id,
+          operationType: 'ServiceUpdate',
+          state: state === 'running' ? 'Running' : state === 'succeeded' ? 'Succeeded' : 'Failed',
+          createdTime: new Date().toISOString(),
+          ...(op.failure && state === 'failed'
+            ? { error: { code: op.failure.code, message: op.failure.message, statusCode: 400 } }
+            : {}),
+        },
+      };
+    }
+    if (lrest[0] !== 'services') throw new HttpError(404, 'NotFound', `Path not found: ${rest.join('/')}`);
+    if (rest.length === 1 && method === 'GET') {
+      let all = ctx.azure.legacyOf(w).map((s) => s.body);
+      if (query.computeType)
+        all = all.filter((s) => String(s.computeType).toLowerCase() === query.computeType?.toLowerCase());
+      const size = ctx.pageSizes.services;
+      const skip = Number(query.skipToken ?? 0) || 0;
+      const next =
+        skip + size < all.length
+          ? `${base}/services?skipToken=${skip + size}${query.computeType ? `&computeType=${query.computeType}` : ''}`
+          : undefined;
+      return {
+        status: 200,
+        body: { value: all.slice(skip, skip + size), ...(next ? { nextLink: next } : {}) },
+      };
+    }
+    const svc = ctx.azure.legacyService(w, rest[1] ?? '');
+    if (!svc)
+      throw new HttpError(
+        404,
+        'ServiceNotFound',
+        `No service with name ${rest[1]} found in provided workspace.`,
+      );
+    if (rest.length === 2 && method === 'GET') return { status: 200, body: svc.body };
+    if (rest.length === 2 && method === 'PATCH') {
+      const type = req.headers['content-type'] ?? '';
+      if (!type.includes('application/json-patch+json'))
+        throw new HttpError(
+          415,
+          'UnsupportedMediaType',
+          'Service updates take Content-Type application/json-patch+json.',
+        );
+      if (!Array.isArray(body) || body.length === 0)
+        throw new HttpError(400, 'BadRequest', 'The body must be a non-empty JSON patch document.');
+      for (const op of body as Record<string, unknown>[]) {
+        if (op.op !== 'replace' || op.path !== '/appInsightsEnabled' || typeof op.value !== 'boolean') {
+          throw new HttpError(
+            400,
+            'BadRequest',
+            `Unsupported patch operation: ${JSON.stringify(op)}. Only replace of /appInsightsEnabled with a boolean is allowed here.`,
+          );
+        }
+      }
+      if (svc.body.state === 'Transitioning')
+        throw new HttpError(
+          409,
+          'Conflict',
+          `Service ${svc.service.name} is being updated; try again when the update has finished.`,
+        );
+      const value = (body as { value: boolean }[]).at(-1)!.value;
+      const before = structuredClone(svc.body);
+      svc.body.state = 'Transitioning';
+      const op = startOperation(flags.has('lroFailed'), (ok) => {
+        if (ok)
+          svc.body = {
+            ...svc.body,
+            appInsightsEnabled: value,
+            state: 'Healthy',
+            updatedTime: new Date().toISOString(),
+          };
+        else
+          svc.body = {
+            ...before,
+            state: 'Failed',
+            error: {
+              code: 'DeploymentFailed',
+              message: 'Service update failed: the container did not become healthy.',
+            },
+          };
+      });
+      svc.body.operationId = op.id;
+      return { status: 202, headers: { 'operation-location': `${base}/operations/${op.id}` } };
+    }
+    if (rest.length === 3 && lrest[2] === 'logs' && method === 'GET') {
+      const tail = query.tail === undefined ? 5000 : Number(query.tail);
+      if (!Number.isInteger(tail) || tail < 0)
+        throw new HttpError(400, 'BadRequest', 'tail must be a non-negative integer.');
+      const init = (query.init ?? 'false').toLowerCase() === 'true';
+      return {
+        status: 200,
+        body: {
+          content: ctx.logs.content(
+            legacyLogKey(
+              {
+                subscriptionId: w.sub.subscriptionId,
+                workspaceName: w.ws.name,
+                serviceName: svc.service.name,
+              },
+              init,
+            ),
+            tail,
+          ),
+        },
+      };
+    }
+    throw new HttpError(405, 'MethodNotAllowed', `${method} is not supported here.`);
+  }
+
+  function queryRoute(
+    req: IncomingMessage,
+    seg: string[],
+    lseg: string[],
+    body: unknown,
+    flags: Set<FaultKind>,
+  ) {
+    const prefer = String(req.headers.prefer ?? '');
+    const run = (scope: QueryScope | undefined, b: unknown, preferText: string) => {
+      const { query, timespan } = asObject(b, 'The request body must be a JSON object.');
+      if (typeof query !== 'string' || !query.trim()) {
+        return {
+          status: 400,
+          body: {
+            error: {
+              code: 'BadArgumentError',
+              message: 'The request had some invalid properties',
+              details: [
+                { code: 'QueryValidationError', message: "Parameter 'query' cannot be null or empty" },
+              ],
+            },
+          },
+        };
+      }
+      if (!scope)
+        return {
+          status: 404,
+          body: {
+            error: { code: 'ResourceNotFoundError', message: 'The requested resource was not found.' },
+          },
+        };
+      const answer = ctx.query.run({
+        scope,
+        query,
+        ...(typeof timespan === 'string' ? { timespan } : {}),
+        partialError: flags.has('partialQuery'),
+        includeStatistics: /include-statistics=true/i.test(preferText),
+        includeRender: /include-render=true/i.test(preferText),
+      });
+      return { status: answer.status, body: answer.body };
+    };
+    if (lseg[0] === '$batch') {
+      const requests = asObject(body, 'The request body must be a JSON object.').requests;
+      if (!Array.isArray(requests))
+        throw new HttpError(400, 'BadArgumentError', "The batch body must have a 'requests' array.");
+      const responses = (requests as Record<string, unknown>[]).map((r) => {
+        const headers = (r.headers ?? {}) as Record<string, string>;
+        const answer = run(
+          scopeOfCustomerId(typeof r.workspace === 'string' ? r.workspace : ''),
+          r.body,
+          headers.prefer ?? headers.Prefer ?? '',
+        );
+        return { id: r.id, status: answer.status, body: answer.body };
+      });
+      return Promise.resolve({ status: 200, body: { responses } });
+    }
+    if (lseg[0] === 'workspaces' && lseg.length === 3)
+      return Promise.resolve(run(scopeOfCustomerId(seg[1] ?? ''), body, prefer));
+    const resourceId = `/${seg.slice(0, -1).join('/')}`.toLowerCase();
+    const w = [...ctx.azure.workspaces.values()];
+    const component = w.find((x) => x.componentId?.toLowerCase() === resourceId);
+    if (component?.componentId)
+      return Promise.resolve(run({ kind: 'appInsights', componentId: component.componentId }, body, prefer));
+    const la = w.find((x) => x.logAnalyticsId?.toLowerCase() === resourceId);
+    const customerId = la?.ws.appInsights?.logAnalyticsWorkspace?.customerId;
+    return Promise.resolve(run(customerId ? { kind: 'logAnalytics', customerId } : undefined, body, prefer));
+  }
+
+  function scopeOfCustomerId(id: string): QueryScope | undefined {
+    const known = [...ctx.azure.workspaces.values()].some(
+      (w) => w.ws.appInsights?.logAnalyticsWorkspace?.customerId.toLowerCase() === id.toLowerCase(),
+    );
+    return known ? { kind: 'logAnalytics', customerId: id } : undefined;
+  }
+
+  function page(path: string, query: Record<string, string>, items: unknown[], size: number) {
+    const skip = Number(query.$skip ?? 0) || 0;
+    const next =
+      skip + size < items.length
+        ? `${ctx.url()}${path}?api-version=${query['api-version']}&$skip=${skip + size}`
+        : undefined;
+    return {
+      status: 200,
+      body: { value: items.slice(skip, skip + size), ...(next ? { nextLink: next } : {}) },
+    };
+  }
+
+  const handle = (req: IncomingMessage, res: ServerResponse): void => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      void respond(req, res, Buffer.concat(chunks).toString('utf8'));
+    });
+  };
+
+  async function respond(req: IncomingMessage, res: ServerResponse, text: string): Promise<void> {
+    const url = new URL(req.url ?? '/', 'https://emulator');
+    const path = url.pathname.replace(/\/{2,}/g, '/');
+    const query = Object.fromEntries(url.searchParams.entries());
+    const method = (req.method ?? 'GET').toUpperCase();
+    const headers = Object.fromEntries(
+      Object.entries(req.headers)
+        .filter(([k]) => k !== 'authorization')
+        .map(([k, v]) => [k, String(v)]),
+    );
+    let body: unknown = undefined;
+    const record: RecordedRequest = {
+      method,
+      path,
+      query,
+      headers,
+      body: text || undefined,
+      status: 0,
+      time: Date.now(),
+    };
+    ctx.requests.push(record);
+    const requestId = randomUUID();
+    const send = (status: number, payload: unknown, extra: Record<string, string> = {}) => {
+      record.status = status;
+      if (res.destroyed) return;
+      res.writeHead(status, {
+        'content-type': 'application/json; charset=utf-8',
+        'x-ms-request-id': requestId,
+        'x-ms-correlation-request-id': requestId,
+        ...extra,
+      });
+      res.end(payload === undefined ? '' : JSON.stringify(payload));
+    };
+    try {
+      if (text) {
+        try {
+          body = JSON.parse(text) as unknown;
+          record.body = body;
+        } catch {
+          throw new HttpError(
+            400,
+            'InvalidRequestContent',
+            'The request content was invalid and could not be deserialized.',
+          );
+        }
+      }
+      if (ctx.latencyMs > 0) await sleep(ctx.latencyMs);
+      const fault = ctx.faults.take(method, path, undefined, ['lroFailed', 'partialQuery']);
+      if (fault) {
+        const handled = await applyFault(fault, req, send);
+        if (handled) return;
+      }
+      const isPublic = path.toLowerCase().startsWith('/discovery/');
+      if (!isPublic && req.headers.authorization !== `Bearer ${EMULATOR_TOKEN}`) {
+        throw new HttpError(
+          401,
+          req.headers.authorization ? 'InvalidAuthenticationToken' : 'AuthenticationFailed',
+          req.headers.authorization
+            ? 'The access token is invalid.'
+            : "Authentication failed. The 'Authorization' header is missing.",
+          {
+            'www-authenticate':
+              'Bearer authorization_uri="https://login.microsoftonline.com/common", error="invalid_token"',
+          },
+        );
+      }
+      const flags = new Set<FaultKind>();
+      for (const kind of ['lroFailed', 'partialQuery'] as const)
+        if (ctx.faults.take(method, path, [kind])) flags.add(kind);
+      const answer = await route(req, path, query, body, flags);
+      send(answer.status, answer.body, answer.headers);
+    } catch (e) {
+      if (e instanceof HttpError) send(e.status, { error: { code: e.code, message: e.message } }, e.headers);
+      else
+        send(500, {
+          error: { code: 'InternalServerError', message: e instanceof Error ? e.message : String(e) },
+        });
+    }
+  }
+
+  async function applyFault(
+    fault: FaultSpec,
+    req: IncomingMessage,
+    send: (s: number, b: unknown, h?: Record<string, string>) => void,
+  ): Promise<boolean> {
+    const retryAfter: Record<string, string> =
+      fault.retryAfterSeconds !== undefined ? { 'retry-after': String(fault.retryAfterSeconds) } : {};
+    switch (fault.kind) {
+      case 'slow':
+        await sleep(fault.delayMs ?? 2000);
+        return false;
+      case 'drop':
+        req.socket.destroy();
+        return true;
+      case '429':
+        send(
+          429,
+          {
+            error: {
+              code: 'TooManyRequests',
+              message:
+                'The request is being throttled as the limit has been reached for operation type - Read_ObservationWindow_00:05:00.',
+            },
+          },
+          { 'retry-after': String(fault.retryAfterSeconds ?? 1) },
+        );
+        return true;
+      case '500':
+        send(
+          500,
+          {
+            error: {
+              code: 'InternalServerError',
+              message: 'Encountered internal server error. Please try again.',
+            },
+          },
+          retryAfter,
+        );
+        return true;
+      case '503':
+        send(
+          503,
+          {
+            error: {
+              code: 'ServiceUnavailable',
+              message: 'The service is temporarily unavailable. Please try again later.',
+            },
+          },
+          retryAfter,
+        );
+        return true;
+      case '401':
+        send(
+          401,
+          {
+            error: {
+              code: 'ExpiredAuthenticationToken',
+              message: 'The access token expiry UTC time is earlier than current UTC time.',
+            },
+          },
+          {
+            'www-authenticate':
+              'Bearer error="invalid_token", error_description="The access token has expired"',
+          },
+        );
+        return true;
+      case '403':
+        send(403, {
+          error: {
+            code: 'AuthorizationFailed',
+            message: `The client 'user@contoso.com' with object id '00000000-0000-0000-0000-000000000001' does not have authorization to perform action on scope '${new URL(req.url ?? '/', 'https://x').pathname}' or the scope is invalid.`,
+          },
+        });
+        return true;
+      case '404':
+        send(404, { error: { code: 'ResourceNotFound', message: 'The requested resource was not found.' } });
+        return true;
+      case '409':
+        send(409, {
+          error: {
+            code: 'Conflict',
+            message: 'Another operation is in progress on this resource. Try again when it has finished.',
+          },
+        });
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  return {
+    handle,
+    dispose: () => {
+      for (const op of operations.values()) clearTimeout(op.timer);
+      operations.clear();
+    },
+  };
+}
+
+function asObject(value: unknown, message: string): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new HttpError(400, 'BadRequest', message);
+  return value as Record<string, unknown>;
+}
