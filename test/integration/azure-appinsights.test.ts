@@ -128,6 +128,27 @@ void describe('Application Insights on deployments and v1 services', () => {
     assert.match(patch.headers['content-type'] ?? '', /^application\/json-patch\+json/);
     assert.ok(sent.some((r) => r.method === 'GET' && /\/operations\//.test(r.path)), 'the operation was polled');
   });
+  void it('reports a v1 operation that ends Failed with its code and message', async () => {
+    const scenario = scenarioOf(t.emu);
+    const found = scenario.subscriptions
+      .flatMap((s) => s.workspaces.map((w) => ({ s, w })))
+      .find(({ w }) => w.legacyServices.length > 1);
+    assert.ok(found, 'a workspace with two v1 services');
+    const ws = await t.client.getWorkspace({ subscriptionId: found.s.subscriptionId, resourceGroup: found.w.resourceGroup, workspaceName: found.w.name });
+    const service = found.w.legacyServices[1];
+    assert.ok(service);
+    t.emu.faults.add({ method: 'PATCH', path: `/services/${service.name}`, kind: 'lroFailed' });
+    const before = await t.client.getLegacyService(ws, service.name);
+    await assert.rejects(t.client.setLegacyAppInsights(ws, { ...ws, serviceName: service.name }, !before.appInsightsEnabled, FAST), (e: unknown) => {
+      assert.ok(isAzureRequestError(e));
+      assert.equal(e.kind, 'operationFailed');
+      assert.ok(e.code, 'code');
+      assert.ok(e.azureMessage, 'message');
+      assert.match(e.operation, new RegExp(service.name));
+      return true;
+    });
+    assert.equal((await t.client.getLegacyService(ws, service.name)).appInsightsEnabled, before.appInsightsEnabled, 'nothing changed');
+  });
 });
 
 function deploymentWhere(t: TestAzure, match: (d: { appInsightsEnabled: boolean; provisioningState: string }) => boolean): DeploymentRef {
