@@ -1,5 +1,6 @@
 // A certificate made at start for 127.0.0.1 and localhost, written to a temp folder so clients can
 // trust it (NODE_EXTRA_CA_CERTS, or tls.setDefaultCACertificates in a test process). Never committed.
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +15,8 @@ export interface EmulatorCertificate {
 }
 
 export async function makeCertificate(): Promise<EmulatorCertificate> {
-  const pems = await generate([{ name: 'commonName', value: 'Azure ML Monitor emulator' }], {
+  // A subject of its own: two emulators trusted by one process must not share an issuer name.
+  const pems = await generate([{ name: 'commonName', value: `Azure ML Monitor emulator ${randomUUID()}` }], {
     keySize: 2048,
     algorithm: 'sha256',
     extensions: [
