@@ -75,6 +75,26 @@ void describe('injected faults', () => {
     assert.ok(Date.now() - started >= 380);
   });
 
+  void it('reports throttling that outlasts the retries as throttled, with the Retry-After it gave', async () => {
+    t.emu.faults.add({ method: 'GET', path: 'onlineEndpoints', kind: '429', times: 100, retryAfterSeconds: 0 });
+    await assert.rejects(t.client.listEndpoints(workspace), (e: unknown) => {
+      assert.ok(isAzureRequestError(e));
+      assert.equal(e.kind, 'throttled');
+      assert.equal(e.statusCode, 429);
+      assert.equal(e.retryAfterSeconds, 0);
+      return true;
+    });
+  });
+
+  void it('stops waiting for a slow answer when aborted', async () => {
+    t.emu.faults.add({ method: 'GET', path: 'onlineEndpoints', kind: 'slow', times: 1, delayMs: 3000 });
+    const abort = new AbortController();
+    const started = Date.now();
+    setTimeout(() => abort.abort(), 100);
+    await assert.rejects(t.client.listEndpoints(workspace, abort.signal), (e: unknown) => isAzureRequestError(e) && e.kind === 'cancelled');
+    assert.ok(Date.now() - started < 2000, 'the abort did not wait for the answer');
+  });
+
   const terminal: [FaultKind, AzureErrorKind, number][] = [
     ['401', 'signIn', 401],
     ['403', 'forbidden', 403],
