@@ -1,0 +1,66 @@
+// Shared by the tree's integration tests: a counting client wrapper, the model under test, and
+// the ground truth read with the plain client.
+import assert from 'node:assert/strict';
+import type { AzureClient } from '../../src/azure/api';
+import { flatten, loadSubtree, TreeModel, type ModelNode } from '../../src/tree/model';
+
+/** Counts calls in flight at once through the client (each call's pages are sequential). */
+export function counting(client: AzureClient): { client: AzureClient; max: () => number } {
+  let active = 0;
+  let max = 0;
+  const wrapped = new Proxy(client, {
+    get(target, prop, receiver) {
+      const value: unknown = Reflect.get(target, prop, receiver);
+      if (typeof value !== 'function') return value;
+      return async (...args: unknown[]) => {
+        active++;
+        max = Math.max(max, active);
+        try {
+          return await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+        } finally {
+          active--;
+        }
+      };
+    },
+  });
+  return { client: wrapped, max: () => max };
+}
+
+export function newModel(client: AzureClient, concurrency = 6): TreeModel {
+  return new TreeModel({ getClient: () => Promise.resolve(client), subscriptionFilter: () => [], concurrency });
+}
+
+export async function loadEverything(model: TreeModel): Promise<ModelNode[]> {
+  const root = await model.loadRoot();
+  assert.equal(root.state, 'ready', JSON.stringify(root));
+  if (root.state !== 'ready') return [];
+  return (await Promise.all(root.children.map((c) => loadSubtree(model, c)))).flatMap(flatten);
+}
+
+/** The truth, read level by level with the plain client, one call at a time. */
+export async function groundTruth(client: AzureClient): Promise<{ workspaces: number; endpoints: number; deployments: number; legacy: number }> {
+  const t = { workspaces: 0, endpoints: 0, deployments: 0, legacy: 0 };
+  for (const sub of await client.listSubscriptions()) {
+    for (const ws of await client.listWorkspaces(sub.subscriptionId)) {
+      t.workspaces++;
+      for (const ep of await client.listEndpoints(ws)) {
+        t.endpoints++;
+        t.deployments += (await client.listDeployments(ep)).length;
+      }
+      if (ws.discoveryUrl) t.legacy += (await client.listLegacyServices(ws)).length;
+    }
+  }
+  return t;
+}
+
+export const count = (nodes: ModelNode[], kind: ModelNode['kind']): number => nodes.filter((n) => n.kind === kind).length;
+
+export function countsOf(nodes: ModelNode[]): { workspaces: number; endpoints: number; deployments: number; legacy: number } {
+  return {
+    workspaces: count(nodes, 'workspace'),
+    endpoints: count(nodes, 'endpoint'),
+    deployments: count(nodes, 'deployment'),
+    legacy: count(nodes, 'legacyService'),
+  };
+}
+
