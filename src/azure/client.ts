@@ -2,7 +2,13 @@
 // ARM (ML, subscriptions, App Insights components, v1 services) shares one pipeline; the Logs
 // query client has its own (another audience). Clients are built once and reused.
 import { AzureMachineLearningWorkspaces, type OnlineDeployment } from '@azure/arm-machinelearning';
-import { LogsQueryClient, LogsQueryResultStatus, type LogsTable, type QueryTimeInterval } from '@azure/monitor-query-logs';
+import {
+  LogsQueryClient,
+  LogsQueryResultStatus,
+  type LogsErrorInfo,
+  type LogsTable,
+  type QueryTimeInterval,
+} from '@azure/monitor-query-logs';
 import type { Pipeline } from '@azure/core-rest-pipeline';
 import type { AzureClient, AzureClientOptions, CloudEndpoints, LogsOptions, QueryOptions } from './api';
 import { callAzure, type AzureLog } from './errorMapping';
@@ -257,7 +263,7 @@ class SdkAzureClient implements AzureClient {
         return {
           status: 'PartialFailure',
           tables: result.partialTables.map(toQueryTable),
-          partialError: { code: result.partialError.code, message: result.partialError.message },
+          partialError: { code: result.partialError.code, message: describeLogsError(result.partialError) },
           statistics: result.statistics,
           visualization: result.visualization,
         };
@@ -328,4 +334,24 @@ function toQueryTable(table: LogsTable): QueryTable {
     columns: table.columnDescriptors.map((c) => ({ name: c.name ?? '', type: c.type ?? 'string' })),
     rows: table.rows,
   };
+}
+
+interface ErrorNode {
+  message?: string;
+  details?: ErrorNode[];
+  innererror?: ErrorNode;
+}
+
+/** The top message plus what its details and inner errors add (the actual cause lives there). */
+function describeLogsError(error: LogsErrorInfo): string {
+  const messages: string[] = [];
+  const visit = (node: ErrorNode | undefined, depth: number) => {
+    if (!node || depth > 5) return;
+    const text = node.message?.trim();
+    if (text && !messages.includes(text)) messages.push(text);
+    for (const detail of node.details ?? []) visit(detail, depth + 1);
+    visit(node.innererror, depth + 1);
+  };
+  visit(error, 0);
+  return messages.join(' — ');
 }
