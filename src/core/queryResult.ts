@@ -83,6 +83,9 @@ export function textAt(col: PackedText, r: number): string | null {
 /** The whole column as one string with UTF-16 offsets of its cells (for search and sort). */
 export function decodeText(col: PackedText): { text: string; offsets: Uint32Array } {
   const { bytes, offsets: byteOffsets } = col;
+  const text = decoder.decode(bytes);
+  // All ASCII (the usual case): one byte per UTF-16 unit, the byte offsets are the string offsets.
+  if (text.length === bytes.length) return { text, offsets: byteOffsets };
   const n = byteOffsets.length - 1;
   const offsets = new Uint32Array(n + 1);
   let units = 0;
@@ -96,7 +99,7 @@ export function decodeText(col: PackedText): { text: string; offsets: Uint32Arra
     }
     offsets[r + 1] = units;
   }
-  return { text: decoder.decode(bytes), offsets };
+  return { text, offsets };
 }
 
 /** Every cell of a packed column. */

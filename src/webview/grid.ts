@@ -250,9 +250,12 @@ export class Grid {
         while (row < n && offsets[row + 1]! <= pos) row++;
         if (row >= n) break;
         const cellEnd = offsets[row + 1]!;
-        if (pos + needle.length <= cellEnd) {
+        if (hit[row] || pos + needle.length <= cellEnd) {
           hit[row] = 1;
-          pos = text.indexOf(needle, cellEnd);
+          // Next search starts past this cell and past the following rows another column matched.
+          let next = row + 1;
+          while (next < n && hit[next]) next++;
+          pos = next < n ? text.indexOf(needle, offsets[next]!) : -1;
         } else {
           pos = text.indexOf(needle, pos + 1);
         }
