@@ -36,7 +36,7 @@ export class Settings {
     await this.config.update(Keys.tenant, tenant, vscode.ConfigurationTarget.Global);
   }
   get treeConcurrency(): number {
-    return clamp(this.config.get<number>(Keys.treeConcurrency, 6), 1, 32);
+    return clamp(this.config.get<number>(Keys.treeConcurrency, 12), 1, 32);
   }
   get logsTailLines(): number {
     return clamp(this.config.get<number>(Keys.logsTailLines, 300), 10, 10000);
