@@ -255,7 +255,7 @@ export class Grid {
           // Next search starts past this cell and past the following rows another column matched.
           let next = row + 1;
           while (next < n && hit[next]) next++;
-          pos = next < n ? text.indexOf(needle, offsets[next]!) : -1;
+          pos = next < n ? text.indexOf(needle, offsets[next]) : -1;
         } else {
           pos = text.indexOf(needle, pos + 1);
         }
