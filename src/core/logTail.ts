@@ -24,12 +24,16 @@
 // is periodic, e.g. a window full of identical health-check pings; then the count of repeats cannot be
 // known from content and the result says `ambiguous`. Real container logs carry timestamps, so this
 // needs a window that holds nothing but one repeated line.
+// Limits no client of this service can escape: lines a container wrote after the last poll and before
+// it restarted are gone with it; a restart is invisible when the new log repeats the old one line for
+// line where prev ended (same first line included) or when the new log already overflows the window.
 //
-// Cost: linear in the snapshot size. The fast path compares text, not lines: it finds prev's last
-// line in next with lastIndexOf and verifies a candidate with one string comparison (memcmp speed).
-// After a few failed probes (adversarial input) it falls back to the Knuth-Morris-Pratt prefix
-// function over line ids; ids come from a Map, which hashes and then compares whole strings, so a hash
-// collision can never make two different lines equal.
+// Cost: linear in the snapshot size. The fast path compares text, not lines: every consistent end is
+// the end of a line equal to prev's last line, found with indexOf/lastIndexOf, and a candidate is
+// verified with one string comparison (memcmp speed). After a few failed probes (adversarial input)
+// it falls back to the Knuth-Morris-Pratt prefix function over lines compared by a hash of their whole
+// content (FNV-1a); equal hashes are confirmed by comparing the strings, so a collision never makes two
+// different lines equal.
 
 const NL = 10;
 
@@ -65,7 +69,9 @@ export interface LogTailOptions {
 
 /** CRLF to LF, and a final newline so that every line, the last included, ends with '\n'. */
 export function normalizeSnapshot(text: string): string {
-  const lf = text.includes('\r\n') ? text.replace(/\r\n/g, '\n') : text;
+  let lf = text.includes('\r\n') ? text.replace(/\r\n/g, '\n') : text;
+  // A snapshot cut between the CR and the LF of its last line.
+  if (lf.endsWith('\r')) lf = lf.slice(0, -1);
   return lf.length === 0 || lf.charCodeAt(lf.length - 1) === NL ? lf : lf + '\n';
 }
 

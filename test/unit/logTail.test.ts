@@ -21,6 +21,7 @@ void describe('splitLines and normalizeSnapshot', () => {
   void it('normalizes to complete lines', () => {
     assert.equal(normalizeSnapshot('a\r\nb'), 'a\nb\n');
     assert.equal(normalizeSnapshot(''), '');
+    assert.equal(normalizeSnapshot('a\r\nb\r'), 'a\nb\n');
   });
 });
 
