@@ -63,6 +63,10 @@ const WORKBENCH_SETTINGS = {
   'git.enabled': false,
   'chat.disableAIFeatures': true,
   'workbench.secondarySideBar.defaultVisibility': 'hidden',
+  // No proxy patching of https in the extension host: the integration suites run there (last e2e
+  // step) trust each test emulator's CA through tls.setDefaultCACertificates, which the patch's
+  // own CA list would hide. The product still trusts the e2e emulator via NODE_EXTRA_CA_CERTS.
+  'http.proxySupport': 'off',
 };
 
 export async function freePort(): Promise<number> {

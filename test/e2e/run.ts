@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startCodeServer, type CodeServer } from './codeServer';
 import { ProvisioningError, provision, repoRoot } from './provision';
-import { steps, type Context } from './steps';
+import { bindScenario, steps, type Context } from './steps';
 import { packageTestHost } from './testHost/package';
 import { Workbench } from './workbench';
 
@@ -64,6 +64,7 @@ async function setUp(): Promise<Context> {
   const { startEmulator } = await import('../emulator/index');
   const emu = await startEmulator({ scenario: 'default', port: 0, logIntervalMs: 500, lroPolls: 2 });
   cleanups.push(() => emu.stop());
+  bindScenario(emu.scenario);
   console.log(`e2e: emulator at ${emu.url}`);
 
   // The test host runs the integration suites inside code-server's extension host (last step).

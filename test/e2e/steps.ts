@@ -7,7 +7,6 @@ import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from '
 import { join } from 'node:path';
 import type { CodeServer } from './codeServer';
 import type { HostRunResult } from '../desktop/hostSuite';
-import { repoRoot } from './provision';
 import { waitUntil, type Workbench } from './workbench';
 import type { startEmulator } from '../emulator/index';
 import type { Scenario, ScenarioDeployment, ScenarioEndpoint, ScenarioSubscription, ScenarioWorkspace } from '../emulator/scenario';
@@ -35,11 +34,14 @@ const CATEGORY = 'Azure ML Monitor';
 const VIEW_CONTAINER = 'Azure ML Monitor';
 const MARKUP = '<img';
 
-let loaded: Scenario | undefined;
-/** The emulator's default scenario: what the tree must show. */
+let bound: Scenario | undefined;
+/** The scenario the emulator serves (its default one): what the tree must show. */
+export function bindScenario(s: Scenario): void {
+  bound = s;
+}
 function scenario(): Scenario {
-  loaded ??= JSON.parse(readFileSync(join(repoRoot, 'test', 'emulator', 'scenarios', 'default.json'), 'utf8')) as Scenario;
-  return loaded;
+  assert.ok(bound, 'no scenario: the emulator did not start');
+  return bound;
 }
 
 interface DeploymentPath {
@@ -73,18 +75,27 @@ const queryTarget = (): DeploymentPath => {
   return found;
 };
 
-/** Where the scenario hides markup in a name users see: a workspace's friendly name or an endpoint's description. */
-function markupHolder(): { sub: ScenarioSubscription; ws: ScenarioWorkspace; ep?: ScenarioEndpoint; text: string } {
+interface MarkupHolder {
+  sub: ScenarioSubscription;
+  ws: ScenarioWorkspace;
+  /** Set when the markup is the endpoint's description (its tooltip); else the workspace's friendly name. */
+  ep?: ScenarioEndpoint;
+  text: string;
+}
+
+/** Where the scenario hides markup in text users see: workspaces' friendly names, endpoints' descriptions. */
+function markupHolders(): MarkupHolder[] {
+  const found: MarkupHolder[] = [];
   for (const sub of scenario().subscriptions) {
     for (const ws of sub.workspaces) {
-      if (ws.friendlyName?.includes(MARKUP)) return { sub, ws, text: ws.friendlyName };
+      if (ws.friendlyName?.includes(MARKUP)) found.push({ sub, ws, text: ws.friendlyName });
       for (const ep of ws.endpoints) {
-        if (ep.description?.includes(MARKUP)) return { sub, ws, ep, text: ep.description };
-        if (ep.name.includes(MARKUP)) return { sub, ws, ep, text: ep.name };
+        if (ep.description?.includes(MARKUP)) found.push({ sub, ws, ep, text: ep.description });
       }
     }
   }
-  assert.fail(`the default scenario holds no name with ${MARKUP}`);
+  assert.ok(found.length > 0, `the scenario holds no name with ${MARKUP}`);
+  return found;
 }
 
 async function showView(wb: Workbench): Promise<void> {
@@ -140,24 +151,24 @@ export const steps: Step[] = [
     name: 'tree: a name holding <img src=x onerror=…> shows as text and runs nothing',
     slug: 'markup',
     async run({ wb }, shot) {
-      const holder = markupHolder();
-      await expandTo(wb, { sub: holder.sub, ws: holder.ws });
-      let rowLabel = holder.ws.name;
-      if (holder.ep) rowLabel = holder.ep.name;
-      const row = wb.treeRow(rowLabel).first();
-      await row.waitFor({ state: 'visible', timeout: 30_000 });
-      if (!holder.ep) {
-        // A workspace's friendly name is part of its row's description.
-        const description = await wb.rowDescription(row);
-        assert.ok(description.includes(holder.text), `workspace row reads "${description}", expected it to contain ${holder.text}`);
+      for (const [i, holder] of markupHolders().entries()) {
+        await expandTo(wb, { sub: holder.sub, ws: holder.ws });
+        const row = wb.treeRow(holder.ep ? holder.ep.name : holder.ws.name).first();
+        await row.waitFor({ state: 'visible', timeout: 30_000 });
+        if (!holder.ep) {
+          // A workspace's friendly name is part of its row's description.
+          const description = await wb.rowDescription(row);
+          assert.ok(description.includes(holder.text), `workspace row reads "${description}", expected it to contain ${holder.text}`);
+        }
+        // The tooltip (a plain-text hover) shows the whole text.
+        await row.hover();
+        const hover = wb.page.locator('.monaco-hover, .workbench-hover').filter({ hasText: holder.text }).first();
+        await hover.waitFor({ state: 'visible', timeout: 10_000 });
+        await wb.screenshot(`${shot}-hover-${i + 1}`);
+        await assertNoInjectedImage(wb);
+        await wb.page.mouse.move(700, 5);
+        await wb.escape(1);
       }
-      // The tooltip (a plain-text hover) shows the whole text.
-      await row.hover();
-      const hover = wb.page.locator('.monaco-hover, .workbench-hover').filter({ hasText: holder.text }).first();
-      await hover.waitFor({ state: 'visible', timeout: 10_000 });
-      await wb.screenshot(`${shot}-hover`);
-      await assertNoInjectedImage(wb);
-      await wb.page.mouse.move(5, 300);
     },
   },
   {
@@ -203,12 +214,12 @@ export const steps: Step[] = [
         .pick(/inference/i, 5_000)
         .then(() => true)
         .catch(() => false);
-      const truth = (): string[] => logGroundTruth(emu, { sub, ws, ep, dep });
+      const truth = (): Promise<string[]> => logGroundTruth(emu, { sub, ws, ep, dep });
       // The Output editor wraps long lines and renders only what is in view (it follows the end):
       // compare without whitespace, so a wrapped line still matches its ground-truth line.
       const visible = async (): Promise<Set<string>> => {
         const text = squash(await wb.outputText());
-        return new Set(truth().filter((l) => l.length >= 12 && text.includes(squash(l))));
+        return new Set((await truth()).filter((l) => l.length >= 12 && text.includes(squash(l))));
       };
       const first = await waitUntil('log lines from the emulator in the Output panel', async () => {
         const seen = await visible();
@@ -352,7 +363,7 @@ function assertOnlyFlagChanged(get: ArmResource, put: ArmResource): void {
     if (o && typeof o === 'object' && !Array.isArray(o) && (prefix === '' || prefix === 'properties.')) {
       for (const [k, v] of Object.entries(o)) for (const [kk, vv] of flatten(v, `${prefix}${k}.`)) out.set(kk, vv);
     } else {
-      out.set(prefix.slice(0, -1), JSON.stringify(o));
+      out.set(prefix.slice(0, -1), canonicalJson(o));
     }
     return out;
   };
@@ -367,11 +378,20 @@ function assertOnlyFlagChanged(get: ArmResource, put: ArmResource): void {
   assert.deepEqual(diffs, [], 'the PUT changed more than appInsightsEnabled');
 }
 
-function logGroundTruth(emu: Emulator, p: DeploymentPath): string[] {
-  const key = `${p.sub.subscriptionId}/${p.ws.name}/${p.ep.name}/${p.dep.name}`;
-  const truth: unknown = emu.logs.groundTruth(key);
-  const lines = typeof truth === 'string' ? truth.split('\n') : Array.isArray(truth) ? (truth as string[]) : [];
-  return lines.map((l) => l.trim()).filter(Boolean);
+async function logGroundTruth(emu: Emulator, p: DeploymentPath): Promise<string[]> {
+  const { deploymentLogKey } = await import('../emulator/index');
+  const key = deploymentLogKey({ subscriptionId: p.sub.subscriptionId, workspaceName: p.ws.name, endpointName: p.ep.name, deploymentName: p.dep.name });
+  return emu.logs.groundTruth(key).map((l) => l.trim()).filter(Boolean);
+}
+
+/** JSON with object keys sorted, so that equal values compare equal whatever their key order. */
+function canonicalJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
+  if (v && typeof v === 'object') {
+    const entries = Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, x]) => `${JSON.stringify(k)}:${canonicalJson(x)}`).join(',')}}`;
+  }
+  return JSON.stringify(v) ?? 'undefined';
 }
 
 /** Text without any whitespace (the editor renders spaces as U+00A0 and wraps long lines). */

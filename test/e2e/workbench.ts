@@ -37,7 +37,7 @@ export class Workbench {
   static async launch(executablePath: string, artifacts: string): Promise<Workbench> {
     mkdirSync(artifacts, { recursive: true });
     const browser = await chromium.launch({ executablePath, headless: true, args: CHROMIUM_ARGS, timeout: 60_000 });
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
     const page = await context.newPage();
     return new Workbench(browser, page, artifacts);
   }
