@@ -77,6 +77,8 @@ export function openTraceQuery(s: Services) {
 
 /** Sends the active .kql editor's selection (or whole text) to a panel bound to a chosen resource, and runs it. */
 export function runKqlFile(s: Services) {
+  // Running the same file again goes to the resource chosen for it last time, without asking.
+  const bindingOfDocument = new Map<string, PanelBinding>();
   return async (uri?: unknown): Promise<void> => {
     const editor =
       uri instanceof vscode.Uri
@@ -93,9 +95,13 @@ export function runKqlFile(s: Services) {
       void vscode.window.showInformationMessage(vscode.l10n.t('The file has no query to run.'));
       return;
     }
-    const target = await pickWorkspace(s);
-    const binding = await bindingFor(s, target);
-    if (!binding) throw new UserCancelledError();
+    const key = document.uri.toString();
+    let binding = bindingOfDocument.get(key);
+    if (!binding) {
+      binding = await bindingFor(s, await pickWorkspace(s));
+      if (!binding) throw new UserCancelledError();
+      bindingOfDocument.set(key, binding);
+    }
     const panel = s.queryPanels.open(binding, { query });
     panel.setQuery(query, true);
   };
