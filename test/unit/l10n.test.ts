@@ -19,7 +19,7 @@ test('l10n/bundle.l10n.json matches the strings in the sources (run `npm run l10
 test('the Spanish bundle translates every string, keeping its placeholders', () => {
   for (const key of Object.keys(english)) {
     const es = text(spanish[key]);
-    assert.ok(es?.trim(), `bundle.l10n.es.json lacks: ${key}`);
+    if (!es?.trim()) assert.fail(`bundle.l10n.es.json lacks: ${key}`);
     assert.deepEqual(placeholders(es), placeholders(key), `placeholders differ for: ${key}`);
   }
   for (const key of Object.keys(spanish)) assert.ok(key in english, `bundle.l10n.es.json has a stale key: ${key}`);
