@@ -35,7 +35,10 @@ async function pickContainer(target: ServiceTarget): Promise<LogContainer> {
 export function streamLogs(s: Services) {
   return async (arg?: unknown, container?: unknown): Promise<void> => {
     const target = await serviceTargetOf(s, arg);
-    s.logStreams.start(target, isContainer(container) ? container : await pickContainer(target));
+    const chosen = isContainer(container) ? container : await pickContainer(target);
+    // Signed out: ask now, rather than start a stream that can only keep reconnecting.
+    await s.azure.getClient({ createIfNone: true });
+    s.logStreams.start(target, chosen);
   };
 }
 

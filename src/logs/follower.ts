@@ -22,7 +22,8 @@ export interface FollowerMessages {
   skipped(window: number, widenedTo: number): string;
   reconnecting(reason: string): string;
   reconnected(): string;
-  ended(reason: string): string;
+  /** A failure no retry can fix (404 gone, 403 missing role, 400): the stream ends. */
+  ended(reason: string, error: unknown): string;
 }
 
 export interface FollowerOptions {
@@ -52,7 +53,7 @@ const CALM_POLLS_BEFORE_NARROWING = 20;
 
 /** Failures that no retry can fix end the stream. */
 function endsStream(e: unknown): boolean {
-  return isAzureRequestError(e) && (e.kind === 'notFound' || e.kind === 'badRequest' || e.kind === 'config');
+  return isAzureRequestError(e) && (e.kind === 'notFound' || e.kind === 'forbidden' || e.kind === 'badRequest' || e.kind === 'config');
 }
 
 function describe(e: unknown): string {
@@ -147,7 +148,7 @@ export class LogFollower {
 
   private failed(e: unknown): void {
     if (endsStream(e)) {
-      this.o.sink.append(`${this.o.messages.ended(describe(e))}\n`);
+      this.o.sink.append(`${this.o.messages.ended(describe(e), e)}\n`);
       this.o.sink.status('ended');
       this.stop();
       return;

@@ -2,6 +2,7 @@
 // LogFollower polling each, and a status-bar item counting them. Owned by activate(); disposing it
 // stops every poll.
 import * as vscode from 'vscode';
+import { isAzureRequestError } from '../azure/errors';
 import type { ContainerType } from '../azure/models';
 import { Commands, ContextKeys } from '../constants';
 import type { BaseServices, LogStreamRegistry } from '../services';
@@ -47,7 +48,12 @@ const messages: FollowerMessages = {
     ),
   reconnecting: (reason) => marker(vscode.l10n.t('connection lost ({0}); reconnecting…', reason)),
   reconnected: () => marker(vscode.l10n.t('reconnected')),
-  ended: (reason) => marker(vscode.l10n.t('the service no longer answers ({0}); the stream has ended', reason)),
+  ended: (reason, error) =>
+    marker(
+      isAzureRequestError(error) && error.kind === 'notFound'
+        ? vscode.l10n.t('it no longer exists ({0}); the stream has ended', reason)
+        : vscode.l10n.t('the stream has ended: {0}', reason),
+    ),
 };
 
 export class LogStreamManager implements LogStreamRegistry, vscode.Disposable {

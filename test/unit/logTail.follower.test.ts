@@ -136,3 +136,9 @@ void test('prints a very large first window in chunks, yielding between them', a
   assert.equal(out, big);
   assert.equal(yields, 2);
 });
+
+void test('a missing role (403) ends the stream too: no retry can fix it', async () => {
+  const { out, states } = await run([lines(0, 1), fail('forbidden', 403)]);
+  assert.equal(out, lines(0, 1) + '<<ended 403 forbidden>>\n');
+  assert.equal(states.at(-1), 'ended');
+});

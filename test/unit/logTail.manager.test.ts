@@ -184,7 +184,7 @@ void test('streams, reveals, counts, stops, snapshots and disposes', async () =>
   manager.start(target, 'StorageInitializer');
   await settle();
   const init = channels.find((c) => c.name === 'AML Logs: ep/blue (storage initializer)');
-  assert.match(init?.text ?? '', /no longer answers \(404 notFound\)/);
+  assert.match(init?.text ?? '', /it no longer exists \(404 notFound\)/);
   assert.equal(manager.isStreaming(target), false);
 
   // A one-off snapshot of a v1 service's init container, scrubbed.
