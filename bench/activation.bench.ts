@@ -67,10 +67,20 @@ export default function activationBench(): Promise<void> {
   const extMs = median(ext.map((s) => s.ms));
   const azMs = median(az.map((s) => s.ms));
   const kib = (f: string) => (statSync(f).size / 1024).toFixed(1);
-  console.log(`dist/extension.js  ${kib(extension).padStart(8)} KiB  require ${extMs.toFixed(1)} ms (median of ${RUNS} fresh processes)`);
-  console.log(`dist/azure.js      ${kib(azure).padStart(8)} KiB  require ${azMs.toFixed(1)} ms (median of ${RUNS} fresh processes)`);
-  console.log(`Azure SDK modules inside the activation bundle: ${azureModulesIn(resolve('dist/meta-extension.json'))}; inside dist/azure.js: ${azureModulesIn(resolve('dist/meta-azure.json'))}`);
-  console.log(`Loading dist/extension.js also loaded dist/azure.js: ${ext.some((s) => s.azureBundleLoaded) ? 'yes' : 'no'}`);
-  console.log(`The SDK bundle alone takes ${(azMs / Math.max(extMs, 0.001)).toFixed(1)}x as long to load as the activation bundle; activation skips it until the first Azure call.`);
+  console.log(
+    `dist/extension.js  ${kib(extension).padStart(8)} KiB  require ${extMs.toFixed(1)} ms (median of ${RUNS} fresh processes)`,
+  );
+  console.log(
+    `dist/azure.js      ${kib(azure).padStart(8)} KiB  require ${azMs.toFixed(1)} ms (median of ${RUNS} fresh processes)`,
+  );
+  console.log(
+    `Azure SDK modules inside the activation bundle: ${azureModulesIn(resolve('dist/meta-extension.json'))}; inside dist/azure.js: ${azureModulesIn(resolve('dist/meta-azure.json'))}`,
+  );
+  console.log(
+    `Loading dist/extension.js also loaded dist/azure.js: ${ext.some((s) => s.azureBundleLoaded) ? 'yes' : 'no'}`,
+  );
+  console.log(
+    `The SDK bundle alone takes ${(azMs / Math.max(extMs, 0.001)).toFixed(1)}x as long to load as the activation bundle; activation skips it until the first Azure call.`,
+  );
   return Promise.resolve();
 }

@@ -13,13 +13,7 @@ import type { Pipeline } from '@azure/core-rest-pipeline';
 import type { AzureClient, AzureClientOptions, CloudEndpoints, LogsOptions, QueryOptions } from './api';
 import { callAzure, type AzureLog } from './errorMapping';
 import { LegacyServices } from './legacy';
-import {
-  toAppInsightsComponent,
-  toDeployment,
-  toEndpoint,
-  toSubscription,
-  toWorkspace,
-} from './mappers';
+import { toAppInsightsComponent, toDeployment, toEndpoint, toSubscription, toWorkspace } from './mappers';
 import type {
   AppInsightsComponent,
   ContainerType,
@@ -38,7 +32,13 @@ import type {
   Workspace,
   WorkspaceRef,
 } from './models';
-import { createArmPipeline, failedAttemptLogPolicy, JsonClient, retryOptionsOf, userAgentOf } from './pipeline';
+import {
+  createArmPipeline,
+  failedAttemptLogPolicy,
+  JsonClient,
+  retryOptionsOf,
+  userAgentOf,
+} from './pipeline';
 import { untilAborted } from './timing';
 
 const SUBSCRIPTIONS_API = '2022-12-01';
@@ -79,15 +79,13 @@ class SdkAzureClient implements AzureClient {
   listSubscriptions(abortSignal?: AbortSignal): Promise<Subscription[]> {
     return callAzure('List subscriptions', this.log, async () => {
       const subscriptions: Subscription[] = [];
-      let url: string | undefined = `${this.cloud.resourceManagerEndpoint}/subscriptions?api-version=${SUBSCRIPTIONS_API}`;
+      let url: string | undefined =
+        `${this.cloud.resourceManagerEndpoint}/subscriptions?api-version=${SUBSCRIPTIONS_API}`;
       const seen = new Set<string>();
       while (url && !seen.has(url)) {
         seen.add(url);
-        const page: { body?: { value?: Parameters<typeof toSubscription>[0][]; nextLink?: string } } = await this.json.send(
-          'GET',
-          url,
-          { abortSignal },
-        );
+        const page: { body?: { value?: Parameters<typeof toSubscription>[0][]; nextLink?: string } } =
+          await this.json.send('GET', url, { abortSignal });
         for (const raw of page.body?.value ?? []) {
           const subscription = toSubscription(raw);
           if (!subscription) continue;
@@ -101,24 +99,31 @@ class SdkAzureClient implements AzureClient {
   }
 
   listWorkspaces(subscriptionId: string, abortSignal?: AbortSignal): Promise<Workspace[]> {
-    return callAzure(`List workspaces in subscription "${this.subscriptionLabel(subscriptionId)}"`, this.log, async () => {
-      const workspaces: Workspace[] = [];
-      const pages = this.ml(subscriptionId).workspaces.listBySubscription({ abortSignal }).byPage();
-      for await (const page of pages) {
-        for (const ws of page) {
-          const workspace = toWorkspace(ws, subscriptionId);
-          if (workspace) workspaces.push(workspace);
+    return callAzure(
+      `List workspaces in subscription "${this.subscriptionLabel(subscriptionId)}"`,
+      this.log,
+      async () => {
+        const workspaces: Workspace[] = [];
+        const pages = this.ml(subscriptionId).workspaces.listBySubscription({ abortSignal }).byPage();
+        for await (const page of pages) {
+          for (const ws of page) {
+            const workspace = toWorkspace(ws, subscriptionId);
+            if (workspace) workspaces.push(workspace);
+          }
         }
-      }
-      return workspaces;
-    });
+        return workspaces;
+      },
+    );
   }
 
   getWorkspace(ref: WorkspaceRef, abortSignal?: AbortSignal): Promise<Workspace> {
     return callAzure(`Read workspace "${ref.workspaceName}"`, this.log, async () => {
-      const ws = await this.ml(ref.subscriptionId).workspaces.get(ref.resourceGroup, ref.workspaceName, { abortSignal });
+      const ws = await this.ml(ref.subscriptionId).workspaces.get(ref.resourceGroup, ref.workspaceName, {
+        abortSignal,
+      });
       const workspace = toWorkspace(ws, ref.subscriptionId);
-      if (!workspace) throw new Error(`Azure answered without the workspace's id for "${ref.workspaceName}".`);
+      if (!workspace)
+        throw new Error(`Azure answered without the workspace's id for "${ref.workspaceName}".`);
       return workspace;
     });
   }
@@ -138,9 +143,14 @@ class SdkAzureClient implements AzureClient {
 
   getEndpoint(ref: EndpointRef, abortSignal?: AbortSignal): Promise<Endpoint> {
     return callAzure(`Read online endpoint "${ref.endpointName}"`, this.log, async () => {
-      const ep = await this.ml(ref.subscriptionId).onlineEndpoints.get(ref.resourceGroup, ref.workspaceName, ref.endpointName, {
-        abortSignal,
-      });
+      const ep = await this.ml(ref.subscriptionId).onlineEndpoints.get(
+        ref.resourceGroup,
+        ref.workspaceName,
+        ref.endpointName,
+        {
+          abortSignal,
+        },
+      );
       return toEndpoint(ep, ref);
     });
   }
@@ -157,12 +167,18 @@ class SdkAzureClient implements AzureClient {
   }
 
   getDeployment(ref: DeploymentRef, abortSignal?: AbortSignal): Promise<Deployment> {
-    return callAzure(`Read deployment "${ref.deploymentName}" of endpoint "${ref.endpointName}"`, this.log, async () =>
-      toDeployment(await this.getSdkDeployment(ref, abortSignal), ref),
+    return callAzure(
+      `Read deployment "${ref.deploymentName}" of endpoint "${ref.endpointName}"`,
+      this.log,
+      async () => toDeployment(await this.getSdkDeployment(ref, abortSignal), ref),
     );
   }
 
-  setDeploymentAppInsights(ref: DeploymentRef, enabled: boolean, options: LongRunningOptions = {}): Promise<Deployment> {
+  setDeploymentAppInsights(
+    ref: DeploymentRef,
+    enabled: boolean,
+    options: LongRunningOptions = {},
+  ): Promise<Deployment> {
     const operation = `${enabled ? 'Turn on' : 'Turn off'} Application Insights for deployment "${ref.deploymentName}" of endpoint "${ref.endpointName}"`;
     return callAzure(operation, this.log, async () => {
       const { abortSignal } = options;
@@ -171,14 +187,20 @@ class SdkAzureClient implements AzureClient {
       // The SDK serializer drops id, name, type and provisioningState; its 2.1.1 mappers do not mark
       // systemData read-only (its typings do), so it is left out here.
       const { systemData: _readOnly, ...writable } = current;
-      const body: OnlineDeployment = { ...writable, properties: { ...current.properties, appInsightsEnabled: enabled } };
+      const body: OnlineDeployment = {
+        ...writable,
+        properties: { ...current.properties, appInsightsEnabled: enabled },
+      };
       const poller = await this.ml(ref.subscriptionId).onlineDeployments.beginCreateOrUpdate(
         ref.resourceGroup,
         ref.workspaceName,
         ref.endpointName,
         ref.deploymentName,
         body,
-        { abortSignal, ...(options.pollIntervalMs !== undefined ? { updateIntervalInMs: options.pollIntervalMs } : {}) },
+        {
+          abortSignal,
+          ...(options.pollIntervalMs !== undefined ? { updateIntervalInMs: options.pollIntervalMs } : {}),
+        },
       );
       options.onAccepted?.();
       try {
@@ -214,7 +236,9 @@ class SdkAzureClient implements AzureClient {
   }
 
   getLegacyService(workspace: Workspace, name: string, abortSignal?: AbortSignal): Promise<LegacyService> {
-    return callAzure(`Read v1 web service "${name}"`, this.log, () => this.legacy.get(workspace, name, abortSignal));
+    return callAzure(`Read v1 web service "${name}"`, this.log, () =>
+      this.legacy.get(workspace, name, abortSignal),
+    );
   }
 
   setLegacyAppInsights(
@@ -227,7 +251,11 @@ class SdkAzureClient implements AzureClient {
     return callAzure(operation, this.log, () => this.legacy.setAppInsights(workspace, ref, enabled, options));
   }
 
-  getLegacyLogs(workspace: Workspace, ref: LegacyServiceRef, options: LogsOptions & { init: boolean }): Promise<string> {
+  getLegacyLogs(
+    workspace: Workspace,
+    ref: LegacyServiceRef,
+    options: LogsOptions & { init: boolean },
+  ): Promise<string> {
     return callAzure(
       `Get ${options.init ? 'init container' : 'service'} logs of v1 web service "${ref.serviceName}"`,
       this.log,
@@ -238,43 +266,56 @@ class SdkAzureClient implements AzureClient {
   // ── Application Insights and queries ─────────────────────────────────────────────────────────
 
   getAppInsightsComponent(armId: string, abortSignal?: AbortSignal): Promise<AppInsightsComponent> {
-    return callAzure(`Read Application Insights resource "${armId.split('/').pop() ?? armId}"`, this.log, async () => {
-      const path = armId.startsWith('/') ? armId : `/${armId}`;
-      const { body } = await this.json.send<Parameters<typeof toAppInsightsComponent>[0]>(
-        'GET',
-        `${this.cloud.resourceManagerEndpoint}${path}?api-version=${APP_INSIGHTS_API}`,
-        { abortSignal },
-      );
-      return toAppInsightsComponent(body ?? {}, armId);
-    });
+    return callAzure(
+      `Read Application Insights resource "${armId.split('/').pop() ?? armId}"`,
+      this.log,
+      async () => {
+        const path = armId.startsWith('/') ? armId : `/${armId}`;
+        const { body } = await this.json.send<Parameters<typeof toAppInsightsComponent>[0]>(
+          'GET',
+          `${this.cloud.resourceManagerEndpoint}${path}?api-version=${APP_INSIGHTS_API}`,
+          { abortSignal },
+        );
+        return toAppInsightsComponent(body ?? {}, armId);
+      },
+    );
   }
 
-  query(target: QueryTarget, kql: string, timespan: QueryTimespan, options: QueryOptions = {}): Promise<QueryResult> {
+  query(
+    target: QueryTarget,
+    kql: string,
+    timespan: QueryTimespan,
+    options: QueryOptions = {},
+  ): Promise<QueryResult> {
     const what = target.kind === 'appInsights' ? 'Application Insights' : 'Log Analytics workspace';
-    return callAzure(`Run the query on ${what} "${target.resourceId.split('/').pop() ?? ''}"`, this.log, async () => {
-      // Both kinds are ARM resources: the resource-centric route needs no workspace GUID.
-      const result = await this.logs().queryResource(target.resourceId, kql, toQueryInterval(timespan), {
-        abortSignal: options.abortSignal,
-        serverTimeoutInSeconds: options.serverTimeoutSeconds,
-        includeQueryStatistics: true,
-        includeVisualization: true,
-      });
-      if (result.status === LogsQueryResultStatus.PartialFailure) {
+    return callAzure(
+      `Run the query on ${what} "${target.resourceId.split('/').pop() ?? ''}"`,
+      this.log,
+      async () => {
+        // Both kinds are ARM resources: the resource-centric route needs no workspace GUID.
+        const result = await this.logs().queryResource(target.resourceId, kql, toQueryInterval(timespan), {
+          abortSignal: options.abortSignal,
+          serverTimeoutInSeconds: options.serverTimeoutSeconds,
+          includeQueryStatistics: true,
+          includeVisualization: true,
+        });
+        if (result.status === LogsQueryResultStatus.PartialFailure) {
+          return {
+            status: 'PartialFailure',
+            tables: result.partialTables.map(toQueryTable),
+            partialError: { code: result.partialError.code, message: describeLogsError(result.partialError) },
+            statistics: result.statistics,
+            visualization: result.visualization,
+          };
+        }
         return {
-          status: 'PartialFailure',
-          tables: result.partialTables.map(toQueryTable),
-          partialError: { code: result.partialError.code, message: describeLogsError(result.partialError) },
+          status: 'Success',
+          tables: result.tables.map(toQueryTable),
           statistics: result.statistics,
           visualization: result.visualization,
         };
-      }
-      return {
-        status: 'Success',
-        tables: result.tables.map(toQueryTable),
-        statistics: result.statistics,
-        visualization: result.visualization,
-      };
-    });
+      },
+    );
   }
 
   // ── Clients, built once ──────────────────────────────────────────────────────────────────────
@@ -325,7 +366,9 @@ class SdkAzureClient implements AzureClient {
 }
 
 function toQueryInterval(timespan: QueryTimespan): QueryTimeInterval {
-  return 'duration' in timespan ? { duration: timespan.duration } : { startTime: timespan.start, endTime: timespan.end };
+  return 'duration' in timespan
+    ? { duration: timespan.duration }
+    : { startTime: timespan.start, endTime: timespan.end };
 }
 
 function toQueryTable(table: LogsTable): QueryTable {

@@ -49,7 +49,10 @@ const knownClouds: Record<Exclude<CloudName, 'Custom'>, CloudEndpoints> = {
 export function resolveCloud(name: CloudName, custom?: CustomCloudInput): CloudEndpoints {
   if (name !== 'Custom') {
     const known = knownClouds[name] as CloudEndpoints | undefined;
-    if (!known) throw configError(`Unknown cloud "${String(name)}"; use AzureCloud, AzureChinaCloud, AzureUSGovernment or Custom.`);
+    if (!known)
+      throw configError(
+        `Unknown cloud "${String(name)}"; use AzureCloud, AzureChinaCloud, AzureUSGovernment or Custom.`,
+      );
     return { ...known };
   }
   const resourceManagerEndpoint = requireHttpsUrl('resourceManagerEndpoint', custom?.resourceManagerEndpoint);
@@ -78,7 +81,9 @@ export function isLoopbackUrl(url: string): boolean {
   if (host === 'localhost' || host.endsWith('.localhost')) return true;
   if (host === '[::1]' || host === '::1') return true;
   const octets = host.split('.');
-  return octets.length === 4 && octets[0] === '127' && octets.every((o) => /^\d{1,3}$/.test(o) && Number(o) <= 255);
+  return (
+    octets.length === 4 && octets[0] === '127' && octets.every((o) => /^\d{1,3}$/.test(o) && Number(o) <= 255)
+  );
 }
 
 /** The URLs a client of this cloud sends requests (and tokens) to. */
@@ -107,5 +112,9 @@ function requireHttpsUrl(setting: string, value: string | undefined): string {
 }
 
 function configError(message: string): AzureRequestError {
-  return new AzureRequestError({ operation: 'Resolve the Azure cloud', kind: 'config', azureMessage: message });
+  return new AzureRequestError({
+    operation: 'Resolve the Azure cloud',
+    kind: 'config',
+    azureMessage: message,
+  });
 }

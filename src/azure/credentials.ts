@@ -27,11 +27,15 @@ export function createCredential(options: CredentialOptions): TokenCredential {
     case 'azureCli':
       return new AzureCliCredential(tenant ? { tenantId: tenant } : {});
     case 'default':
-      return new DefaultAzureCredential({ ...(tenant ? { tenantId: tenant } : {}), authorityHost: cloud.authorityHost });
+      return new DefaultAzureCredential({
+        ...(tenant ? { tenantId: tenant } : {}),
+        authorityHost: cloud.authorityHost,
+      });
     case 'emulator':
       assertLoopbackCloud(cloud);
       return {
-        getToken: () => Promise.resolve({ token: EMULATOR_TOKEN, expiresOnTimestamp: Date.now() + ONE_HOUR_MS }),
+        getToken: () =>
+          Promise.resolve({ token: EMULATOR_TOKEN, expiresOnTimestamp: Date.now() + ONE_HOUR_MS }),
       };
     default:
       throw new AzureRequestError({
@@ -77,7 +81,8 @@ class VSCodeSessionCredential implements TokenCredential {
     }
     return {
       token: session.accessToken,
-      expiresOnTimestamp: session.expiresOnTimestamp ?? jwtExpiry(session.accessToken) ?? Date.now() + ONE_HOUR_MS,
+      expiresOnTimestamp:
+        session.expiresOnTimestamp ?? jwtExpiry(session.accessToken) ?? Date.now() + ONE_HOUR_MS,
       tokenType: 'Bearer',
     };
   }

@@ -61,7 +61,13 @@ export function toAzureRequestError(error: unknown, operation: string): AzureReq
     return new AzureRequestError({ operation, kind: 'cancelled', cause: error });
   }
   if (name === 'PollerCancelledError') {
-    return new AzureRequestError({ operation, kind: 'operationFailed', code: 'Canceled', azureMessage: message, cause: error });
+    return new AzureRequestError({
+      operation,
+      kind: 'operationFailed',
+      code: 'Canceled',
+      azureMessage: message,
+      cause: error,
+    });
   }
   const lro = LRO_FAILED.exec(message);
   if (lro) {
@@ -73,13 +79,24 @@ export function toAzureRequestError(error: unknown, operation: string): AzureReq
       cause: error,
     });
   }
-  if (name === 'CredentialUnavailableError' || name === 'AuthenticationError' || name === 'AggregateAuthenticationError') {
-    return new AzureRequestError({ operation, kind: 'signIn', code: name, azureMessage: firstLine(message), cause: error });
+  if (
+    name === 'CredentialUnavailableError' ||
+    name === 'AuthenticationError' ||
+    name === 'AggregateAuthenticationError'
+  ) {
+    return new AzureRequestError({
+      operation,
+      kind: 'signIn',
+      code: name,
+      azureMessage: firstLine(message),
+      cause: error,
+    });
   }
 
   const statusCode = typeof e.statusCode === 'number' ? e.statusCode : e.response?.status;
   const headers = e.response?.headers;
-  const requestId = headers?.get('x-ms-request-id') ?? headers?.get('x-ms-correlation-request-id') ?? undefined;
+  const requestId =
+    headers?.get('x-ms-request-id') ?? headers?.get('x-ms-correlation-request-id') ?? undefined;
   const retryAfterSeconds = headers ? parseRetryAfterSeconds(headers) : undefined;
 
   if (statusCode !== undefined && statusCode > 0) {
@@ -94,7 +111,8 @@ export function toAzureRequestError(error: unknown, operation: string): AzureReq
       cause: error,
     });
   }
-  const networkCode = code ?? (typeof e.cause === 'object' && e.cause !== null ? (e.cause as ErrorLike).code : undefined);
+  const networkCode =
+    code ?? (typeof e.cause === 'object' && e.cause !== null ? (e.cause as ErrorLike).code : undefined);
   if (
     (typeof networkCode === 'string' && NETWORK_CODES.has(networkCode)) ||
     /socket hang up|ECONNRESET|ECONNREFUSED|ETIMEDOUT|certificate/i.test(message)
@@ -107,11 +125,21 @@ export function toAzureRequestError(error: unknown, operation: string): AzureReq
       cause: error,
     });
   }
-  return new AzureRequestError({ operation, kind: 'unknown', code, azureMessage: firstLine(message), cause: error });
+  return new AzureRequestError({
+    operation,
+    kind: 'unknown',
+    code,
+    azureMessage: firstLine(message),
+    cause: error,
+  });
 }
 
 /** Runs one call to Azure; a failure becomes an AzureRequestError and a log line with its request id. */
-export async function callAzure<T>(operation: string, log: AzureLog | undefined, run: () => Promise<T>): Promise<T> {
+export async function callAzure<T>(
+  operation: string,
+  log: AzureLog | undefined,
+  run: () => Promise<T>,
+): Promise<T> {
   try {
     return await run();
   } catch (error) {
@@ -156,7 +184,9 @@ function withInnerMessages(message: string, details: unknown): string {
   const parts = [message.trim()];
   let inner: unknown = (details as { error?: unknown } | undefined)?.error ?? details;
   for (let depth = 0; depth < 5 && typeof inner === 'object' && inner !== null; depth++) {
-    inner = (inner as { innererror?: unknown; innerError?: unknown }).innererror ?? (inner as { innerError?: unknown }).innerError;
+    inner =
+      (inner as { innererror?: unknown; innerError?: unknown }).innererror ??
+      (inner as { innerError?: unknown }).innerError;
     if (typeof inner !== 'object' || inner === null) break;
     const { code, message: innerMessage } = inner as { code?: unknown; message?: unknown };
     const text = [typeof code === 'string' ? code : '', typeof innerMessage === 'string' ? innerMessage : '']

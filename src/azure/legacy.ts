@@ -28,9 +28,13 @@ export class LegacyServices {
     const seen = new Set<string>();
     while (url && !seen.has(url)) {
       seen.add(url);
-      const page: { body?: { value?: LegacyServiceWire[]; nextLink?: string } } = await this.json.send('GET', url, {
-        abortSignal,
-      });
+      const page: { body?: { value?: LegacyServiceWire[]; nextLink?: string } } = await this.json.send(
+        'GET',
+        url,
+        {
+          abortSignal,
+        },
+      );
       for (const raw of page.body?.value ?? []) {
         const service = toLegacyService(raw, workspace);
         if (service) services.push(service);
@@ -42,12 +46,20 @@ export class LegacyServices {
 
   async get(workspace: Workspace, name: string, abortSignal?: AbortSignal): Promise<LegacyService> {
     const base = await this.baseUrl(workspace, abortSignal);
-    const { body } = await this.json.send<LegacyServiceWire>('GET', `${base}/services/${encodeURIComponent(name)}?expand=true`, {
-      abortSignal,
-    });
+    const { body } = await this.json.send<LegacyServiceWire>(
+      'GET',
+      `${base}/services/${encodeURIComponent(name)}?expand=true`,
+      {
+        abortSignal,
+      },
+    );
     const service = toLegacyService(body ?? {}, workspace);
     if (!service) {
-      throw new AzureRequestError({ operation: `Read v1 service "${name}"`, kind: 'unknown', azureMessage: 'The answer had no service name.' });
+      throw new AzureRequestError({
+        operation: `Read v1 service "${name}"`,
+        kind: 'unknown',
+        azureMessage: 'The answer had no service name.',
+      });
     }
     return service;
   }
@@ -70,7 +82,11 @@ export class LegacyServices {
       },
     );
     options.onAccepted?.();
-    const operationUrl = operationUrlOf(base, response.headers.get('operation-location'), response.body?.operationId);
+    const operationUrl = operationUrlOf(
+      base,
+      response.headers.get('operation-location'),
+      response.body?.operationId,
+    );
     if (response.status === 202 && !operationUrl) {
       throw new AzureRequestError({
         operation: `Update v1 service "${ref.serviceName}"`,
@@ -100,7 +116,9 @@ export class LegacyServices {
 
   private async waitForOperation(url: string, options: LongRunningOptions): Promise<void> {
     for (;;) {
-      const { body, headers } = await this.json.send<OperationWire>('GET', url, { abortSignal: options.abortSignal });
+      const { body, headers } = await this.json.send<OperationWire>('GET', url, {
+        abortSignal: options.abortSignal,
+      });
       const state = body?.state ?? '';
       if (TERMINAL_STATES.has(state.toLowerCase())) {
         if (state.toLowerCase() === 'succeeded') return;
@@ -113,7 +131,10 @@ export class LegacyServices {
         });
       }
       const retryAfter = Number(headers.get('retry-after'));
-      const delayMs = Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : (options.pollIntervalMs ?? DEFAULT_POLL_MS);
+      const delayMs =
+        Number.isFinite(retryAfter) && retryAfter > 0
+          ? retryAfter * 1000
+          : (options.pollIntervalMs ?? DEFAULT_POLL_MS);
       await abortableDelay(delayMs, options.abortSignal);
     }
   }
@@ -160,7 +181,11 @@ export class LegacyServices {
 }
 
 /** Operation-Location may be absolute or, as azureml-core expects, a path under the workspace base. */
-function operationUrlOf(base: string, location: string | undefined, operationId: string | undefined): string | undefined {
+function operationUrlOf(
+  base: string,
+  location: string | undefined,
+  operationId: string | undefined,
+): string | undefined {
   if (location) {
     if (/^https:\/\//i.test(location)) return location;
     return base + (location.startsWith('/') ? location : `/${location}`);

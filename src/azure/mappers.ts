@@ -120,5 +120,9 @@ export function toAppInsightsComponent(
 }
 
 function workspaceRefOf(ref: WorkspaceRef): WorkspaceRef {
-  return { subscriptionId: ref.subscriptionId, resourceGroup: ref.resourceGroup, workspaceName: ref.workspaceName };
+  return {
+    subscriptionId: ref.subscriptionId,
+    resourceGroup: ref.resourceGroup,
+    workspaceName: ref.workspaceName,
+  };
 }

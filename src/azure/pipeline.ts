@@ -25,7 +25,10 @@ export function retryOptionsOf(settings: Pick<PipelineSettings, 'maxRetries' | '
   return {
     maxRetries: settings.maxRetries ?? 3,
     ...(settings.retryDelayMs !== undefined
-      ? { retryDelayInMs: settings.retryDelayMs, maxRetryDelayInMs: Math.max(settings.retryDelayMs * 8, 1000) }
+      ? {
+          retryDelayInMs: settings.retryDelayMs,
+          maxRetryDelayInMs: Math.max(settings.retryDelayMs * 8, 1000),
+        }
       : {}),
   };
 }
@@ -55,13 +58,20 @@ export function failedAttemptLogPolicy(log: AzureLog): PipelinePolicy {
       try {
         const response = await next(request);
         if (response.status >= 400) {
-          const id = response.headers.get('x-ms-request-id') ?? response.headers.get('x-ms-correlation-request-id');
-          log('info', `HTTP ${response.status} ${request.method} ${pathOf(request.url)}${id ? ` (request id ${id})` : ''}`);
+          const id =
+            response.headers.get('x-ms-request-id') ?? response.headers.get('x-ms-correlation-request-id');
+          log(
+            'info',
+            `HTTP ${response.status} ${request.method} ${pathOf(request.url)}${id ? ` (request id ${id})` : ''}`,
+          );
         }
         return response;
       } catch (error) {
         const code = (error as { code?: unknown }).code;
-        log('info', `${request.method} ${pathOf(request.url)}: ${typeof code === 'string' ? code : 'request failed'}`);
+        log(
+          'info',
+          `${request.method} ${pathOf(request.url)}: ${typeof code === 'string' ? code : 'request failed'}`,
+        );
         throw error;
       }
     },
@@ -115,7 +125,8 @@ export class JsonClient {
       }
     }
     if (response.status >= 400) {
-      const errorBody = (parsed as { error?: { code?: unknown; message?: unknown } } | undefined)?.error ??
+      const errorBody =
+        (parsed as { error?: { code?: unknown; message?: unknown } } | undefined)?.error ??
         (parsed as { code?: unknown; message?: unknown } | undefined);
       const message = typeof errorBody?.message === 'string' ? errorBody.message : `HTTP ${response.status}`;
       const error = new RestError(message, {

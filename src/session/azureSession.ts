@@ -36,7 +36,8 @@ export class AzureSessionImpl implements AzureSession, vscode.Disposable {
         if (SESSION_SETTINGS.some((key) => e.affectsConfiguration(key))) this.reset('settings changed');
       }),
       vscode.authentication.onDidChangeSessions((e) => {
-        if (this.settings.auth === 'vscode' && e.provider.id === this.providerId()) this.reset('Microsoft sign-in changed');
+        if (this.settings.auth === 'vscode' && e.provider.id === this.providerId())
+          this.reset('Microsoft sign-in changed');
       }),
     );
   }
@@ -72,7 +73,9 @@ export class AzureSessionImpl implements AzureSession, vscode.Disposable {
     if (this.settings.auth !== 'vscode') return true;
     let signedIn: boolean;
     try {
-      signedIn = (await this.getSession([this.cloud().resourceManagerScope], this.settings.tenant, false)) !== undefined;
+      signedIn =
+        (await this.getSession([this.cloud().resourceManagerScope], this.settings.tenant, false)) !==
+        undefined;
     } catch (e) {
       this.log.info(`isSignedIn: ${e instanceof Error ? e.message : String(e)}`);
       signedIn = false;
@@ -91,7 +94,9 @@ export class AzureSessionImpl implements AzureSession, vscode.Disposable {
     }
     if (auth === 'azureCli') {
       void vscode.window.showInformationMessage(
-        vscode.l10n.t('Authentication uses the Azure CLI (setting amlMonitor.auth). Run "az login" in a terminal, then refresh.'),
+        vscode.l10n.t(
+          'Authentication uses the Azure CLI (setting amlMonitor.auth). Run "az login" in a terminal, then refresh.',
+        ),
       );
     } else if (auth === 'default') {
       void vscode.window.showInformationMessage(
@@ -147,7 +152,8 @@ export class AzureSessionImpl implements AzureSession, vscode.Disposable {
   ): Promise<vscode.AuthenticationSession | undefined> {
     // VS Code's Microsoft provider takes the tenant as a pseudo-scope.
     const allScopes = tenant ? [...scopes, `VSCODE_TENANT:${tenant}`] : scopes;
-    if (!createIfNone) return vscode.authentication.getSession(this.providerId(), allScopes, { silent: true });
+    if (!createIfNone)
+      return vscode.authentication.getSession(this.providerId(), allScopes, { silent: true });
     try {
       return await vscode.authentication.getSession(this.providerId(), allScopes, { createIfNone: true });
     } catch (e) {
@@ -162,7 +168,9 @@ export class AzureSessionImpl implements AzureSession, vscode.Disposable {
 
   private providerId(): string {
     const cloud = this.settings.cloud;
-    return cloud === 'AzureChinaCloud' || cloud === 'AzureUSGovernment' ? SOVEREIGN_PROVIDER : PUBLIC_PROVIDER;
+    return cloud === 'AzureChinaCloud' || cloud === 'AzureUSGovernment'
+      ? SOVEREIGN_PROVIDER
+      : PUBLIC_PROVIDER;
   }
 
   private reset(reason: string): void {

@@ -39,10 +39,14 @@ void describe('Application Insights on deployments and v1 services', () => {
   void it('PUTs back exactly the GET body with only appInsightsEnabled changed (read-only fields dropped)', async () => {
     const ref = deploymentWhere(t, (d) => d.appInsightsEnabled && d.provisioningState === 'Succeeded');
     const path = deploymentPath(ref);
-    const before = (await rawArmGet(t, path)) as Record<string, unknown> & { properties: Record<string, unknown> };
+    const before = (await rawArmGet(t, path)) as Record<string, unknown> & {
+      properties: Record<string, unknown>;
+    };
     const from = t.emu.requests.length;
     await t.client.setDeploymentAppInsights(ref, false, FAST);
-    const put = t.emu.requests.slice(from).find((r) => r.method === 'PUT' && r.path.toLowerCase() === path.toLowerCase());
+    const put = t.emu.requests
+      .slice(from)
+      .find((r) => r.method === 'PUT' && r.path.toLowerCase() === path.toLowerCase());
     assert.ok(put, 'a PUT of the deployment was sent');
     const sent = typeof put.body === 'string' ? (JSON.parse(put.body) as unknown) : put.body;
 
@@ -84,7 +88,11 @@ void describe('Application Insights on deployments and v1 services', () => {
     const ref = deploymentWhere(t, (d) => !d.appInsightsEnabled && d.provisioningState === 'Succeeded');
     const abort = new AbortController();
     await assert.rejects(
-      t.client.setDeploymentAppInsights(ref, true, { pollIntervalMs: 200, abortSignal: abort.signal, onAccepted: () => abort.abort() }),
+      t.client.setDeploymentAppInsights(ref, true, {
+        pollIntervalMs: 200,
+        abortSignal: abort.signal,
+        onAccepted: () => abort.abort(),
+      }),
       (e: unknown) => isAzureRequestError(e) && e.kind === 'cancelled',
     );
     // The client stopped polling; the operation is still running in "Azure".
@@ -110,14 +118,21 @@ void describe('Application Insights on deployments and v1 services', () => {
       .flatMap((s) => s.workspaces.map((w) => ({ s, w })))
       .find(({ w }) => w.legacyServices.length > 0);
     assert.ok(found);
-    const ws = await t.client.getWorkspace({ subscriptionId: found.s.subscriptionId, resourceGroup: found.w.resourceGroup, workspaceName: found.w.name });
+    const ws = await t.client.getWorkspace({
+      subscriptionId: found.s.subscriptionId,
+      resourceGroup: found.w.resourceGroup,
+      workspaceName: found.w.name,
+    });
     const service = found.w.legacyServices[0];
     assert.ok(service);
     const ref = { ...ws, serviceName: service.name };
     const target = !(await t.client.getLegacyService(ws, service.name)).appInsightsEnabled;
     const from = t.emu.requests.length;
     let accepted = false;
-    const result = await t.client.setLegacyAppInsights(ws, ref, target, { ...FAST, onAccepted: () => (accepted = true) });
+    const result = await t.client.setLegacyAppInsights(ws, ref, target, {
+      ...FAST,
+      onAccepted: () => (accepted = true),
+    });
     assert.ok(accepted);
     assert.equal(result.appInsightsEnabled, target);
     const sent = t.emu.requests.slice(from);
@@ -126,7 +141,10 @@ void describe('Application Insights on deployments and v1 services', () => {
     const body = typeof patch.body === 'string' ? (JSON.parse(patch.body) as unknown) : patch.body;
     assert.deepEqual(body, [{ op: 'replace', path: '/appInsightsEnabled', value: target }]);
     assert.match(patch.headers['content-type'] ?? '', /^application\/json-patch\+json/);
-    assert.ok(sent.some((r) => r.method === 'GET' && /\/operations\//.test(r.path)), 'the operation was polled');
+    assert.ok(
+      sent.some((r) => r.method === 'GET' && /\/operations\//.test(r.path)),
+      'the operation was polled',
+    );
   });
   void it('reports a v1 operation that ends Failed with its code and message', async () => {
     const scenario = scenarioOf(t.emu);
@@ -134,24 +152,43 @@ void describe('Application Insights on deployments and v1 services', () => {
       .flatMap((s) => s.workspaces.map((w) => ({ s, w })))
       .find(({ w }) => w.legacyServices.length > 1);
     assert.ok(found, 'a workspace with two v1 services');
-    const ws = await t.client.getWorkspace({ subscriptionId: found.s.subscriptionId, resourceGroup: found.w.resourceGroup, workspaceName: found.w.name });
+    const ws = await t.client.getWorkspace({
+      subscriptionId: found.s.subscriptionId,
+      resourceGroup: found.w.resourceGroup,
+      workspaceName: found.w.name,
+    });
     const service = found.w.legacyServices[1];
     assert.ok(service);
     t.emu.faults.add({ method: 'PATCH', path: `/services/${service.name}`, kind: 'lroFailed' });
     const before = await t.client.getLegacyService(ws, service.name);
-    await assert.rejects(t.client.setLegacyAppInsights(ws, { ...ws, serviceName: service.name }, !before.appInsightsEnabled, FAST), (e: unknown) => {
-      assert.ok(isAzureRequestError(e));
-      assert.equal(e.kind, 'operationFailed');
-      assert.ok(e.code, 'code');
-      assert.ok(e.azureMessage, 'message');
-      assert.match(e.operation, new RegExp(service.name));
-      return true;
-    });
-    assert.equal((await t.client.getLegacyService(ws, service.name)).appInsightsEnabled, before.appInsightsEnabled, 'nothing changed');
+    await assert.rejects(
+      t.client.setLegacyAppInsights(
+        ws,
+        { ...ws, serviceName: service.name },
+        !before.appInsightsEnabled,
+        FAST,
+      ),
+      (e: unknown) => {
+        assert.ok(isAzureRequestError(e));
+        assert.equal(e.kind, 'operationFailed');
+        assert.ok(e.code, 'code');
+        assert.ok(e.azureMessage, 'message');
+        assert.match(e.operation, new RegExp(service.name));
+        return true;
+      },
+    );
+    assert.equal(
+      (await t.client.getLegacyService(ws, service.name)).appInsightsEnabled,
+      before.appInsightsEnabled,
+      'nothing changed',
+    );
   });
 });
 
-function deploymentWhere(t: TestAzure, match: (d: { appInsightsEnabled: boolean; provisioningState: string }) => boolean): DeploymentRef {
+function deploymentWhere(
+  t: TestAzure,
+  match: (d: { appInsightsEnabled: boolean; provisioningState: string }) => boolean,
+): DeploymentRef {
   const scenario = scenarioOf(t.emu);
   for (const s of scenario.subscriptions)
     for (const w of s.workspaces)
@@ -162,7 +199,13 @@ function deploymentWhere(t: TestAzure, match: (d: { appInsightsEnabled: boolean;
             const key = `${w.name}/${e.name}/${d.name}`;
             if (used.has(key)) continue;
             used.add(key);
-            return { subscriptionId: s.subscriptionId, resourceGroup: w.resourceGroup, workspaceName: w.name, endpointName: e.name, deploymentName: d.name };
+            return {
+              subscriptionId: s.subscriptionId,
+              resourceGroup: w.resourceGroup,
+              workspaceName: w.name,
+              endpointName: e.name,
+              deploymentName: d.name,
+            };
           }
   throw new Error('no unused deployment matches');
 }

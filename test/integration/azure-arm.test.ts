@@ -22,7 +22,10 @@ void describe('Azure ML resources (default scenario)', () => {
     for (const sub of scenario.subscriptions) {
       assert.equal(subs.find((s) => s.subscriptionId === sub.subscriptionId)?.displayName, sub.displayName);
       const workspaces = await t.client.listWorkspaces(sub.subscriptionId);
-      assert.deepEqual(workspaces.map((w) => w.workspaceName).sort(), sub.workspaces.map((w) => w.name).sort());
+      assert.deepEqual(
+        workspaces.map((w) => w.workspaceName).sort(),
+        sub.workspaces.map((w) => w.name).sort(),
+      );
       for (const ws of sub.workspaces) {
         const workspace = workspaces.find((w) => w.workspaceName === ws.name);
         assert.ok(workspace);
@@ -37,7 +40,10 @@ void describe('Azure ML resources (default scenario)', () => {
           assert.equal(endpoint.authMode, ep.authMode);
           assert.deepEqual(endpoint.traffic, ep.traffic);
           const deployments = await t.client.listDeployments(endpoint);
-          assert.deepEqual(deployments.map((d) => d.deploymentName).sort(), ep.deployments.map((d) => d.name).sort());
+          assert.deepEqual(
+            deployments.map((d) => d.deploymentName).sort(),
+            ep.deployments.map((d) => d.name).sort(),
+          );
           for (const dep of ep.deployments) {
             const deployment = deployments.find((d) => d.deploymentName === dep.name);
             assert.equal(deployment?.appInsightsEnabled, dep.appInsightsEnabled, dep.name);
@@ -62,7 +68,11 @@ void describe('Azure ML resources (default scenario)', () => {
     const ep = await t.client.getEndpoint({ ...workspace, endpointName: endpoint });
     assert.equal(ep.endpointName, endpoint);
     assert.ok(ep.scoringUri);
-    const dep = await t.client.getDeployment({ ...workspace, endpointName: endpoint, deploymentName: deployment });
+    const dep = await t.client.getDeployment({
+      ...workspace,
+      endpointName: endpoint,
+      deploymentName: deployment,
+    });
     assert.equal(dep.deploymentName, deployment);
     assert.match(dep.armId, new RegExp(`/deployments/${deployment}$`, 'i'));
   });
@@ -87,17 +97,26 @@ void describe('Azure ML resources (default scenario)', () => {
     const post = t.emu.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/getLogs'));
     assert.deepEqual(
       post.map((r) => bodyOf(r.body)),
-      [{ containerType: 'InferenceServer', tail: 20 }, { containerType: 'StorageInitializer', tail: 20 }],
+      [
+        { containerType: 'InferenceServer', tail: 20 },
+        { containerType: 'StorageInitializer', tail: 20 },
+      ],
     );
   });
 
   void it('lists and reads v1 web services through the discovery document, with their logs', async () => {
     const scenario = scenarioOf(t.emu);
-    const all = scenario.subscriptions.flatMap((s) => s.workspaces.map((w) => ({ s, w }))).filter(({ w }) => w.legacyServices.length > 0);
+    const all = scenario.subscriptions
+      .flatMap((s) => s.workspaces.map((w) => ({ s, w })))
+      .filter(({ w }) => w.legacyServices.length > 0);
     assert.ok(all.length > 0, 'the scenario has v1 services');
     let total = 0;
     for (const { s, w } of all) {
-      const ws = await t.client.getWorkspace({ subscriptionId: s.subscriptionId, resourceGroup: w.resourceGroup, workspaceName: w.name });
+      const ws = await t.client.getWorkspace({
+        subscriptionId: s.subscriptionId,
+        resourceGroup: w.resourceGroup,
+        workspaceName: w.name,
+      });
       const services = await t.client.listLegacyServices(ws);
       assert.deepEqual(services.map((x) => x.serviceName).sort(), w.legacyServices.map((x) => x.name).sort());
       for (const expected of w.legacyServices) {
@@ -117,7 +136,11 @@ void describe('Azure ML resources (default scenario)', () => {
     }
     assert.ok(total >= 3);
     const logRequests = t.emu.requests.filter((r) => r.method === 'GET' && r.path.endsWith('/logs'));
-    assert.ok(logRequests.some((r) => String(queryOf(r.query).init) === 'true' && String(queryOf(r.query).tail) === '10'));
+    assert.ok(
+      logRequests.some(
+        (r) => String(queryOf(r.query).init) === 'true' && String(queryOf(r.query).tail) === '10',
+      ),
+    );
     // The discovery document is read once per workspace, then cached.
     const discoveries = t.emu.requests.filter((r) => /discovery/i.test(r.path));
     assert.equal(discoveries.length, all.length);
@@ -145,7 +168,10 @@ void describe('Azure ML resources (scale scenario)', () => {
     const ep = endpoints[0];
     assert.ok(ep);
     const deployments = await t.client.listDeployments(ep);
-    assert.equal(deployments.length, expectedWs?.endpoints.find((e) => e.name === ep.endpointName)?.deployments.length);
+    assert.equal(
+      deployments.length,
+      expectedWs?.endpoints.find((e) => e.name === ep.endpointName)?.deployments.length,
+    );
     const pages = t.emu.requests.filter((r) => r.method === 'GET' && /\/workspaces$/i.test(r.path));
     assert.ok(pages.length > 1, `workspaces came in ${pages.length} page(s)`);
   });
@@ -158,7 +184,11 @@ function firstDeployment(t: TestAzure) {
       for (const e of w.endpoints)
         for (const d of e.deployments)
           return {
-            workspace: { subscriptionId: s.subscriptionId, resourceGroup: w.resourceGroup, workspaceName: w.name },
+            workspace: {
+              subscriptionId: s.subscriptionId,
+              resourceGroup: w.resourceGroup,
+              workspaceName: w.name,
+            },
             endpoint: e.name,
             deployment: d.name,
           };
@@ -169,7 +199,12 @@ async function workspaceWithAppInsights(t: TestAzure): Promise<Workspace> {
   const scenario = scenarioOf(t.emu);
   for (const s of scenario.subscriptions)
     for (const w of s.workspaces)
-      if (w.appInsights) return t.client.getWorkspace({ subscriptionId: s.subscriptionId, resourceGroup: w.resourceGroup, workspaceName: w.name });
+      if (w.appInsights)
+        return t.client.getWorkspace({
+          subscriptionId: s.subscriptionId,
+          resourceGroup: w.resourceGroup,
+          workspaceName: w.name,
+        });
   throw new Error('the scenario has no workspace with Application Insights');
 }
 

@@ -11,7 +11,8 @@ void describe('injected faults', () => {
   let t: TestAzure;
   let workspace: WorkspaceRef;
   const endpointsPath = /\/onlineEndpoints$/i;
-  const listCalls = (from: number) => t.emu.requests.slice(from).filter((r) => r.method === 'GET' && endpointsPath.test(r.path));
+  const listCalls = (from: number) =>
+    t.emu.requests.slice(from).filter((r) => r.method === 'GET' && endpointsPath.test(r.path));
 
   before(async () => {
     t = await startTestAzure({ maxRetries: 3, retryDelayMs: 50 });
@@ -31,8 +32,14 @@ void describe('injected faults', () => {
     const elapsed = Date.now() - started;
     assert.ok(endpoints.length > 0);
     assert.ok(elapsed >= 950, `retried after ${elapsed} ms, Retry-After was 1 s`);
-    assert.deepEqual(listCalls(from).map((r) => r.status), [429, 200]);
-    assert.ok(t.log.some((l) => /HTTP 429 GET .*onlineEndpoints/.test(l)), 'the throttled attempt is logged');
+    assert.deepEqual(
+      listCalls(from).map((r) => r.status),
+      [429, 200],
+    );
+    assert.ok(
+      t.log.some((l) => /HTTP 429 GET .*onlineEndpoints/.test(l)),
+      'the throttled attempt is logged',
+    );
   });
 
   for (const status of ['500', '503'] as const) {
@@ -41,7 +48,10 @@ void describe('injected faults', () => {
       const from = t.emu.requests.length;
       const endpoints = await t.client.listEndpoints(workspace);
       assert.ok(endpoints.length > 0);
-      assert.deepEqual(listCalls(from).map((r) => r.status), [Number(status), 200]);
+      assert.deepEqual(
+        listCalls(from).map((r) => r.status),
+        [Number(status), 200],
+      );
     });
   }
 
@@ -52,7 +62,10 @@ void describe('injected faults', () => {
       assert.ok(isAzureRequestError(e));
       assert.equal(e.kind, 'server');
       assert.equal(e.statusCode, 503);
-      assert.match(e.operation, new RegExp(`List online endpoints of workspace "${workspace.workspaceName}"`));
+      assert.match(
+        e.operation,
+        new RegExp(`List online endpoints of workspace "${workspace.workspaceName}"`),
+      );
       return true;
     });
     assert.equal(listCalls(from).length, 4, 'one try and three retries');
@@ -64,7 +77,10 @@ void describe('injected faults', () => {
     const endpoints = await t.client.listEndpoints(workspace);
     assert.ok(endpoints.length > 0);
     assert.ok(listCalls(from).length >= 1);
-    assert.ok(t.log.some((l) => /onlineEndpoints: (ECONNRESET|REQUEST_SEND_ERROR)/.test(l)), t.log.join('\n'));
+    assert.ok(
+      t.log.some((l) => /onlineEndpoints: (ECONNRESET|REQUEST_SEND_ERROR)/.test(l)),
+      t.log.join('\n'),
+    );
   });
 
   void it('waits for a slow answer', async () => {
@@ -76,7 +92,13 @@ void describe('injected faults', () => {
   });
 
   void it('reports throttling that outlasts the retries as throttled, with the Retry-After it gave', async () => {
-    t.emu.faults.add({ method: 'GET', path: 'onlineEndpoints', kind: '429', times: 100, retryAfterSeconds: 0 });
+    t.emu.faults.add({
+      method: 'GET',
+      path: 'onlineEndpoints',
+      kind: '429',
+      times: 100,
+      retryAfterSeconds: 0,
+    });
     await assert.rejects(t.client.listEndpoints(workspace), (e: unknown) => {
       assert.ok(isAzureRequestError(e));
       assert.equal(e.kind, 'throttled');
@@ -91,7 +113,10 @@ void describe('injected faults', () => {
     const abort = new AbortController();
     const started = Date.now();
     setTimeout(() => abort.abort(), 100);
-    await assert.rejects(t.client.listEndpoints(workspace, abort.signal), (e: unknown) => isAzureRequestError(e) && e.kind === 'cancelled');
+    await assert.rejects(
+      t.client.listEndpoints(workspace, abort.signal),
+      (e: unknown) => isAzureRequestError(e) && e.kind === 'cancelled',
+    );
     assert.ok(Date.now() - started < 2000, 'the abort did not wait for the answer');
   });
 

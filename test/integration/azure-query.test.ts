@@ -17,7 +17,11 @@ void describe('Logs queries', () => {
       .flatMap((s) => s.workspaces.map((w) => ({ s, w })))
       .find(({ w }) => w.appInsights?.logAnalyticsWorkspace);
     assert.ok(found, 'a workspace with a workspace-based Application Insights component');
-    const ws = await t.client.getWorkspace({ subscriptionId: found.s.subscriptionId, resourceGroup: found.w.resourceGroup, workspaceName: found.w.name });
+    const ws = await t.client.getWorkspace({
+      subscriptionId: found.s.subscriptionId,
+      resourceGroup: found.w.resourceGroup,
+      workspaceName: found.w.name,
+    });
     const component = await t.client.getAppInsightsComponent(ws.applicationInsightsId ?? '');
     assert.ok(component.workspaceResourceId);
     appInsights = { kind: 'appInsights', resourceId: component.armId };
@@ -27,7 +31,11 @@ void describe('Logs queries', () => {
   beforeEach(() => t.emu.faults.clear());
 
   void it("runs the source document's query on traces and parses dynamic and datetime cells", async () => {
-    const result = await t.client.query(appInsights, 'traces\n| where customDimensions contains "input"\n| limit 10', { duration: 'P7D' });
+    const result = await t.client.query(
+      appInsights,
+      'traces\n| where customDimensions contains "input"\n| limit 10',
+      { duration: 'P7D' },
+    );
     assert.equal(result.status, 'Success');
     const table = result.tables[0];
     assert.ok(table);
@@ -43,14 +51,22 @@ void describe('Logs queries', () => {
     }
     const sent = t.emu.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/query')).at(-1);
     assert.ok(sent);
-    const body = (typeof sent.body === 'string' ? JSON.parse(sent.body) : sent.body) as { query: string; timespan: string };
+    const body = (typeof sent.body === 'string' ? JSON.parse(sent.body) : sent.body) as {
+      query: string;
+      timespan: string;
+    };
     assert.equal(body.timespan, 'P7D');
   });
 
   void it('runs a Log Analytics workspace query with an absolute time range', async () => {
     const end = new Date();
     const start = new Date(end.getTime() - 24 * 3600_000);
-    const result = await t.client.query(logAnalytics, 'AmlOnlineEndpointConsoleLog | take 5', { start, end }, { serverTimeoutSeconds: 30 });
+    const result = await t.client.query(
+      logAnalytics,
+      'AmlOnlineEndpointConsoleLog | take 5',
+      { start, end },
+      { serverTimeoutSeconds: 30 },
+    );
     assert.equal(result.status, 'Success');
     assert.ok((result.tables[0]?.rows.length ?? 0) > 0);
     assert.ok(result.tables[0]?.columns.some((c) => c.name === 'DeploymentName'));
@@ -66,18 +82,24 @@ void describe('Logs queries', () => {
     assert.equal(result.status, 'PartialFailure');
     assert.ok(result.partialError?.code);
     // The top message is generic; the cause from its details follows it.
-    assert.match(result.partialError?.message ?? '', /^There were some errors when processing your query\. — ./);
+    assert.match(
+      result.partialError?.message ?? '',
+      /^There were some errors when processing your query\. — ./,
+    );
     assert.ok(Array.isArray(result.tables));
   });
 
   void it('reports a KQL syntax error as a bad request carrying the service message', async () => {
-    await assert.rejects(t.client.query(appInsights, 'traces | whre x', { duration: 'PT1H' }), (e: unknown) => {
-      assert.ok(isAzureRequestError(e));
-      assert.equal(e.kind, 'badRequest');
-      assert.equal(e.statusCode, 400);
-      // The service's own words, down to the innermost error: where the parser stopped.
-      assert.match(e.azureMessage ?? '', /whre/, e.azureMessage);
-      return true;
-    });
+    await assert.rejects(
+      t.client.query(appInsights, 'traces | whre x', { duration: 'PT1H' }),
+      (e: unknown) => {
+        assert.ok(isAzureRequestError(e));
+        assert.equal(e.kind, 'badRequest');
+        assert.equal(e.statusCode, 400);
+        // The service's own words, down to the innermost error: where the parser stopped.
+        assert.match(e.azureMessage ?? '', /whre/, e.azureMessage);
+        return true;
+      },
+    );
   });
 });

@@ -37,11 +37,19 @@ void describe('token scopes per service', () => {
     const w = sub?.workspaces.find((x) => x.appInsights);
     assert.ok(sub && w);
     await client.listSubscriptions();
-    const ws = await client.getWorkspace({ subscriptionId: sub.subscriptionId, resourceGroup: w.resourceGroup, workspaceName: w.name });
+    const ws = await client.getWorkspace({
+      subscriptionId: sub.subscriptionId,
+      resourceGroup: w.resourceGroup,
+      workspaceName: w.name,
+    });
     await client.listEndpoints(ws);
     const component = await client.getAppInsightsComponent(ws.applicationInsightsId ?? '');
-    await client.query({ kind: 'appInsights', resourceId: component.armId }, 'traces | take 1', { duration: 'PT1H' });
-    await client.query({ kind: 'appInsights', resourceId: component.armId }, 'requests | take 1', { duration: 'PT1H' });
+    await client.query({ kind: 'appInsights', resourceId: component.armId }, 'traces | take 1', {
+      duration: 'PT1H',
+    });
+    await client.query({ kind: 'appInsights', resourceId: component.armId }, 'requests | take 1', {
+      duration: 'PT1H',
+    });
 
     assert.deepEqual(asked, [[`https://127.0.0.1:${port}/.default`], [`https://localhost:${port}/.default`]]);
   });

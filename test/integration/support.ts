@@ -54,7 +54,10 @@ export async function startTestAzure(options: TestAzureOptions = {}): Promise<Te
   });
   try {
     trustCa(readFileSync(emu.caPath, 'utf8'));
-    const cloud = resolveCloud('Custom', { resourceManagerEndpoint: emu.url, logAnalyticsEndpoint: `${emu.url}/v1` });
+    const cloud = resolveCloud('Custom', {
+      resourceManagerEndpoint: emu.url,
+      logAnalyticsEndpoint: `${emu.url}/v1`,
+    });
     const log: string[] = [];
     const client = createAzureClient({
       cloud,
@@ -63,7 +66,15 @@ export async function startTestAzure(options: TestAzureOptions = {}): Promise<Te
       retryDelayMs: options.retryDelayMs ?? 50,
       log: (level, message) => log.push(`${level}: ${message}`),
     });
-    return { emu, client, cloud, log, stop: async () => { await emu.stop(); } };
+    return {
+      emu,
+      client,
+      cloud,
+      log,
+      stop: async () => {
+        await emu.stop();
+      },
+    };
   } catch (e) {
     await emu.stop();
     throw e;
@@ -80,15 +91,20 @@ export function rawArmGet(t: TestAzure, path: string, apiVersion = '2022-10-01')
   const url = new URL(`${path}?api-version=${apiVersion}`, t.emu.url);
   return new Promise((resolve, reject) => {
     https
-      .get(url, { headers: { authorization: `Bearer ${t.emu.token}`, accept: 'application/json' } }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          if ((res.statusCode ?? 0) >= 400) reject(new Error(`GET ${path}: HTTP ${res.statusCode}: ${text}`));
-          else resolve(JSON.parse(text) as unknown);
-        });
-      })
+      .get(
+        url,
+        { headers: { authorization: `Bearer ${t.emu.token}`, accept: 'application/json' } },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => {
+            const text = Buffer.concat(chunks).toString('utf8');
+            if ((res.statusCode ?? 0) >= 400)
+              reject(new Error(`GET ${path}: HTTP ${res.statusCode}: ${text}`));
+            else resolve(JSON.parse(text) as unknown);
+          });
+        },
+      )
       .on('error', reject);
   });
 }

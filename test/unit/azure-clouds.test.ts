@@ -40,10 +40,19 @@ void test('a custom cloud takes its endpoints from the setting; scopes follow th
 
 void test('a custom cloud refuses missing, malformed and plain-http endpoints with a config error', () => {
   const cases: [Record<string, string>, RegExp][] = [
-    [{ logAnalyticsEndpoint: 'https://la.example' }, /needs amlMonitor\.customCloud\.resourceManagerEndpoint/],
+    [
+      { logAnalyticsEndpoint: 'https://la.example' },
+      /needs amlMonitor\.customCloud\.resourceManagerEndpoint/,
+    ],
     [{ resourceManagerEndpoint: 'not a url', logAnalyticsEndpoint: 'https://la.example' }, /not a valid URL/],
-    [{ resourceManagerEndpoint: 'http://127.0.0.1:8080', logAnalyticsEndpoint: 'https://la.example' }, /must be an https:\/\/ URL/],
-    [{ resourceManagerEndpoint: 'https://arm.example', logAnalyticsEndpoint: 'https://u:p@la.example' }, /must not carry credentials/],
+    [
+      { resourceManagerEndpoint: 'http://127.0.0.1:8080', logAnalyticsEndpoint: 'https://la.example' },
+      /must be an https:\/\/ URL/,
+    ],
+    [
+      { resourceManagerEndpoint: 'https://arm.example', logAnalyticsEndpoint: 'https://u:p@la.example' },
+      /must not carry credentials/,
+    ],
   ];
   for (const [custom, message] of cases) {
     assert.throws(
@@ -55,10 +64,22 @@ void test('a custom cloud refuses missing, malformed and plain-http endpoints wi
 });
 
 void test('loopback means 127.0.0.0/8, ::1 and localhost only', () => {
-  for (const url of ['https://127.0.0.1:1', 'https://127.10.0.3', 'https://[::1]:8443', 'https://localhost:9', 'https://a.localhost']) {
+  for (const url of [
+    'https://127.0.0.1:1',
+    'https://127.10.0.3',
+    'https://[::1]:8443',
+    'https://localhost:9',
+    'https://a.localhost',
+  ]) {
     assert.equal(isLoopbackUrl(url), true, url);
   }
-  for (const url of ['https://management.azure.com', 'https://128.0.0.1', 'https://127.0.0.1.evil.com', 'https://10.0.0.1', 'nonsense']) {
+  for (const url of [
+    'https://management.azure.com',
+    'https://128.0.0.1',
+    'https://127.0.0.1.evil.com',
+    'https://10.0.0.1',
+    'nonsense',
+  ]) {
     assert.equal(isLoopbackUrl(url), false, url);
   }
 });

@@ -11,7 +11,9 @@ const loopback = resolveCloud('Custom', {
 });
 
 void test('emulator auth hands out the fixed token for a loopback cloud', async () => {
-  const token = await createCredential({ kind: 'emulator', cloud: loopback }).getToken('https://127.0.0.1:8443/.default');
+  const token = await createCredential({ kind: 'emulator', cloud: loopback }).getToken(
+    'https://127.0.0.1:8443/.default',
+  );
   assert.equal(token?.token, EMULATOR_TOKEN);
   assert.ok((token?.expiresOnTimestamp ?? 0) > Date.now());
 });
@@ -25,7 +27,9 @@ void test('emulator auth is refused for a public cloud and for a custom cloud wi
     assert.throws(
       () => createCredential({ kind: 'emulator', cloud }),
       (e: unknown) =>
-        isAzureRequestError(e) && e.kind === 'config' && /only works when every endpoint is on this machine/.test(e.message),
+        isAzureRequestError(e) &&
+        e.kind === 'config' &&
+        /only works when every endpoint is on this machine/.test(e.message),
       cloud.name,
     );
   }
@@ -37,10 +41,17 @@ void test('VS Code auth passes the SDK scopes and the tenant through, and never 
     calls.push({ scopes, ...options });
     return Promise.resolve({ accessToken: 'opaque-token' });
   };
-  const credential = createCredential({ kind: 'vscode', cloud: resolveCloud('AzureCloud'), tenant: 'contoso.com', vscodeSession: provider });
+  const credential = createCredential({
+    kind: 'vscode',
+    cloud: resolveCloud('AzureCloud'),
+    tenant: 'contoso.com',
+    vscodeSession: provider,
+  });
   const before = Date.now();
   const token = await credential.getToken(['https://api.loganalytics.io/.default']);
-  assert.deepEqual(calls, [{ scopes: ['https://api.loganalytics.io/.default'], tenant: 'contoso.com', createIfNone: false }]);
+  assert.deepEqual(calls, [
+    { scopes: ['https://api.loganalytics.io/.default'], tenant: 'contoso.com', createIfNone: false },
+  ]);
   assert.equal(token?.token, 'opaque-token');
   // Not a JWT: one hour, the lifetime of Entra access tokens by default.
   assert.ok(Math.abs((token?.expiresOnTimestamp ?? 0) - (before + 3600_000)) < 5_000);
@@ -55,12 +66,26 @@ void test('VS Code auth reports the real expiry of a JWT and a sign-in error wit
   assert.equal(jwtExpiry(jwt), exp * 1000);
   assert.equal(jwtExpiry('not-a-jwt'), undefined);
 
-  const withJwt = createCredential({ kind: 'vscode', cloud: resolveCloud('AzureCloud'), vscodeSession: () => Promise.resolve({ accessToken: jwt }) });
+  const withJwt = createCredential({
+    kind: 'vscode',
+    cloud: resolveCloud('AzureCloud'),
+    vscodeSession: () => Promise.resolve({ accessToken: jwt }),
+  });
   assert.equal((await withJwt.getToken('s'))?.expiresOnTimestamp, exp * 1000);
 
-  const signedOut = createCredential({ kind: 'vscode', cloud: resolveCloud('AzureCloud'), vscodeSession: () => Promise.resolve(undefined) });
-  await assert.rejects(signedOut.getToken('s'), (e: unknown) => isAzureRequestError(e) && e.kind === 'signIn');
-  assert.throws(() => createCredential({ kind: 'vscode', cloud: resolveCloud('AzureCloud') }), /No VS Code session provider/);
+  const signedOut = createCredential({
+    kind: 'vscode',
+    cloud: resolveCloud('AzureCloud'),
+    vscodeSession: () => Promise.resolve(undefined),
+  });
+  await assert.rejects(
+    signedOut.getToken('s'),
+    (e: unknown) => isAzureRequestError(e) && e.kind === 'signIn',
+  );
+  assert.throws(
+    () => createCredential({ kind: 'vscode', cloud: resolveCloud('AzureCloud') }),
+    /No VS Code session provider/,
+  );
 });
 
 void test('azureCli and default build @azure/identity credentials without contacting anything', () => {

@@ -4,14 +4,30 @@ import { createHttpHeaders, createPipelineRequest, RestError } from '@azure/core
 import { callAzure, toAzureRequestError } from '../../src/azure/errorMapping';
 import { AzureRequestError } from '../../src/azure/errors';
 
-function restError(status: number, code: string | undefined, message: string, headers: Record<string, string> = {}) {
-  const request = createPipelineRequest({ url: 'https://127.0.0.1/x', headers: createHttpHeaders({ authorization: 'Bearer secret-token' }) });
-  return new RestError(message, { statusCode: status, code, request, response: { status, headers: createHttpHeaders(headers), request } });
+function restError(
+  status: number,
+  code: string | undefined,
+  message: string,
+  headers: Record<string, string> = {},
+) {
+  const request = createPipelineRequest({
+    url: 'https://127.0.0.1/x',
+    headers: createHttpHeaders({ authorization: 'Bearer secret-token' }),
+  });
+  return new RestError(message, {
+    statusCode: status,
+    code,
+    request,
+    response: { status, headers: createHttpHeaders(headers), request },
+  });
 }
 
 void test('HTTP statuses map to kinds with Azure code, message, request id and Retry-After', () => {
   const e = toAzureRequestError(
-    restError(403, 'AuthorizationFailed', 'The client does not have authorization', { 'x-ms-request-id': 'rid-1', 'retry-after': '7' }),
+    restError(403, 'AuthorizationFailed', 'The client does not have authorization', {
+      'x-ms-request-id': 'rid-1',
+      'retry-after': '7',
+    }),
     'List workspaces in subscription "Contoso Dev"',
   );
   assert.equal(e.kind, 'forbidden');
@@ -20,23 +36,45 @@ void test('HTTP statuses map to kinds with Azure code, message, request id and R
   assert.equal(e.azureMessage, 'The client does not have authorization');
   assert.equal(e.requestId, 'rid-1');
   assert.equal(e.retryAfterSeconds, 7);
-  assert.equal(e.message, 'List workspaces in subscription "Contoso Dev" failed: AuthorizationFailed: The client does not have authorization');
+  assert.equal(
+    e.message,
+    'List workspaces in subscription "Contoso Dev" failed: AuthorizationFailed: The client does not have authorization',
+  );
   assert.doesNotMatch(e.message, /secret-token/);
 
-  const kinds: [number, string][] = [[400, 'badRequest'], [401, 'signIn'], [404, 'notFound'], [409, 'conflict'], [429, 'throttled'], [500, 'server'], [503, 'server'], [418, 'unknown']];
-  for (const [status, kind] of kinds) assert.equal(toAzureRequestError(restError(status, 'C', 'm'), 'op').kind, kind, String(status));
+  const kinds: [number, string][] = [
+    [400, 'badRequest'],
+    [401, 'signIn'],
+    [404, 'notFound'],
+    [409, 'conflict'],
+    [429, 'throttled'],
+    [500, 'server'],
+    [503, 'server'],
+    [418, 'unknown'],
+  ];
+  for (const [status, kind] of kinds)
+    assert.equal(toAzureRequestError(restError(status, 'C', 'm'), 'op').kind, kind, String(status));
 });
 
 void test('the innermost Logs API error text is kept (syntax errors live there)', () => {
   const e = restError(400, 'BadArgumentError', 'The request had some invalid properties');
-  e.details = { error: { code: 'BadArgumentError', message: 'x', innererror: { code: 'SyntaxError', message: "Query could not be parsed at 'whre'" } } };
+  e.details = {
+    error: {
+      code: 'BadArgumentError',
+      message: 'x',
+      innererror: { code: 'SyntaxError', message: "Query could not be parsed at 'whre'" },
+    },
+  };
   const mapped = toAzureRequestError(e, 'Run the query');
   assert.equal(mapped.kind, 'badRequest');
   assert.match(mapped.azureMessage ?? '', /SyntaxError: Query could not be parsed at 'whre'/);
 });
 
 void test('core-lro failures, aborts, identity and socket errors get their own kinds', () => {
-  const lro = toAzureRequestError(new Error('The long-running operation has failed. DeploymentFailed. Image pull failed for model:3.'), 'op');
+  const lro = toAzureRequestError(
+    new Error('The long-running operation has failed. DeploymentFailed. Image pull failed for model:3.'),
+    'op',
+  );
   assert.equal(lro.kind, 'operationFailed');
   assert.equal(lro.code, 'DeploymentFailed');
   assert.equal(lro.azureMessage, 'Image pull failed for model:3.');
@@ -58,11 +96,26 @@ void test('core-lro failures, aborts, identity and socket errors get their own k
 void test('callAzure renames an inner AzureRequestError to the caller operation and logs the request id', async () => {
   const lines: string[] = [];
   await assert.rejects(
-    callAzure('Read deployment "blue"', (_level, m) => lines.push(m), () =>
-      Promise.reject(toAzureRequestError(restError(404, 'ResourceNotFound', 'gone', { 'x-ms-request-id': 'rid-9' }), 'inner')),
+    callAzure(
+      'Read deployment "blue"',
+      (_level, m) => lines.push(m),
+      () =>
+        Promise.reject(
+          toAzureRequestError(
+            restError(404, 'ResourceNotFound', 'gone', { 'x-ms-request-id': 'rid-9' }),
+            'inner',
+          ),
+        ),
     ),
-    (e: unknown) => e instanceof AzureRequestError && e.operation === 'Read deployment "blue"' && e.kind === 'notFound' && e.requestId === 'rid-9',
+    (e: unknown) =>
+      e instanceof AzureRequestError &&
+      e.operation === 'Read deployment "blue"' &&
+      e.kind === 'notFound' &&
+      e.requestId === 'rid-9',
   );
   assert.equal(lines.length, 1);
-  assert.match(lines[0] ?? '', /Read deployment "blue" failed \(notFound\) · HTTP 404 · ResourceNotFound · request id rid-9/);
+  assert.match(
+    lines[0] ?? '',
+    /Read deployment "blue" failed \(notFound\) · HTTP 404 · ResourceNotFound · request id rid-9/,
+  );
 });

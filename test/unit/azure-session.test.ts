@@ -30,15 +30,22 @@ const fakeVscode = {
   version: '1.100.0',
   EventEmitter,
   ConfigurationTarget: { Global: 1 },
-  l10n: { t: (message: string, ...args: unknown[]) => message.replace(/\{(\d+)\}/g, (_m, i: string) => String(args[Number(i)])) },
+  l10n: {
+    t: (message: string, ...args: unknown[]) =>
+      message.replace(/\{(\d+)\}/g, (_m, i: string) => String(args[Number(i)])),
+  },
   workspace: {
-    getConfiguration: () => ({ get: (key: string, fallback: unknown) => (key in settings ? settings[key] : fallback) }),
+    getConfiguration: () => ({
+      get: (key: string, fallback: unknown) => (key in settings ? settings[key] : fallback),
+    }),
     onDidChangeConfiguration: configChanged.event,
   },
   authentication: {
     getSession: (provider: string, scopes: string[], options: Record<string, unknown>) => {
       getSessionCalls.push({ provider, scopes, options });
-      return Promise.resolve(signedIn || options.createIfNone ? { accessToken: 'session-token', scopes } : undefined);
+      return Promise.resolve(
+        signedIn || options.createIfNone ? { accessToken: 'session-token', scopes } : undefined,
+      );
     },
     onDidChangeSessions: sessionsChanged.event,
   },
@@ -51,12 +58,19 @@ const fakeVscode = {
   window: { showInformationMessage: () => Promise.resolve(undefined) },
 };
 
-const moduleInternals = Module as unknown as { _resolveFilename: (request: string, ...rest: unknown[]) => string };
+const moduleInternals = Module as unknown as {
+  _resolveFilename: (request: string, ...rest: unknown[]) => string;
+};
 const resolveFilename = moduleInternals._resolveFilename;
 moduleInternals._resolveFilename = function (request: string, ...rest: unknown[]) {
   return request === 'vscode' ? 'vscode' : resolveFilename.call(this, request, ...rest);
 };
-require.cache.vscode = { id: 'vscode', filename: 'vscode', loaded: true, exports: fakeVscode } as unknown as NodeJS.Module;
+require.cache.vscode = {
+  id: 'vscode',
+  filename: 'vscode',
+  loaded: true,
+  exports: fakeVscode,
+} as unknown as NodeJS.Module;
 
 async function load() {
   const { AzureSessionImpl } = await import('../../src/session/azureSession');
@@ -66,14 +80,18 @@ async function load() {
 }
 
 function change(...keys: string[]) {
-  configChanged.fire({ affectsConfiguration: (k: string) => keys.some((key) => key === k || key.startsWith(`${k}.`)) });
+  configChanged.fire({
+    affectsConfiguration: (k: string) => keys.some((key) => key === k || key.startsWith(`${k}.`)),
+  });
 }
 
 void test('cloud() reads the settings without loading the Azure bundle', async () => {
   settings['amlMonitor.cloud'] = 'AzureChinaCloud';
   const session = await load();
   assert.equal(session.cloud().studioUrl, 'https://studio.ml.azure.cn');
-  const loaded = Object.keys(require.cache).filter((f) => /src[\\/]azure[\\/](client|credentials|index)\.ts$/.test(f) || f.includes('@azure'));
+  const loaded = Object.keys(require.cache).filter(
+    (f) => /src[\\/]azure[\\/](client|credentials|index)\.ts$/.test(f) || f.includes('@azure'),
+  );
   assert.deepEqual(loaded, []);
   session.dispose();
 });
@@ -85,7 +103,11 @@ void test('VS Code sign-in: the ARM scope plus the tenant pseudo-scope, silently
   getSessionCalls.length = 0;
   assert.equal(await session.isSignedIn(), true);
   assert.deepEqual(getSessionCalls, [
-    { provider: 'microsoft', scopes: ['https://management.azure.com/.default', 'VSCODE_TENANT:contoso.onmicrosoft.com'], options: { silent: true } },
+    {
+      provider: 'microsoft',
+      scopes: ['https://management.azure.com/.default', 'VSCODE_TENANT:contoso.onmicrosoft.com'],
+      options: { silent: true },
+    },
   ]);
   assert.equal(contextKeys.get('amlMonitor.signedIn'), true);
 
@@ -104,7 +126,10 @@ void test('VS Code sign-in: the ARM scope plus the tenant pseudo-scope, silently
 
 void test('the client is built once, and rebuilt after an auth setting or sign-in change', async () => {
   settings['amlMonitor.cloud'] = 'Custom';
-  settings['amlMonitor.customCloud'] = { resourceManagerEndpoint: 'https://127.0.0.1:9', logAnalyticsEndpoint: 'https://127.0.0.1:9/v1' };
+  settings['amlMonitor.customCloud'] = {
+    resourceManagerEndpoint: 'https://127.0.0.1:9',
+    logAnalyticsEndpoint: 'https://127.0.0.1:9/v1',
+  };
   settings['amlMonitor.auth'] = 'emulator';
   const session = await load();
   let changes = 0;
@@ -129,9 +154,16 @@ void test('the client is built once, and rebuilt after an auth setting or sign-i
   change('amlMonitor.auth');
   assert.equal(changes, 3);
 
-  settings['amlMonitor.customCloud'] = { resourceManagerEndpoint: 'https://management.azure.com', logAnalyticsEndpoint: 'https://api.loganalytics.io/v1' };
+  settings['amlMonitor.customCloud'] = {
+    resourceManagerEndpoint: 'https://management.azure.com',
+    logAnalyticsEndpoint: 'https://api.loganalytics.io/v1',
+  };
   change('amlMonitor.customCloud');
-  await assert.rejects(session.getClient(), (e: unknown) => (e as { kind?: string }).kind === 'config', 'emulator auth refused for a remote cloud');
+  await assert.rejects(
+    session.getClient(),
+    (e: unknown) => (e as { kind?: string }).kind === 'config',
+    'emulator auth refused for a remote cloud',
+  );
   session.dispose();
   for (const key of Object.keys(settings)) delete settings[key];
 });
