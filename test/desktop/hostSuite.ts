@@ -16,7 +16,7 @@ interface Event {
   file?: string;
   line?: number;
   column?: number;
-  details?: { type?: string; error?: unknown };
+  details?: { type?: string; error?: unknown; duration_ms?: number };
 }
 
 export interface HostRunResult {
@@ -73,14 +73,14 @@ export async function runInHost(repoRoot: string, files: string[]): Promise<Host
     stream.on('test:pass', (t: Event) => {
       if (t.details?.type === 'suite') return;
       passed++;
-      output += `${'  '.repeat(t.nesting)}✔ ${t.name}\n`;
+      output += `${'  '.repeat(t.nesting)}✔ ${t.name} (${Math.round(t.details?.duration_ms ?? 0)} ms)\n`;
     });
     stream.on('test:fail', (t: Event) => {
       if (t.details?.type === 'suite') return;
       failed++;
       const error = t.details?.error;
       const why = error instanceof Error ? (error.cause instanceof Error ? error.cause.stack : error.stack) : String(error);
-      output += `${'  '.repeat(t.nesting)}✖ ${t.name} (${t.file ?? ''})\n${String(why).replace(/^/gm, '    ')}\n`;
+      output += `${'  '.repeat(t.nesting)}✖ ${t.name} (${t.file ?? ''}, ${Math.round(t.details?.duration_ms ?? 0)} ms)\n${String(why).replace(/^/gm, '    ')}\n`;
     });
     stream.on('test:diagnostic', (t: Event & { message?: string }) => {
       if (t.nesting === 0 && t.message) output += `ℹ ${t.message}\n`;
