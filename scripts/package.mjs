@@ -10,7 +10,9 @@ const { name, version } = JSON.parse(readFileSync('package.json', 'utf8'));
 const out = `dist/${name}-${version}.vsix`;
 execFileSync(
   process.execPath,
-  ['node_modules/@vscode/vsce/vsce', 'package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '--out', out],
+  // --no-rewrite-relative-links: the README's images stay relative (shown from inside the package);
+  // without a repository URL vsce otherwise refuses any relative image.
+  ['node_modules/@vscode/vsce/vsce', 'package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '--no-rewrite-relative-links', '--out', out],
   { stdio: 'inherit' },
 );
 console.log(`package: ${out}`);
