@@ -70,7 +70,10 @@ export class AzureSessionImpl implements AzureSession, vscode.Disposable {
   async isSignedIn(): Promise<boolean> {
     // CLI, default and emulator credentials cannot be checked without a request; they fail later
     // with a clear error if they do not work.
-    if (this.settings.auth !== 'vscode') return true;
+    if (this.settings.auth !== 'vscode') {
+      this.setSignedIn(true);
+      return true;
+    }
     let signedIn: boolean;
     try {
       signedIn =
@@ -152,11 +155,12 @@ export class AzureSessionImpl implements AzureSession, vscode.Disposable {
   ): Promise<vscode.AuthenticationSession | undefined> {
     // VS Code's Microsoft provider takes the tenant as a pseudo-scope.
     const allScopes = tenant ? [...scopes, `VSCODE_TENANT:${tenant}`] : scopes;
-    if (!createIfNone)
-      return vscode.authentication.getSession(this.providerId(), allScopes, { silent: true });
     try {
-      return await vscode.authentication.getSession(this.providerId(), allScopes, { createIfNone: true });
+      return createIfNone
+        ? await vscode.authentication.getSession(this.providerId(), allScopes, { createIfNone: true })
+        : await vscode.authentication.getSession(this.providerId(), allScopes, { silent: true });
     } catch (e) {
+      // Dismissed prompts, and national clouds whose provider is not configured, land here.
       throw new AzureRequestError({
         operation: vscode.l10n.t('Sign in to Azure'),
         kind: 'signIn',
