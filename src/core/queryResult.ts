@@ -40,37 +40,40 @@ type PackedText = Pick<TextColumn, 'bytes' | 'offsets' | 'nulls'>;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-/** Lone surrogates cannot be UTF-8 encoded; TextEncoder would write U+FFFD. Do it first so lengths agree. */
-function wellFormed(s: string): string {
-  return s.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
-}
-
-/** Packs cells into a TextColumn's bytes, offsets and null mask. */
+/**
+ * Packs cells into a TextColumn's bytes, offsets and null mask. Each cell is encoded straight into
+ * one growing buffer (no joined copy of the column); lone surrogates become U+FFFD as in any UTF-8.
+ */
 export function packText(values: readonly (string | null)[]): PackedText {
   const n = values.length;
   const offsets = new Uint32Array(n + 1);
-  const cells = new Array<string>(n);
   let nulls: Uint8Array | undefined;
+  let chars = 0;
+  for (let r = 0; r < n; r++) chars += values[r]?.length ?? 0;
+  // Sized for ASCII, the usual case; grows when a cell does not fit.
+  let buffer = new Uint8Array(Math.max(16, chars));
+  let length = 0;
   for (let r = 0; r < n; r++) {
     const v = values[r];
     if (v === null || v === undefined) {
       (nulls ??= new Uint8Array(n))[r] = 1;
-      cells[r] = '';
-    } else cells[r] = v;
-  }
-  let joined = cells.join('');
-  // Whole-column checks first: per-cell work only when the column needs it (500k cells).
-  if (/[\ud800-\udfff]/.test(joined)) {
-    for (let r = 0; r < n; r++) cells[r] = wellFormed(cells[r]!);
-    joined = cells.join('');
-  }
-  const bytes = encoder.encode(joined);
-  const ascii = bytes.length === joined.length;
-  let length = 0;
-  for (let r = 0; r < n; r++) {
-    length += ascii ? cells[r]!.length : utf8Length(cells[r]!);
+    } else if (v.length > 0) {
+      for (;;) {
+        const { read, written } = encoder.encodeInto(v, buffer.subarray(length));
+        if (read === v.length) {
+          length += written;
+          break;
+        }
+        // Did not fit: undo the partial write by growing and encoding the cell again.
+        const grown = new Uint8Array(Math.max(buffer.length * 2, length + v.length * 3));
+        grown.set(buffer.subarray(0, length));
+        buffer = grown;
+      }
+    }
     offsets[r + 1] = length;
   }
+  // An exact copy: a view would carry (and clone) the whole spare buffer.
+  const bytes = buffer.slice(0, length);
   return nulls ? { bytes, offsets, nulls } : { bytes, offsets };
 }
 
@@ -260,9 +263,10 @@ function payloadOf(message: string | null, dims: string | null): string | undefi
 function unfoldTraces(table: ColumnarTable): { truncatedCount: number; unfolded: boolean } {
   const message = findColumn(table.columns, ['message']);
   const dims = findColumn(table.columns, ['customDimensions', 'Properties']);
-  const messageValues = message && (message.kind === 'string' || message.kind === 'dynamic') ? unpackText(message) : undefined;
+  // Only trace tables (a message column) carry what score.py printed; requests have none to unfold.
+  if (!message || (message.kind !== 'string' && message.kind !== 'dynamic')) return { truncatedCount: 0, unfolded: false };
+  const messageValues = unpackText(message);
   const dimValues = dims && (dims.kind === 'dynamic' || dims.kind === 'string') ? unpackText(dims) : undefined;
-  if (!messageValues && !dimValues) return { truncatedCount: 0, unfolded: false };
 
   const n = table.rowCount;
   const input = new Array<string | null>(n).fill(null);
@@ -271,7 +275,7 @@ function unfoldTraces(table: ColumnarTable): { truncatedCount: number; unfolded:
   let found = false;
   let truncatedCount = 0;
   for (let r = 0; r < n; r++) {
-    const payload = payloadOf(messageValues?.[r] ?? null, dimValues?.[r] ?? null);
+    const payload = payloadOf(messageValues[r] ?? null, dimValues?.[r] ?? null);
     if (payload === undefined) continue;
     if (utf8Length(payload, TRUNCATION_WARNING_BYTES) >= TRUNCATION_WARNING_BYTES) {
       truncated[r] = 1;
