@@ -1,6 +1,7 @@
 // Speed of the new-lines algorithm (src/core/logTail.ts): per-poll cost on a typical window, and
 // throughput on large snapshots. Prints figures; never asserts on time.
 import { nextLogLines, type LogTailState } from '../src/core/logTail';
+import { LogFollower } from '../src/logs/follower';
 
 const line = (i: number): string =>
   `2026-11-23T22:${String(Math.floor(i / 60) % 60).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}.${String(i % 1000).padStart(3, '0')}Z I [${i % 8}] azmlinfsrv - POST /score 200 ${(i * 7) % 997}ms request-id=${(i * 2654435761) >>> 0}`;
@@ -30,7 +31,7 @@ function stateOf(text: string, tail: number): LogTailState {
   return nextLogLines(undefined, text, tail).state;
 }
 
-export default function bench(): Promise<void> {
+export default async function bench(): Promise<void> {
   const tail = 10_000;
   const prev = stateOf(lines(0, tail), tail);
   const next = lines(100, tail + 100);
@@ -67,5 +68,33 @@ export default function bench(): Promise<void> {
   console.log(`${(tenNext.length / 1024 / 1024).toFixed(1)} MB snapshot (${count.toLocaleString('en')} lines), 1,000 new: ${(tenUs / 1000).toFixed(1)} ms`);
   const firstUs = timeUs(() => nextLogLines(undefined, tenNext, count), 10);
   console.log(`  first poll of the same snapshot (split only): ${(firstUs / 1000).toFixed(1)} ms`);
-  return Promise.resolve();
+  await followerBlocking(tenNext, count);
+}
+
+/** The longest the event loop stays blocked while a follower prints a 10 MB first window. */
+async function followerBlocking(snapshot: string, tail: number): Promise<void> {
+  let longest = 0;
+  let last = performance.now();
+  const monitor = setInterval(() => {
+    const now = performance.now();
+    longest = Math.max(longest, now - last);
+    last = now;
+  }, 1);
+  let appended = 0;
+  const follower = new LogFollower({
+    fetch: () => Promise.resolve(snapshot),
+    sink: { append: (text) => (appended += text.length), status: () => undefined },
+    messages: { restarted: () => '', skipped: () => '', reconnecting: () => '', reconnected: () => '', ended: () => '' },
+    tailLines: () => tail,
+    maxTailLines: tail,
+    pollIntervalMs: () => 60_000,
+    maxBackoffMs: () => 60_000,
+  });
+  const started = performance.now();
+  follower.start();
+  while (appended < snapshot.length) await new Promise((r) => setTimeout(r, 1));
+  const total = performance.now() - started;
+  follower.stop();
+  clearInterval(monitor);
+  console.log(`10 MB first print through the follower (scrubbed, in chunks): ${total.toFixed(0)} ms in all, longest event-loop block ${longest.toFixed(0)} ms`);
 }

@@ -31,9 +31,9 @@
 // Cost: linear in the snapshot size. The fast path compares text, not lines: every consistent end is
 // the end of a line equal to prev's last line, found with indexOf/lastIndexOf, and a candidate is
 // verified with one string comparison (memcmp speed). After a few failed probes (adversarial input)
-// it falls back to the Knuth-Morris-Pratt prefix function over lines compared by a hash of their whole
-// content (FNV-1a); equal hashes are confirmed by comparing the strings, so a collision never makes two
-// different lines equal.
+// it falls back to the Knuth-Morris-Pratt prefix function over lines: O(P + N) line comparisons, each
+// an integer hash compare (FNV-1a of the length and both ends of the line) confirmed by a string
+// comparison when the hashes agree, so a collision costs a compare but never makes two lines equal.
 
 const NL = 10;
 
@@ -146,8 +146,12 @@ function hashLines(lines: string[]): HashedLines {
   const hashes = new Int32Array(lines.length);
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i] ?? '';
-    let h = 0x811c9dc5; // FNV-1a
-    for (let c = 0; c < line.length; c++) h = Math.imul(h ^ line.charCodeAt(c), 0x01000193);
+    // FNV-1a over the length and the first and last 16 chars: O(1) per line. Lines that differ only
+    // in the middle share a hash and are told apart by the string comparison in same().
+    let h = Math.imul(0x811c9dc5 ^ line.length, 0x01000193);
+    const head = Math.min(16, line.length);
+    for (let c = 0; c < head; c++) h = Math.imul(h ^ line.charCodeAt(c), 0x01000193);
+    for (let c = Math.max(head, line.length - 16); c < line.length; c++) h = Math.imul(h ^ line.charCodeAt(c), 0x01000193);
     hashes[i] = h;
   }
   return { lines, hashes };

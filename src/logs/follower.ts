@@ -47,7 +47,7 @@ export interface FollowerOptions {
 }
 
 /** Lines per append of a large print; between chunks the loop yields to the host. */
-const CHUNK_LINES = 5000;
+const CHUNK_LINES = 2000;
 /** Polls without pressure before a widened window goes back to the setting. */
 const CALM_POLLS_BEFORE_NARROWING = 20;
 
