@@ -151,6 +151,19 @@ void describe('ready queries against the emulator', () => {
     assert.ok(cellTexts(input, shaped.table.rowCount).some((t) => t.length > 0));
   });
 
+  void it('flags trace payloads at the 64 KB logging limit as likely truncated', async () => {
+    const result = await azure.client.query(
+      targetFor(withDeployment, 'appInsights'),
+      'traces\n| where strlen(message) > 60000 or strlen(tostring(customDimensions)) > 60000\n| take 5',
+      { duration: 'P7D' },
+    );
+    const shaped = shapeQueryResult(result);
+    assert.ok(shaped.table.rowCount > 0, 'the scenario logs near-64 KB payloads');
+    assert.equal(shaped.truncatedCount, shaped.table.rowCount);
+    const flag = col(shaped.table.columns, 'likelyTruncated');
+    assert.ok(flag.kind === 'bool' && flag.values.every((v) => v === 1));
+  });
+
   void it('runs the App Insights queries of a v1 service', async () => {
     const f = scopes.find((s) => s.serviceName);
     assert.ok(f, 'the default scenario has a v1 service with App Insights');
