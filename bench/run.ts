@@ -16,7 +16,9 @@ async function main(): Promise<void> {
   for (const file of files) {
     console.log(`\n## ${file.replace('.bench.ts', '')}`);
     try {
-      const mod = (await import(pathToFileURL(join(__dirname, file)).href)) as { default: () => Promise<void> };
+      const mod = (await import(pathToFileURL(join(__dirname, file)).href)) as {
+        default: () => Promise<void>;
+      };
       await mod.default();
     } catch (e) {
       failed++;

@@ -85,7 +85,11 @@ export interface AzureClient {
   listDeployments(ref: EndpointRef, abortSignal?: AbortSignal): Promise<Deployment[]>;
   getDeployment(ref: DeploymentRef, abortSignal?: AbortSignal): Promise<Deployment>;
   /** GET the deployment, then PUT it back with only appInsightsEnabled changed (long-running). */
-  setDeploymentAppInsights(ref: DeploymentRef, enabled: boolean, options?: LongRunningOptions): Promise<Deployment>;
+  setDeploymentAppInsights(
+    ref: DeploymentRef,
+    enabled: boolean,
+    options?: LongRunningOptions,
+  ): Promise<Deployment>;
   getDeploymentLogs(ref: DeploymentRef, container: ContainerType, options: LogsOptions): Promise<string>;
 
   /** v1 ACI/AKS services of a workspace (needs its discoveryUrl). */
@@ -105,12 +109,25 @@ export interface AzureClient {
   ): Promise<string>;
 
   getAppInsightsComponent(armId: string, abortSignal?: AbortSignal): Promise<AppInsightsComponent>;
-  query(target: QueryTarget, kql: string, timespan: QueryTimespan, options?: QueryOptions): Promise<QueryResult>;
+  query(
+    target: QueryTarget,
+    kql: string,
+    timespan: QueryTimespan,
+    options?: QueryOptions,
+  ): Promise<QueryResult>;
 }
 
 /** What the lazily loaded bundle (dist/azure.js, entry src/azure/index.ts) exports. */
 export interface AzureModule {
-  resolveCloud(name: CloudName, custom?: { resourceManagerEndpoint?: string; logAnalyticsEndpoint?: string; portalUrl?: string; studioUrl?: string }): CloudEndpoints;
+  resolveCloud(
+    name: CloudName,
+    custom?: {
+      resourceManagerEndpoint?: string;
+      logAnalyticsEndpoint?: string;
+      portalUrl?: string;
+      studioUrl?: string;
+    },
+  ): CloudEndpoints;
   createCredential(options: CredentialOptions): TokenCredential;
   createAzureClient(options: AzureClientOptions): AzureClient;
 }

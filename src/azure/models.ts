@@ -35,14 +35,7 @@ export interface EndpointRef extends WorkspaceRef {
 
 export type AuthMode = 'AMLToken' | 'Key' | 'AADToken' | (string & {});
 export type ProvisioningState =
-  | 'Creating'
-  | 'Deleting'
-  | 'Scaling'
-  | 'Updating'
-  | 'Succeeded'
-  | 'Failed'
-  | 'Canceled'
-  | (string & {});
+  'Creating' | 'Deleting' | 'Scaling' | 'Updating' | 'Succeeded' | 'Failed' | 'Canceled' | (string & {});
 
 export interface Endpoint extends EndpointRef {
   armId: string;
@@ -99,8 +92,7 @@ export interface AppInsightsComponent {
 
 /** What a query runs against. */
 export type QueryTarget =
-  | { kind: 'appInsights'; resourceId: string }
-  | { kind: 'logAnalytics'; resourceId: string };
+  { kind: 'appInsights'; resourceId: string } | { kind: 'logAnalytics'; resourceId: string };
 
 /** ISO 8601 duration (PT1H) or an absolute interval. */
 export type QueryTimespan = { duration: string } | { start: Date; end: Date };

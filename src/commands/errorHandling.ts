@@ -76,34 +76,61 @@ export function describeAzureError(e: AzureRequestError): { message: string; act
       };
     case 'notFound':
       return {
-        message: vscode.l10n.t('{0}: it no longer exists in Azure. Refresh the view.{1}', e.operation, detail),
+        message: vscode.l10n.t(
+          '{0}: it no longer exists in Azure. Refresh the view.{1}',
+          e.operation,
+          detail,
+        ),
         actions: [{ title: vscode.l10n.t('Refresh'), command: Commands.refresh }],
       };
     case 'conflict':
       return {
-        message: vscode.l10n.t('{0}: another update is in progress. Wait for it to finish and try again.{1}', e.operation, detail),
+        message: vscode.l10n.t(
+          '{0}: another update is in progress. Wait for it to finish and try again.{1}',
+          e.operation,
+          detail,
+        ),
         actions: [],
       };
     case 'throttled':
       return {
-        message: vscode.l10n.t('{0}: Azure is throttling requests. Try again in {1} seconds.', e.operation, String(e.retryAfterSeconds ?? 60)),
+        message: vscode.l10n.t(
+          '{0}: Azure is throttling requests. Try again in {1} seconds.',
+          e.operation,
+          String(e.retryAfterSeconds ?? 60),
+        ),
         actions: [],
       };
     case 'operationFailed':
       return {
-        message: vscode.l10n.t('{0}: the operation failed in Azure: {1}', e.operation, [e.code, e.azureMessage].filter(Boolean).join(': ')),
+        message: vscode.l10n.t(
+          '{0}: the operation failed in Azure: {1}',
+          e.operation,
+          [e.code, e.azureMessage].filter(Boolean).join(': '),
+        ),
         actions: [diagnostics],
       };
     case 'config':
-      return { message: vscode.l10n.t('{0}: {1}', e.operation, e.azureMessage ?? e.message), actions: [settings] };
+      return {
+        message: vscode.l10n.t('{0}: {1}', e.operation, e.azureMessage ?? e.message),
+        actions: [settings],
+      };
     case 'network':
       return {
-        message: vscode.l10n.t('{0}: Azure could not be reached. Check your network or proxy.{1}', e.operation, detail),
+        message: vscode.l10n.t(
+          '{0}: Azure could not be reached. Check your network or proxy.{1}',
+          e.operation,
+          detail,
+        ),
         actions: [diagnostics],
       };
     default:
       return {
-        message: vscode.l10n.t('{0}: {1}', e.operation, [e.code, e.azureMessage].filter(Boolean).join(': ') || e.message),
+        message: vscode.l10n.t(
+          '{0}: {1}',
+          e.operation,
+          [e.code, e.azureMessage].filter(Boolean).join(': ') || e.message,
+        ),
         actions: [diagnostics],
       };
   }

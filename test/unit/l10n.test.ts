@@ -11,18 +11,19 @@ const spanish = JSON.parse(readFileSync('l10n/bundle.l10n.es.json', 'utf8')) as 
 const placeholders = (s: string): string[] => [...s.matchAll(/\{\d+\}/g)].map((m) => m[0]).sort();
 const text = (v: Bundle[string] | undefined): string | undefined => (typeof v === 'object' ? v.message : v);
 
-test('l10n/bundle.l10n.json matches the strings in the sources (run `npm run l10n`)', async () => {
+void test('l10n/bundle.l10n.json matches the strings in the sources (run `npm run l10n`)', async () => {
   const fresh = await extractBundle();
   assert.deepEqual(Object.keys(english).sort(), Object.keys(fresh).sort());
 });
 
-test('the Spanish bundle translates every string, keeping its placeholders', () => {
+void test('the Spanish bundle translates every string, keeping its placeholders', () => {
   for (const key of Object.keys(english)) {
     const es = text(spanish[key]);
     if (!es?.trim()) assert.fail(`bundle.l10n.es.json lacks: ${key}`);
     assert.deepEqual(placeholders(es), placeholders(key), `placeholders differ for: ${key}`);
   }
-  for (const key of Object.keys(spanish)) assert.ok(key in english, `bundle.l10n.es.json has a stale key: ${key}`);
+  for (const key of Object.keys(spanish))
+    assert.ok(key in english, `bundle.l10n.es.json has a stale key: ${key}`);
 });
 
 // User-facing APIs called with a literal string instead of vscode.l10n.t(...). A line may opt out
@@ -36,14 +37,19 @@ const literalUiString = [
   /\bappendLine\(\s*['"`][^'"`]*[A-Za-z]{2}/,
 ];
 
-test('no user-facing string in extension code bypasses l10n', () => {
+void test('no user-facing string in extension code bypasses l10n', () => {
   const offenders: string[] = [];
   for (const file of l10nSourceFiles()) {
     if (/src\/(core|azure)\//.test(file)) continue; // vscode-free: their text reaches users through callers
     readFileSync(file, 'utf8')
       .split('\n')
       .forEach((line, i) => {
-        if (line.includes('l10n-ignore') || line.trimStart().startsWith('//') || line.trimStart().startsWith('*')) return;
+        if (
+          line.includes('l10n-ignore') ||
+          line.trimStart().startsWith('//') ||
+          line.trimStart().startsWith('*')
+        )
+          return;
         if (literalUiString.some((re) => re.test(line))) offenders.push(`${file}:${i + 1}: ${line.trim()}`);
       });
   }
