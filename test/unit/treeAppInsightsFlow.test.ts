@@ -116,7 +116,7 @@ void test('stopping to wait detaches: busy until Azure ends, then idle; a late f
   finish({ ...deployment, appInsightsEnabled: true });
   if (result.outcome === 'detached') await result.settled;
   assert.deepEqual(events, ['confirm', 'busy', 'update', 'idle']);
-  assert.deepEqual(background, []);
+  assert.equal(background.length, 0);
 
   // The same with a failure after detaching: reported in the background, tree told.
   const second = setup(
