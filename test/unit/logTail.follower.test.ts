@@ -22,7 +22,13 @@ const lines = (from: number, to: number): string => Array.from({ length: to - fr
 /** Runs a follower over scripted answers; stops after the last one. Timers fire at once; their delays are recorded. */
 async function run(
   steps: Step[],
-  options: { tail?: number; interval?: (poll: number) => number; maxBackoffMs?: number; yieldToHost?: () => Promise<void> } = {},
+  options: {
+    tail?: number;
+    interval?: (poll: number) => number;
+    maxBackoffMs?: number;
+    maxTailLines?: number;
+    yieldToHost?: () => Promise<void>;
+  } = {},
 ): Promise<{ out: string; tails: number[]; delays: number[]; states: FollowerState[]; follower: LogFollower }> {
   let out = '';
   const tails: number[] = [];
@@ -43,6 +49,7 @@ async function run(
     tailLines: () => options.tail ?? 5,
     pollIntervalMs: () => options.interval?.(polls) ?? 1000,
     maxBackoffMs: () => options.maxBackoffMs ?? 60_000,
+    ...(options.maxTailLines !== undefined ? { maxTailLines: options.maxTailLines } : {}),
     random: () => 0.5,
     setTimer: (fn, ms) => {
       delays.push(ms);
@@ -141,4 +148,12 @@ void test('a missing role (403) ends the stream too: no retry can fix it', async
   const { out, states } = await run([lines(0, 1), fail('forbidden', 403)]);
   assert.equal(out, lines(0, 1) + '<<ended 403 forbidden>>\n');
   assert.equal(states.at(-1), 'ended');
+});
+
+void test('at the widest window, skipped lines make it poll sooner', async () => {
+  const { tails, delays, out } = await run([lines(0, 5), lines(20, 25), lines(40, 50), lines(60, 70)], { maxTailLines: 10 });
+  assert.deepEqual(tails, [5, 5, 10, 10]);
+  // Doubling stops at 10 lines; from then on the interval halves.
+  assert.deepEqual(delays, [0, 1000, 1000, 500, 250]);
+  assert.equal(out.split('<<skipped').length - 1, 3);
 });
