@@ -1,0 +1,253 @@
+// The real TreeDataProvider (src/tree/servicesTree.ts) against the emulator, with a stand-in
+// `vscode` module in plain Node: root states for the welcome views, every level's items, error
+// nodes with their action, busy → Updating → re-read, refresh of one node. Inside a real
+// extension host (the e2e in-host run) the view itself is exercised by the e2e steps instead.
+import assert from 'node:assert/strict';
+import Module, { createRequire } from 'node:module';
+import { after, before, describe, it } from 'node:test';
+import type { AzureClient } from '../../src/azure/api';
+import type { AzureSession, BaseServices, LogStreamRegistry } from '../../src/services';
+import type { AnyNode } from '../../src/tree/nodes';
+import type { ServicesTreeProvider } from '../../src/tree/servicesTree';
+import { startTestAzure } from './support';
+
+type TestAzure = Awaited<ReturnType<typeof startTestAzure>>;
+
+function realVscodeAvailable(): boolean {
+  try {
+    createRequire(__filename)('vscode');
+    return true;
+  } catch {
+    return false;
+  }
+}
+const inExtensionHost = realVscodeAvailable();
+
+type Listener<T> = (e: T) => void;
+class EventEmitter<T> {
+  private listeners: Listener<T>[] = [];
+  event = (l: Listener<T>) => {
+    this.listeners.push(l);
+    return { dispose: () => (this.listeners = this.listeners.filter((x) => x !== l)) };
+  };
+  fire(e: T) {
+    for (const l of [...this.listeners]) l(e);
+  }
+  dispose() {
+    this.listeners = [];
+  }
+}
+
+const contextKeys = new Map<string, unknown>();
+const settings: Record<string, unknown> = { 'amlMonitor.subscriptions': [], 'amlMonitor.tree.concurrency': 4 };
+const configChanged = new EventEmitter<{ affectsConfiguration: (k: string) => boolean }>();
+
+class TreeItem {
+  id?: string;
+  description?: string;
+  tooltip?: unknown;
+  contextValue?: string;
+  iconPath?: { id: string; color?: { id: string } };
+  command?: { command: string; arguments?: unknown[] };
+  accessibilityInformation?: unknown;
+  constructor(
+    readonly label: string,
+    readonly collapsibleState: number,
+  ) {}
+}
+
+const fakeVscode = {
+  EventEmitter,
+  TreeItem,
+  TreeItemCollapsibleState: { None: 0, Collapsed: 1, Expanded: 2 },
+  ThemeColor: class {
+    constructor(readonly id: string) {}
+  },
+  ThemeIcon: class {
+    constructor(
+      readonly id: string,
+      readonly color?: unknown,
+    ) {}
+  },
+  Disposable: {
+    from: (...ds: { dispose(): unknown }[]) => ({ dispose: () => ds.forEach((d) => d.dispose()) }),
+  },
+  ConfigurationTarget: { Global: 1 },
+  l10n: { t: (message: string, ...args: unknown[]) => message.replace(/\{(\d+)\}/g, (_m, i: string) => String(args[Number(i)])) },
+  workspace: {
+    getConfiguration: () => ({ get: (key: string, fallback: unknown) => (key in settings ? settings[key] : fallback) }),
+    onDidChangeConfiguration: configChanged.event,
+  },
+  commands: {
+    executeCommand: (command: string, key: string, value: unknown) => {
+      if (command === 'setContext') contextKeys.set(key, value);
+      return Promise.resolve();
+    },
+  },
+};
+
+if (!inExtensionHost) {
+  const internals = Module as unknown as { _resolveFilename: (request: string, ...rest: unknown[]) => string };
+  const resolve = internals._resolveFilename;
+  internals._resolveFilename = function (request: string, ...rest: unknown[]) {
+    return request === 'vscode' ? 'vscode' : resolve.call(this, request, ...rest);
+  };
+  require.cache.vscode = { id: 'vscode', filename: 'vscode', loaded: true, exports: fakeVscode } as unknown as NodeJS.Module;
+}
+
+const log = { info: () => undefined, warn: () => undefined, error: () => undefined, show: () => undefined };
+
+async function makeTree(client: AzureClient, signedIn = true): Promise<{ tree: ServicesTreeProvider; changes: (AnyNode | undefined)[] }> {
+  const { ServicesTreeProvider } = await import('../../src/tree/servicesTree');
+  const { Settings } = await import('../../src/settings');
+  const azure: AzureSession = {
+    getClient: () => Promise.resolve(client),
+    cloud: () => client.cloud,
+    isSignedIn: () => Promise.resolve(signedIn),
+    signIn: () => Promise.resolve(),
+    onDidChange: new EventEmitter<void>().event,
+  };
+  const base = { context: {}, log, settings: new Settings(), azure } as unknown as BaseServices;
+  const streams: LogStreamRegistry = { isStreaming: () => false, onDidChangeStreams: new EventEmitter<void>().event };
+  const tree = new ServicesTreeProvider(base, streams);
+  const changes: (AnyNode | undefined)[] = [];
+  tree.onDidChangeTreeData((n) => changes.push(n));
+  return { tree, changes };
+}
+
+async function expandAll(tree: ServicesTreeProvider, node?: AnyNode): Promise<AnyNode[]> {
+  const kids = await tree.getChildren(node);
+  const below = await Promise.all(kids.map((k) => expandAll(tree, k)));
+  return [...kids, ...below.flat()];
+}
+
+const item = (tree: ServicesTreeProvider, n: AnyNode) => tree.getTreeItem(n) as unknown as TreeItem;
+
+async function until(what: string, check: () => boolean, ms = 5000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) assert.fail(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+void describe('services TreeDataProvider (emulator, stand-in vscode)', { skip: inExtensionHost }, () => {
+  let azure: TestAzure;
+  const trees: ServicesTreeProvider[] = [];
+  before(async () => {
+    azure = await startTestAzure({ scenario: 'default', lroPolls: 1 });
+  });
+  after(async () => {
+    for (const t of trees) t.dispose();
+    await azure?.stop();
+  });
+
+  void it('lists every level with the items users scan for; names stay plain text', async () => {
+    const { tree } = await makeTree(azure.client);
+    trees.push(tree);
+    const nodes = await expandAll(tree);
+    assert.equal(contextKeys.get('amlMonitor.treeState'), 'ready');
+    const ids = new Set<string>();
+    for (const n of nodes) {
+      const it = item(tree, n);
+      assert.ok(it.id && !ids.has(it.id), `unique id ${it.id}`);
+      ids.add(it.id);
+      assert.equal(typeof it.tooltip === 'string' || it.tooltip === undefined, true, 'tooltips are plain strings');
+    }
+    const deployments = nodes.filter((n) => n.model.kind === 'deployment');
+    assert.ok(deployments.length > 0);
+    for (const d of deployments) {
+      const it = item(tree, d);
+      assert.match(it.description ?? '', /% traffic · .*App Insights (on|off)/);
+      assert.match(it.contextValue ?? '', /^deployment .*\bappInsights-(on|off)\b.*\blogs\b/);
+      assert.equal(it.collapsibleState, 0);
+    }
+    const endpoints = nodes.filter((n) => n.model.kind === 'endpoint');
+    for (const e of endpoints) assert.match(String(item(tree, e).tooltip), /Scoring URI: https:\/\//);
+    // A name holding markup is the label itself, unchanged.
+    const markup = nodes.map((n) => item(tree, n)).filter((i) => /<img/.test(`${i.label} ${i.description} ${String(i.tooltip)}`));
+    assert.ok(markup.length > 0, 'the default scenario hides markup in a name');
+    const groups = nodes.filter((n) => n.model.kind === 'legacyGroup');
+    assert.ok(groups.length > 0);
+    for (const g of groups) assert.equal(item(tree, g).label, 'Web services (v1)');
+  });
+
+  void it('signed out and a filter that matches nothing leave an empty view with the right welcome', async () => {
+    const out = await makeTree(azure.client, false);
+    trees.push(out.tree);
+    assert.deepEqual(await out.tree.getChildren(), []);
+    assert.equal(contextKeys.get('amlMonitor.treeState'), 'signedOut');
+
+    settings['amlMonitor.subscriptions'] = ['99999999-9999-9999-9999-999999999999'];
+    try {
+      const filtered = await makeTree(azure.client);
+      trees.push(filtered.tree);
+      assert.deepEqual(await filtered.tree.getChildren(), []);
+      assert.equal(contextKeys.get('amlMonitor.treeState'), 'noSubscriptions');
+      // Changing the filter reloads without a restart.
+      settings['amlMonitor.subscriptions'] = [];
+      configChanged.fire({ affectsConfiguration: (k) => k === 'amlMonitor' || k === 'amlMonitor.subscriptions' });
+      assert.deepEqual(filtered.changes, [undefined]);
+      assert.ok((await filtered.tree.getChildren()).length > 0);
+      assert.equal(contextKeys.get('amlMonitor.treeState'), 'ready');
+    } finally {
+      settings['amlMonitor.subscriptions'] = [];
+    }
+  });
+
+  void it('a 403 on one workspace: an error node there that offers another tenant; the rest lists', async () => {
+    const { tree } = await makeTree(azure.client);
+    trees.push(tree);
+    const workspaces = (await expandAll(tree)).filter((n) => n.model.kind === 'workspace');
+    const victim = workspaces.find((w) => w.model.kind === 'workspace' && w.model.target.workspace.workspaceName === 'mlw-forecast')!;
+    assert.ok(victim);
+    azure.emu.faults.add({ path: '/workspaces/mlw-forecast/onlineEndpoints', kind: '403', times: Infinity });
+    try {
+      await tree.refreshNode(victim);
+      const kids = await tree.getChildren(victim);
+      const err = kids.find((k) => k.model.kind === 'error');
+      assert.ok(err, 'an error node under the workspace');
+      const it = item(tree, err);
+      assert.equal(it.label, 'Could not list online endpoints');
+      assert.equal(it.command?.command, 'amlMonitor.selectTenant');
+      for (const w of workspaces.filter((x) => x !== victim)) {
+        assert.ok((await tree.getChildren(w)).every((k) => k.model.kind !== 'error'));
+      }
+    } finally {
+      azure.emu.faults.clear();
+    }
+    // Retry (what the error node's command does for other failures) lists it again.
+    await tree.refreshNode(victim);
+    assert.ok((await tree.getChildren(victim)).every((k) => k.model.kind !== 'error'));
+  });
+
+  void it('busy shows Updating; when it ends the node re-reads Azure and shows the new state', async () => {
+    const { tree, changes } = await makeTree(azure.client);
+    trees.push(tree);
+    const nodes = await expandAll(tree);
+    const node = nodes.find(
+      (n) =>
+        n.model.kind === 'deployment' &&
+        !n.model.target.deployment.appInsightsEnabled &&
+        n.model.target.deployment.provisioningState === 'Succeeded' &&
+        n.model.target.workspace.applicationInsightsId,
+    );
+    assert.ok(node && node.model.kind === 'deployment');
+    const target = node.model.target;
+    tree.setBusy(target, true);
+    assert.ok(changes.includes(node), 'the node was redrawn');
+    const busyItem = item(tree, node);
+    assert.match(busyItem.contextValue ?? '', /\bbusy\b/);
+    assert.equal(busyItem.iconPath?.id, 'sync~spin');
+    assert.match(busyItem.description ?? '', /Updating…/);
+
+    await azure.client.setDeploymentAppInsights(target.deployment, true, { pollIntervalMs: 20 });
+    changes.length = 0;
+    tree.setBusy(target, false);
+    await until('the node to be re-read', () => changes.includes(node));
+    const after = item(tree, node);
+    assert.doesNotMatch(after.contextValue ?? '', /\bbusy\b/);
+    assert.match(after.contextValue ?? '', /\bappInsights-on\b/);
+    assert.match(after.description ?? '', /App Insights on/);
+  });
+});
