@@ -112,13 +112,37 @@ async function expandTo(wb: Workbench, p: { sub: ScenarioSubscription; ws: Scena
   if (p.ep) await wb.expand(p.ep.name);
 }
 
+/** The entries of a tree row's context menu (it is closed again). */
+async function contextMenuEntries(wb: Workbench, label: string): Promise<string[]> {
+  await openContextMenu(wb, label);
+  const entries = await wb.page.locator('.monaco-menu .action-item .action-label').allInnerTexts();
+  await closeMenus(wb);
+  return entries.map((e) => e.trim()).filter(Boolean);
+}
+
 /** Opens a tree row's context menu and runs the entry titled title. */
 async function contextMenu(wb: Workbench, label: string, title: string): Promise<void> {
-  const row = wb.treeRow(label).first();
-  await row.click({ button: 'right' });
+  await openContextMenu(wb, label);
   const item = wb.page.locator('.monaco-menu .action-item', { hasText: title }).first();
   await item.waitFor({ state: 'visible', timeout: 10_000 });
   await item.click();
+}
+
+async function openContextMenu(wb: Workbench, label: string): Promise<void> {
+  await closeMenus(wb);
+  const row = wb.treeRow(label).first();
+  await row.waitFor({ state: 'visible', timeout: 30_000 });
+  await row.click({ button: 'right' });
+  await wb.page.locator('.monaco-menu').first().waitFor({ state: 'visible', timeout: 10_000 });
+}
+
+/** A menu left open blocks every click on the workbench (its overlay takes the pointer). */
+async function closeMenus(wb: Workbench): Promise<void> {
+  const menu = wb.page.locator('.context-view .monaco-menu');
+  for (let i = 0; i < 3 && (await menu.count()) > 0 && (await menu.first().isVisible()); i++) {
+    await wb.page.keyboard.press('Escape');
+    await menu.first().waitFor({ state: 'hidden', timeout: 2_000 }).catch(() => undefined);
+  }
 }
 
 async function assertNoInjectedImage(wb: Workbench): Promise<void> {
@@ -235,13 +259,9 @@ export const steps: Step[] = [
 
       await contextMenu(wb, dep.name, 'Stop Log Stream');
       // Stopped: the node offers Stream Logs again, and the channel stops growing.
-      const row = wb.treeRow(dep.name).first();
-      await waitUntil('the node to offer Stream Logs again', async () => {
-        await row.click({ button: 'right' });
-        const offered = await wb.page.locator('.monaco-menu .action-item', { hasText: 'Stream Logs' }).first().isVisible();
-        await wb.escape(1);
-        return offered ? true : undefined;
-      }, 15_000, 1000);
+      await waitUntil('the node to offer Stream Logs again', async () =>
+        (await contextMenuEntries(wb, dep.name)).includes('Stream Logs') ? true : undefined,
+      20_000, 1000);
       const atStop = await visible();
       await new Promise((r) => setTimeout(r, 3500));
       const late = [...(await visible())].filter((l) => !atStop.has(l));
@@ -285,17 +305,20 @@ export const steps: Step[] = [
   {
     name: 'Scaffold score.py into the open folder: it has init() and run() and compiles',
     slug: 'scaffold',
-    async run({ wb, cs }) {
+    async run({ wb, cs }, shot) {
       await wb.runCommand(`${CATEGORY}: Scaffold Scoring File (score.py)`);
       // Answer whatever it asks with its first (default) choice until the file is written.
       const file = await waitUntil('score.py in the workspace folder', async () => {
         const found = findFile(cs.folder, 'score.py');
         if (found) return found;
-        if (await wb.quickInput.isVisible()) await wb.page.keyboard.press('Enter');
+        if (await wb.quickInput.isVisible()) {
+          await wb.screenshot(`${shot}-pick`);
+          await wb.page.keyboard.press('Enter');
+        }
         const dialog = wb.page.locator('.monaco-dialog-box .monaco-button').first();
         if (await dialog.isVisible()) await dialog.click();
         return undefined;
-      }, 30_000, 1000);
+      }, 60_000, 700);
       const text = readFileSync(file, 'utf8');
       assert.match(text, /^def init\(/m);
       assert.match(text, /^def run\(/m);
