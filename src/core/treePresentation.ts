@@ -85,14 +85,22 @@ export function provisioningVisualState(state: string | undefined): VisualState 
 }
 
 /** Tokens joined with spaces; menus match them with /\btoken\b/. */
+/** "name:version" of a model reference (ARM id, azureml:name:version, or anything else as is). */
+export function modelDisplayName(model: string): string {
+  const arm = /\/models\/([^/]+)\/versions\/([^/]+)\/?$/i.exec(model);
+  if (arm) return `${arm[1]}:${arm[2]}`;
+  return model.replace(/^azureml:(?!\/\/)/i, '');
+}
+
 export function contextValue(tokens: (string | false | undefined)[]): string {
   return tokens.filter((t): t is string => typeof t === 'string' && t.length > 0).join(' ');
 }
 
 function tooltip(lines: [string, string | number | undefined][], title: string): string {
-  return [title, ...lines.filter(([, v]) => v !== undefined && v !== '').map(([k, v]) => `${k}: ${String(v)}`)].join(
-    '\n',
-  );
+  return [
+    title,
+    ...lines.filter(([, v]) => v !== undefined && v !== '').map(([k, v]) => `${k}: ${String(v)}`),
+  ].join('\n');
 }
 
 export function presentSubscription(sub: Subscription, s: PresentationStrings): ItemPresentation {
@@ -148,7 +156,12 @@ export function trafficSplit(traffic: Record<string, number>, s: PresentationStr
   return entries.map(([name, p]) => `${name} ${p}%`).join(', ');
 }
 
-export function presentEndpoint(ws: Workspace, ep: Endpoint, s: PresentationStrings, flags: NodeFlags = {}): ItemPresentation {
+export function presentEndpoint(
+  ws: Workspace,
+  ep: Endpoint,
+  s: PresentationStrings,
+  flags: NodeFlags = {},
+): ItemPresentation {
   const visual = flags.busy ? 'updating' : provisioningVisualState(ep.provisioningState);
   const split = trafficSplit(ep.traffic, s);
   return {
@@ -208,7 +221,7 @@ export function presentDeployment(
         [s.labels.computeType, dep.computeType],
         [s.labels.state, dep.provisioningState],
         [s.labels.appInsights, insights],
-        [s.labels.model, dep.model],
+        [s.labels.model, dep.model && modelDisplayName(dep.model)],
         [s.labels.scoringUri, ep.scoringUri],
         [s.labels.description, dep.description],
       ],
@@ -274,7 +287,10 @@ export function presentLegacyService(
       flags.busy ? T.busy : undefined,
       flags.streaming ? T.streaming : undefined,
     ]),
-    icon: iconFor(visual, svc.appInsightsEnabled ? { id: 'pulse', color: 'charts.green' } : { id: 'server-environment' }),
+    icon: iconFor(
+      visual,
+      svc.appInsightsEnabled ? { id: 'pulse', color: 'charts.green' } : { id: 'server-environment' },
+    ),
     state: visual,
   };
 }

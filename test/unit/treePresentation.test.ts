@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Deployment, Endpoint, LegacyService, Workspace } from '../../src/azure/models';
 import {
+  modelDisplayName,
   presentDeployment,
   presentEndpoint,
   presentLegacyService,
@@ -98,7 +99,13 @@ void test('endpoint shows auth mode, state and traffic; tooltip has the scoring 
   const p = presentEndpoint(workspace, endpoint, strings);
   assert.equal(p.description, 'Key · Succeeded · blue 90%, green 10%');
   assert.ok(p.tooltip.includes('Scoring URI: https://ep.westeurope.inference.ml.azure.com/score'));
-  assert.deepEqual(tokens(p.contextValue), ['endpoint', 'refreshable', 'studio', 'scoringUri', 'hasAppInsightsResource']);
+  assert.deepEqual(tokens(p.contextValue), [
+    'endpoint',
+    'refreshable',
+    'studio',
+    'scoringUri',
+    'hasAppInsightsResource',
+  ]);
   assert.equal(p.icon.id, 'globe');
 });
 
@@ -107,20 +114,40 @@ void test('deployment shows traffic, instances, state and App Insights; tokens s
   assert.equal(p.description, '90% traffic · Standard_DS3_v2 × 2 · Succeeded · AI off');
   const t = tokens(p.contextValue);
   assert.equal(t[0], 'deployment');
-  for (const k of ['appInsights-off', 'logs', 'queryable', 'scoringUri', 'studio', 'refreshable', 'hasAppInsightsResource']) {
+  for (const k of [
+    'appInsights-off',
+    'logs',
+    'queryable',
+    'scoringUri',
+    'studio',
+    'refreshable',
+    'hasAppInsightsResource',
+  ]) {
     assert.ok(t.includes(k), k);
   }
   assert.ok(!t.includes('appInsights-on') && !t.includes('busy') && !t.includes('streaming'));
-  const on = presentDeployment(workspace, endpoint, { ...deployment, appInsightsEnabled: true }, strings, { streaming: true });
+  const on = presentDeployment(workspace, endpoint, { ...deployment, appInsightsEnabled: true }, strings, {
+    streaming: true,
+  });
   assert.ok(tokens(on.contextValue).includes('appInsights-on'));
   assert.ok(tokens(on.contextValue).includes('streaming'));
   assert.notDeepEqual(on.icon, p.icon);
 });
 
 void test('Failed and Updating deployments look distinct; busy shows Updating and hides enable/disable', () => {
-  const failed = presentDeployment(workspace, endpoint, { ...deployment, provisioningState: 'Failed' }, strings);
+  const failed = presentDeployment(
+    workspace,
+    endpoint,
+    { ...deployment, provisioningState: 'Failed' },
+    strings,
+  );
   assert.deepEqual(failed.icon, { id: 'error', color: 'errorForeground' });
-  const updating = presentDeployment(workspace, endpoint, { ...deployment, provisioningState: 'Updating' }, strings);
+  const updating = presentDeployment(
+    workspace,
+    endpoint,
+    { ...deployment, provisioningState: 'Updating' },
+    strings,
+  );
   assert.equal(updating.icon.id, 'sync~spin');
   const busy = presentDeployment(workspace, endpoint, deployment, strings, { busy: true });
   assert.equal(busy.icon.id, 'sync~spin');
@@ -145,9 +172,28 @@ void test('v1 service shows compute type, state, App Insights', () => {
 
 void test('names with markup stay plain text in labels and tooltips', () => {
   const evil = '<img src=x onerror=alert(1)> **bold** [link](command:x)';
-  const p = presentDeployment(workspace, { ...endpoint, endpointName: evil }, { ...deployment, deploymentName: evil }, strings);
+  const p = presentDeployment(
+    workspace,
+    { ...endpoint, endpointName: evil },
+    { ...deployment, deploymentName: evil },
+    strings,
+  );
   assert.equal(p.label, evil);
   assert.equal(typeof p.tooltip, 'string');
   assert.ok(p.tooltip.startsWith(`${evil}/${evil}`));
-  assert.equal(presentSubscription({ subscriptionId: SUB, displayName: 'Ünïcode sub' }, strings).label, 'Ünïcode sub');
+  assert.equal(
+    presentSubscription({ subscriptionId: SUB, displayName: 'Ünïcode sub' }, strings).label,
+    'Ünïcode sub',
+  );
+});
+
+void test('a deployment tooltip names its model as name:version, not an ARM id', () => {
+  assert.equal(
+    modelDisplayName(
+      '/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/w/models/credit-risk-model/versions/7',
+    ),
+    'credit-risk-model:7',
+  );
+  assert.equal(modelDisplayName('azureml:credit-risk-model:7'), 'credit-risk-model:7');
+  assert.equal(modelDisplayName('azureml://registries/r/models/m/versions/2'), 'm:2');
 });
