@@ -1,6 +1,8 @@
 // Builds for production and writes exactly one .vsix under dist/ with @vscode/vsce.
 import { execFileSync } from 'node:child_process';
-import { readdirSync, rmSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, readFileSync } from 'node:fs';
+
+mkdirSync('dist', { recursive: true }); // a fresh clone has none yet (npm run demo packages first)
 
 for (const f of readdirSync('dist', { withFileTypes: true }).filter((d) => d.name.endsWith('.vsix'))) {
   rmSync(`dist/${f.name}`);
