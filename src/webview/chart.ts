@@ -30,6 +30,16 @@ export function planChart(table: ColumnarTable): ChartPlan | undefined {
   return x && ys.length > 0 ? { x, ys } : undefined;
 }
 
+/**
+ * A result that is a time series (a time column, numbers, at most one label column), as
+ * `summarize … by bin(timestamp, …)` gives: worth a chart before the user asks. Raw rows (traces,
+ * requests) chart only on request, so the grid stays in view.
+ */
+export function looksLikeSeries(table: ColumnarTable): boolean {
+  const labels = table.columns.filter((c) => c.kind !== 'datetime' && c.kind !== 'number');
+  return planChart(table) !== undefined && labels.length <= 1;
+}
+
 function themeColor(name: string, fallback: string): string {
   const v = getComputedStyle(document.body).getPropertyValue(name).trim();
   return v || fallback;
@@ -76,7 +86,10 @@ export class TimeChart {
         {},
         ...plan.ys.map((col, i) => ({
           label: col.name,
-          stroke: themeColor(paletteVars[i % paletteVars.length]!, fallbackPalette[i % fallbackPalette.length]!),
+          stroke: themeColor(
+            paletteVars[i % paletteVars.length]!,
+            fallbackPalette[i % fallbackPalette.length]!,
+          ),
           width: highContrast ? 2 : 1.5,
           spanGaps: false,
           points: { show: xs.length <= 200 },

@@ -17,7 +17,7 @@ import {
   type TimeRange,
   type ToWebview,
 } from '../query/protocol';
-import { MAX_CHART_ROWS, planChart, TimeChart } from './chart';
+import { looksLikeSeries, MAX_CHART_ROWS, planChart, TimeChart } from './chart';
 import { Grid } from './grid';
 
 interface VsCodeApi {
@@ -35,7 +35,11 @@ function setBodyState(state: BodyState): void {
   document.body.dataset.state = state;
 }
 
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
+function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  className?: string,
+  text?: string,
+): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);
   if (className) e.className = className;
   if (text !== undefined) e.textContent = text;
@@ -70,6 +74,8 @@ class QueryPage {
   private restoreScroll: number | undefined;
   private saveTimer: number | undefined;
   private chartVisible = true;
+  /** Set once the user shows or hides the chart: their choice then holds for later results. */
+  private chartChosen = false;
   private lastTable: ColumnarTable | undefined;
 
   private readonly source: HTMLSelectElement;
@@ -121,7 +127,12 @@ class QueryPage {
 
     this.range = el('select', 'range');
     this.range.setAttribute('aria-label', s.timeRange);
-    const rangeLabels: Record<PresetDuration, string> = { PT30M: s.range30m, PT1H: s.range1h, PT24H: s.range24h, P7D: s.range7d };
+    const rangeLabels: Record<PresetDuration, string> = {
+      PT30M: s.range30m,
+      PT1H: s.range1h,
+      PT24H: s.range24h,
+      P7D: s.range7d,
+    };
     for (const d of presetDurations) {
       const o = el('option', undefined, rangeLabels[d]);
       o.value = d;
@@ -167,7 +178,20 @@ class QueryPage {
     this.portalButton = el('button', 'open-portal', s.openInPortal);
     this.portalButton.type = 'button';
 
-    toolbar.append(title, this.source, this.range, this.start, this.end, this.ready, this.runButton, this.cancelButton, el('span', 'spacer'), csv, json, this.portalButton);
+    toolbar.append(
+      title,
+      this.source,
+      this.range,
+      this.start,
+      this.end,
+      this.ready,
+      this.runButton,
+      this.cancelButton,
+      el('span', 'spacer'),
+      csv,
+      json,
+      this.portalButton,
+    );
 
     const editorBox = el('div', 'editor');
     this.editor = el('textarea', 'query');
@@ -210,7 +234,8 @@ class QueryPage {
 
   private applyState(st: PanelState): void {
     this.editor.value = st.query;
-    this.source.value = st.source === 'logAnalytics' && this.binding.logAnalyticsId ? 'logAnalytics' : 'appInsights';
+    this.source.value =
+      st.source === 'logAnalytics' && this.binding.logAnalyticsId ? 'logAnalytics' : 'appInsights';
     if (st.timeRange.kind === 'preset') {
       this.range.value = st.timeRange.duration;
     } else {
@@ -241,13 +266,20 @@ class QueryPage {
     this.exportButtons[1]?.addEventListener('click', () => this.export('json'));
     this.portalButton.addEventListener('click', () => {
       const timeRange = this.timeRange();
-      if (timeRange) vscode.postMessage({ type: 'openInPortal', query: this.editor.value, source: this.currentSource(), timeRange });
+      if (timeRange)
+        vscode.postMessage({
+          type: 'openInPortal',
+          query: this.editor.value,
+          source: this.currentSource(),
+          timeRange,
+        });
     });
     this.range.addEventListener('change', () => {
       this.updateCustomInputs();
       this.save();
     });
-    for (const input of [this.start, this.end, this.source]) input.addEventListener('change', () => this.save());
+    for (const input of [this.start, this.end, this.source])
+      input.addEventListener('change', () => this.save());
     this.ready.addEventListener('change', () => {
       const q = this.readyQueries[Number(this.ready.value)];
       if (!q || this.ready.value === '') return;
@@ -282,6 +314,7 @@ class QueryPage {
     });
     this.chartToggle.addEventListener('click', () => {
       this.chartVisible = !this.chartVisible;
+      this.chartChosen = true;
       this.showChart();
     });
   }
@@ -296,7 +329,13 @@ class QueryPage {
       const start = fromLocalInput(this.start.value);
       const end = fromLocalInput(this.end.value);
       if (!start || !end || Date.parse(start) >= Date.parse(end)) {
-        this.showBanners([{ level: 'error', title: this.strings.rangeCustom, detail: `${this.strings.customStart} < ${this.strings.customEnd}` }]);
+        this.showBanners([
+          {
+            level: 'error',
+            title: this.strings.rangeCustom,
+            detail: `${this.strings.customStart} < ${this.strings.customEnd}`,
+          },
+        ]);
         this.start.focus();
         return undefined;
       }
@@ -315,7 +354,9 @@ class QueryPage {
 
   private export(format: 'csv' | 'json'): void {
     const rows = this.grid.viewRows();
-    vscode.postMessage(rows ? { type: 'export', format, rows: Array.from(rows) } : { type: 'export', format });
+    vscode.postMessage(
+      rows ? { type: 'export', format, rows: Array.from(rows) } : { type: 'export', format },
+    );
   }
 
   private save(): void {
@@ -346,7 +387,9 @@ class QueryPage {
     return { kind: 'preset', duration: preset };
   }
 
-  private showBanners(items: { level: 'error' | 'warning' | 'info'; title: string; detail?: string; hint?: string }[]): void {
+  private showBanners(
+    items: { level: 'error' | 'warning' | 'info'; title: string; detail?: string; hint?: string }[],
+  ): void {
     this.banners.replaceChildren(
       ...items.map((b) => {
         const box = el('div', `banner ${b.level}`);
@@ -359,8 +402,13 @@ class QueryPage {
     );
   }
 
-  private errorBanner(error: QueryErrorInfo, level: 'error' | 'warning'): { level: 'error' | 'warning'; title: string; detail?: string; hint?: string } {
-    const where = error.position ? fill(this.strings.errorPosition, String(error.position.line), String(error.position.column)) : '';
+  private errorBanner(
+    error: QueryErrorInfo,
+    level: 'error' | 'warning',
+  ): { level: 'error' | 'warning'; title: string; detail?: string; hint?: string } {
+    const where = error.position
+      ? fill(this.strings.errorPosition, String(error.position.line), String(error.position.column))
+      : '';
     const detail = [error.detail, where].filter(Boolean).join('\n');
     return { level, title: error.title, detail: detail || undefined, hint: error.hint };
   }
@@ -398,7 +446,10 @@ class QueryPage {
     const chartable = !!table && !!plan && table.rowCount <= MAX_CHART_ROWS;
     this.chartToggle.hidden = !plan;
     this.chartToggle.textContent = this.chartVisible ? this.strings.table : this.strings.chart;
-    this.chartToggle.title = plan && table && table.rowCount > MAX_CHART_ROWS ? fill(this.strings.chartTooManyRows, integer.format(MAX_CHART_ROWS)) : '';
+    this.chartToggle.title =
+      plan && table && table.rowCount > MAX_CHART_ROWS
+        ? fill(this.strings.chartTooManyRows, integer.format(MAX_CHART_ROWS))
+        : '';
     this.chartToggle.disabled = !chartable;
     const visible = chartable && this.chartVisible;
     this.chartBox.hidden = !visible;
@@ -423,29 +474,48 @@ class QueryPage {
         this.runId = msg.runId;
         this.lastTable = msg.table;
         const restoring = this.restoreScroll !== undefined;
-        const keepSort = this.state.sort && msg.table.columns.some((c) => c.name === this.state.sort?.column) ? this.state.sort : undefined;
+        const keepSort =
+          this.state.sort && msg.table.columns.some((c) => c.name === this.state.sort?.column)
+            ? this.state.sort
+            : undefined;
         const scrollTop = restoring ? this.restoreScroll : followsHead ? this.grid.scrollTop : 0;
-        this.grid.setData(msg.table, { sort: msg.complete ? keepSort : undefined, filter: msg.complete ? this.filter.value : '', scrollTop });
+        this.grid.setData(msg.table, {
+          sort: msg.complete ? keepSort : undefined,
+          filter: msg.complete ? this.filter.value : '',
+          scrollTop,
+        });
         this.restoreScroll = undefined;
         for (const b of this.exportButtons) b.disabled = !msg.complete || msg.table.rowCount === 0;
         if (!msg.complete) {
-          this.rowCount.textContent = fill(this.strings.rowCountLoading, integer.format(msg.table.rowCount), integer.format(msg.totalRows));
+          this.rowCount.textContent = fill(
+            this.strings.rowCountLoading,
+            integer.format(msg.table.rowCount),
+            integer.format(msg.totalRows),
+          );
           return;
         }
         this.setRunning(false);
         this.updateRowCount();
         const st = msg.statistics;
         const parts: string[] = [];
-        if (st.executionTimeSeconds !== undefined) parts.push(fill(this.strings.executionTime, st.executionTimeSeconds.toFixed(2)));
+        if (st.executionTimeSeconds !== undefined)
+          parts.push(fill(this.strings.executionTime, st.executionTimeSeconds.toFixed(2)));
         if (st.cpuSeconds !== undefined) parts.push(fill(this.strings.cpuTime, st.cpuSeconds.toFixed(2)));
-        if (st.scannedRows !== undefined) parts.push(fill(this.strings.scannedRows, integer.format(st.scannedRows)));
+        if (st.scannedRows !== undefined)
+          parts.push(fill(this.strings.scannedRows, integer.format(st.scannedRows)));
         this.stats.textContent = parts.join(' · ');
         const banners: Parameters<QueryPage['showBanners']>[0] = [];
         if (msg.partialError) banners.push(this.errorBanner(msg.partialError, 'warning'));
-        if (msg.truncatedCount > 0) banners.push({ level: 'warning', title: fill(this.strings.truncatedRows, integer.format(msg.truncatedCount)) });
+        if (msg.truncatedCount > 0)
+          banners.push({
+            level: 'warning',
+            title: fill(this.strings.truncatedRows, integer.format(msg.truncatedCount)),
+          });
         if (msg.unfolded) banners.push({ level: 'info', title: this.strings.unfoldedNote });
         this.showBanners(banners);
-        this.chartVisible = msg.timechart || this.chartVisible;
+        this.chartVisible =
+          msg.timechart ||
+          (this.chartChosen ? this.chartVisible : !!this.lastTable && looksLikeSeries(this.lastTable));
         this.showChart();
         setBodyState('done');
         return;
@@ -468,7 +538,8 @@ class QueryPage {
         return;
       case 'setQuery':
         this.editor.value = msg.query;
-        if (msg.source && (msg.source === 'appInsights' || this.binding.logAnalyticsId)) this.source.value = msg.source;
+        if (msg.source && (msg.source === 'appInsights' || this.binding.logAnalyticsId))
+          this.source.value = msg.source;
         this.save();
         if (msg.run) this.run();
         return;
@@ -489,7 +560,10 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
   if (!isToWebview(msg)) return;
   if (msg.type === 'init') {
     const saved = parsePanelState(vscode.getState());
-    const state = saved && saved.binding.componentId === msg.binding.componentId ? { ...saved, binding: msg.binding } : msg.state;
+    const state =
+      saved && saved.binding.componentId === msg.binding.componentId
+        ? { ...saved, binding: msg.binding }
+        : msg.state;
     page = new QueryPage(msg.strings, msg.binding, msg.readyQueries, state, msg.heading);
     vscode.setState(state);
     return;
