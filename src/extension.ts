@@ -1,6 +1,7 @@
 // activate(): build the services, the tree view and the commands. Nothing here loads the Azure
 // SDKs or calls Azure: that starts when the view first asks for its children.
 import * as vscode from 'vscode';
+import { configureL10n } from './azure/l10n';
 import { registerCommands } from './commands';
 import { OUTPUT_CHANNEL_NAME, Views } from './constants';
 import { LogStreamManager } from './logs/streamManager';
@@ -11,6 +12,8 @@ import { Settings } from './settings';
 import { ServicesTreeProvider } from './tree/servicesTree';
 
 export function activate(context: vscode.ExtensionContext): void {
+  // The cloud table (src/azure/clouds.ts) is part of this bundle and speaks through @vscode/l10n.
+  configureL10n(vscode.l10n.bundle);
   const log = vscode.window.createOutputChannel(OUTPUT_CHANNEL_NAME, { log: true });
   context.subscriptions.push(log);
   const settings = new Settings();
@@ -20,11 +23,21 @@ export function activate(context: vscode.ExtensionContext): void {
 
   const logStreams = new LogStreamManager(base);
   const tree = new ServicesTreeProvider(base, logStreams);
-  const view = vscode.window.createTreeView(Views.services, { treeDataProvider: tree, showCollapseAll: true });
+  const view = vscode.window.createTreeView(Views.services, {
+    treeDataProvider: tree,
+    showCollapseAll: true,
+  });
   const queryPanels = new QueryPanelManager(base);
   const services: Services = { ...base, tree, logStreams, queryPanels };
 
-  context.subscriptions.push(logStreams, tree, view, queryPanels, queryPanels.register(), registerCommands(services));
+  context.subscriptions.push(
+    logStreams,
+    tree,
+    view,
+    queryPanels,
+    queryPanels.register(),
+    registerCommands(services),
+  );
   log.info(`activated ${context.extension.id}`);
 }
 

@@ -130,4 +130,6 @@ export interface AzureModule {
   ): CloudEndpoints;
   createCredential(options: CredentialOptions): TokenCredential;
   createAzureClient(options: AzureClientOptions): AzureClient;
+  /** Gives the bundle VS Code's localized strings (vscode.l10n.bundle). */
+  configureL10n(contents: Record<string, string> | undefined): void;
 }

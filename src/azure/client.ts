@@ -1,6 +1,7 @@
 // The AzureClient: the real Azure SDK clients behind the small interface of api.ts.
 // ARM (ML, subscriptions, App Insights components, v1 services) shares one pipeline; the Logs
 // query client has its own (another audience). Clients are built once and reused.
+import * as l10n from '@vscode/l10n';
 import { AzureMachineLearningWorkspaces, type OnlineDeployment } from '@azure/arm-machinelearning';
 import {
   LogsQueryClient,
@@ -77,7 +78,7 @@ class SdkAzureClient implements AzureClient {
   // ── Subscriptions and workspaces ────────────────────────────────────────────────────────────
 
   listSubscriptions(abortSignal?: AbortSignal): Promise<Subscription[]> {
-    return callAzure('List subscriptions', this.log, async () => {
+    return callAzure(l10n.t('List subscriptions'), this.log, async () => {
       const subscriptions: Subscription[] = [];
       let url: string | undefined =
         `${this.cloud.resourceManagerEndpoint}/subscriptions?api-version=${SUBSCRIPTIONS_API}`;
@@ -100,7 +101,7 @@ class SdkAzureClient implements AzureClient {
 
   listWorkspaces(subscriptionId: string, abortSignal?: AbortSignal): Promise<Workspace[]> {
     return callAzure(
-      `List workspaces in subscription "${this.subscriptionLabel(subscriptionId)}"`,
+      l10n.t('List workspaces in subscription "{0}"', this.subscriptionLabel(subscriptionId)),
       this.log,
       async () => {
         const workspaces: Workspace[] = [];
@@ -117,13 +118,13 @@ class SdkAzureClient implements AzureClient {
   }
 
   getWorkspace(ref: WorkspaceRef, abortSignal?: AbortSignal): Promise<Workspace> {
-    return callAzure(`Read workspace "${ref.workspaceName}"`, this.log, async () => {
+    return callAzure(l10n.t('Read workspace "{0}"', ref.workspaceName), this.log, async () => {
       const ws = await this.ml(ref.subscriptionId).workspaces.get(ref.resourceGroup, ref.workspaceName, {
         abortSignal,
       });
       const workspace = toWorkspace(ws, ref.subscriptionId);
       if (!workspace)
-        throw new Error(`Azure answered without the workspace's id for "${ref.workspaceName}".`);
+        throw new Error(l10n.t('Azure answered without the id of workspace "{0}".', ref.workspaceName));
       return workspace;
     });
   }
@@ -131,18 +132,22 @@ class SdkAzureClient implements AzureClient {
   // ── Online endpoints and deployments ────────────────────────────────────────────────────────
 
   listEndpoints(ref: WorkspaceRef, abortSignal?: AbortSignal): Promise<Endpoint[]> {
-    return callAzure(`List online endpoints of workspace "${ref.workspaceName}"`, this.log, async () => {
-      const endpoints: Endpoint[] = [];
-      const pages = this.ml(ref.subscriptionId)
-        .onlineEndpoints.list(ref.resourceGroup, ref.workspaceName, { abortSignal })
-        .byPage();
-      for await (const page of pages) for (const ep of page) endpoints.push(toEndpoint(ep, ref));
-      return endpoints;
-    });
+    return callAzure(
+      l10n.t('List online endpoints of workspace "{0}"', ref.workspaceName),
+      this.log,
+      async () => {
+        const endpoints: Endpoint[] = [];
+        const pages = this.ml(ref.subscriptionId)
+          .onlineEndpoints.list(ref.resourceGroup, ref.workspaceName, { abortSignal })
+          .byPage();
+        for await (const page of pages) for (const ep of page) endpoints.push(toEndpoint(ep, ref));
+        return endpoints;
+      },
+    );
   }
 
   getEndpoint(ref: EndpointRef, abortSignal?: AbortSignal): Promise<Endpoint> {
-    return callAzure(`Read online endpoint "${ref.endpointName}"`, this.log, async () => {
+    return callAzure(l10n.t('Read online endpoint "{0}"', ref.endpointName), this.log, async () => {
       const ep = await this.ml(ref.subscriptionId).onlineEndpoints.get(
         ref.resourceGroup,
         ref.workspaceName,
@@ -156,7 +161,7 @@ class SdkAzureClient implements AzureClient {
   }
 
   listDeployments(ref: EndpointRef, abortSignal?: AbortSignal): Promise<Deployment[]> {
-    return callAzure(`List deployments of endpoint "${ref.endpointName}"`, this.log, async () => {
+    return callAzure(l10n.t('List deployments of endpoint "{0}"', ref.endpointName), this.log, async () => {
       const deployments: Deployment[] = [];
       const pages = this.ml(ref.subscriptionId)
         .onlineDeployments.list(ref.resourceGroup, ref.workspaceName, ref.endpointName, { abortSignal })
@@ -168,7 +173,7 @@ class SdkAzureClient implements AzureClient {
 
   getDeployment(ref: DeploymentRef, abortSignal?: AbortSignal): Promise<Deployment> {
     return callAzure(
-      `Read deployment "${ref.deploymentName}" of endpoint "${ref.endpointName}"`,
+      l10n.t('Read deployment "{0}" of endpoint "{1}"', ref.deploymentName, ref.endpointName),
       this.log,
       async () => toDeployment(await this.getSdkDeployment(ref, abortSignal), ref),
     );
@@ -179,7 +184,17 @@ class SdkAzureClient implements AzureClient {
     enabled: boolean,
     options: LongRunningOptions = {},
   ): Promise<Deployment> {
-    const operation = `${enabled ? 'Turn on' : 'Turn off'} Application Insights for deployment "${ref.deploymentName}" of endpoint "${ref.endpointName}"`;
+    const operation = enabled
+      ? l10n.t(
+          'Turn on Application Insights for deployment "{0}" of endpoint "{1}"',
+          ref.deploymentName,
+          ref.endpointName,
+        )
+      : l10n.t(
+          'Turn off Application Insights for deployment "{0}" of endpoint "{1}"',
+          ref.deploymentName,
+          ref.endpointName,
+        );
     return callAzure(operation, this.log, async () => {
       const { abortSignal } = options;
       const current = await this.getSdkDeployment(ref, abortSignal);
@@ -214,29 +229,37 @@ class SdkAzureClient implements AzureClient {
   }
 
   getDeploymentLogs(ref: DeploymentRef, container: ContainerType, options: LogsOptions): Promise<string> {
-    return callAzure(`Get ${container} logs of deployment "${ref.deploymentName}"`, this.log, async () => {
-      const logs = await this.ml(ref.subscriptionId).onlineDeployments.getLogs(
-        ref.resourceGroup,
-        ref.workspaceName,
-        ref.endpointName,
-        ref.deploymentName,
-        { containerType: container, tail: options.tail },
-        { abortSignal: options.abortSignal },
-      );
-      return logs.content ?? '';
-    });
+    return callAzure(
+      container === 'StorageInitializer'
+        ? l10n.t('Get the storage initializer logs of deployment "{0}"', ref.deploymentName)
+        : l10n.t('Get the inference server logs of deployment "{0}"', ref.deploymentName),
+      this.log,
+      async () => {
+        const logs = await this.ml(ref.subscriptionId).onlineDeployments.getLogs(
+          ref.resourceGroup,
+          ref.workspaceName,
+          ref.endpointName,
+          ref.deploymentName,
+          { containerType: container, tail: options.tail },
+          { abortSignal: options.abortSignal },
+        );
+        return logs.content ?? '';
+      },
+    );
   }
 
   // ── v1 web services ──────────────────────────────────────────────────────────────────────────
 
   listLegacyServices(workspace: Workspace, abortSignal?: AbortSignal): Promise<LegacyService[]> {
-    return callAzure(`List v1 web services of workspace "${workspace.workspaceName}"`, this.log, () =>
-      this.legacy.list(workspace, abortSignal),
+    return callAzure(
+      l10n.t('List v1 web services of workspace "{0}"', workspace.workspaceName),
+      this.log,
+      () => this.legacy.list(workspace, abortSignal),
     );
   }
 
   getLegacyService(workspace: Workspace, name: string, abortSignal?: AbortSignal): Promise<LegacyService> {
-    return callAzure(`Read v1 web service "${name}"`, this.log, () =>
+    return callAzure(l10n.t('Read v1 web service "{0}"', name), this.log, () =>
       this.legacy.get(workspace, name, abortSignal),
     );
   }
@@ -247,7 +270,9 @@ class SdkAzureClient implements AzureClient {
     enabled: boolean,
     options: LongRunningOptions = {},
   ): Promise<LegacyService> {
-    const operation = `${enabled ? 'Turn on' : 'Turn off'} Application Insights for v1 web service "${ref.serviceName}"`;
+    const operation = enabled
+      ? l10n.t('Turn on Application Insights for v1 web service "{0}"', ref.serviceName)
+      : l10n.t('Turn off Application Insights for v1 web service "{0}"', ref.serviceName);
     return callAzure(operation, this.log, () => this.legacy.setAppInsights(workspace, ref, enabled, options));
   }
 
@@ -267,7 +292,7 @@ class SdkAzureClient implements AzureClient {
 
   getAppInsightsComponent(armId: string, abortSignal?: AbortSignal): Promise<AppInsightsComponent> {
     return callAzure(
-      `Read Application Insights resource "${armId.split('/').pop() ?? armId}"`,
+      l10n.t('Read Application Insights resource "{0}"', armId.split('/').pop() ?? armId),
       this.log,
       async () => {
         const path = armId.startsWith('/') ? armId : `/${armId}`;
@@ -287,9 +312,11 @@ class SdkAzureClient implements AzureClient {
     timespan: QueryTimespan,
     options: QueryOptions = {},
   ): Promise<QueryResult> {
-    const what = target.kind === 'appInsights' ? 'Application Insights' : 'Log Analytics workspace';
+    const name = target.resourceId.split('/').pop() ?? '';
     return callAzure(
-      `Run the query on ${what} "${target.resourceId.split('/').pop() ?? ''}"`,
+      target.kind === 'appInsights'
+        ? l10n.t('Run the query on Application Insights "{0}"', name)
+        : l10n.t('Run the query on Log Analytics workspace "{0}"', name),
       this.log,
       async () => {
         // Both kinds are ARM resources: the resource-centric route needs no workspace GUID.

@@ -1,5 +1,6 @@
 // The endpoint table of each Azure cloud. No SDK import: the session reads it at activation
 // (portal and Studio links) without loading the Azure bundle.
+import * as l10n from '@vscode/l10n';
 import type { CloudEndpoints, CloudName } from './api';
 import { AzureRequestError } from './errors';
 
@@ -51,7 +52,10 @@ export function resolveCloud(name: CloudName, custom?: CustomCloudInput): CloudE
     const known = knownClouds[name] as CloudEndpoints | undefined;
     if (!known)
       throw configError(
-        `Unknown cloud "${String(name)}"; use AzureCloud, AzureChinaCloud, AzureUSGovernment or Custom.`,
+        l10n.t(
+          'Unknown cloud "{0}"; use AzureCloud, AzureChinaCloud, AzureUSGovernment or Custom.',
+          String(name),
+        ),
       );
     return { ...known };
   }
@@ -93,27 +97,31 @@ export function requestEndpointsOf(cloud: CloudEndpoints): string[] {
 
 function requireHttpsUrl(setting: string, value: string | undefined): string {
   if (!value?.trim()) {
-    throw configError(`The custom cloud needs amlMonitor.customCloud.${setting}.`);
+    throw configError(l10n.t('The custom cloud needs amlMonitor.customCloud.{0}.', setting));
   }
   let url: URL;
   try {
     url = new URL(value.trim());
   } catch {
-    throw configError(`amlMonitor.customCloud.${setting} is not a valid URL: "${value}".`);
+    throw configError(l10n.t('amlMonitor.customCloud.{0} is not a valid URL: "{1}".', setting, value));
   }
   if (url.protocol !== 'https:') {
     // Azure clients refuse to send a bearer token over plain HTTP.
-    throw configError(`amlMonitor.customCloud.${setting} must be an https:// URL (got "${url.protocol}").`);
+    throw configError(
+      l10n.t('amlMonitor.customCloud.{0} must be an https:// URL (got "{1}").', setting, url.protocol),
+    );
   }
   if (url.username || url.password || url.search || url.hash) {
-    throw configError(`amlMonitor.customCloud.${setting} must not carry credentials, a query or a fragment.`);
+    throw configError(
+      l10n.t('amlMonitor.customCloud.{0} must not carry credentials, a query or a fragment.', setting),
+    );
   }
   return url.href.replace(/\/+$/, '');
 }
 
 function configError(message: string): AzureRequestError {
   return new AzureRequestError({
-    operation: 'Resolve the Azure cloud',
+    operation: l10n.t('Resolve the Azure cloud'),
     kind: 'config',
     azureMessage: message,
   });

@@ -1,5 +1,6 @@
 // Turns the amlMonitor.auth setting into a TokenCredential. @azure/identity is only reached here,
 // inside the lazily loaded bundle.
+import * as l10n from '@vscode/l10n';
 import { AzureCliCredential, DefaultAzureCredential } from '@azure/identity';
 import type { AccessToken, GetTokenOptions, TokenCredential } from '@azure/core-auth';
 import type { CloudEndpoints, CredentialOptions, SessionTokenProvider } from './api';
@@ -17,9 +18,9 @@ export function createCredential(options: CredentialOptions): TokenCredential {
     case 'vscode': {
       if (!options.vscodeSession) {
         throw new AzureRequestError({
-          operation: 'Set up VS Code sign-in',
+          operation: l10n.t('Set up VS Code sign-in'),
           kind: 'config',
-          azureMessage: 'No VS Code session provider was given for auth "vscode".',
+          azureMessage: l10n.t('No VS Code session provider was given for auth "vscode".'),
         });
       }
       return new VSCodeSessionCredential(options.vscodeSession, tenant);
@@ -39,9 +40,12 @@ export function createCredential(options: CredentialOptions): TokenCredential {
       };
     default:
       throw new AzureRequestError({
-        operation: 'Set up Azure sign-in',
+        operation: l10n.t('Set up Azure sign-in'),
         kind: 'config',
-        azureMessage: `Unknown amlMonitor.auth value "${String(options.kind)}"; use vscode, azureCli, default or emulator.`,
+        azureMessage: l10n.t(
+          'Unknown amlMonitor.auth value "{0}"; use vscode, azureCli, default or emulator.',
+          String(options.kind),
+        ),
       });
   }
 }
@@ -51,7 +55,7 @@ function assertLoopbackCloud(cloud: CloudEndpoints): void {
   const remote = requestEndpointsOf(cloud).filter((url) => !isLoopbackUrl(url));
   if (remote.length > 0) {
     throw new AzureRequestError({
-      operation: 'Use emulator sign-in',
+      operation: l10n.t('Use emulator sign-in'),
       kind: 'config',
       azureMessage:
         `amlMonitor.auth "emulator" only works when every endpoint is on this machine (127.0.0.1, ::1 or localhost); ` +
@@ -74,9 +78,11 @@ class VSCodeSessionCredential implements TokenCredential {
     const session = await this.provider(scopeList, { ...(tenant ? { tenant } : {}), createIfNone: false });
     if (!session) {
       throw new AzureRequestError({
-        operation: 'Get a token from VS Code',
+        operation: l10n.t('Get a token from VS Code'),
         kind: 'signIn',
-        azureMessage: `Not signed in to Microsoft for ${scopeList.join(' ')}${tenant ? ` in tenant ${tenant}` : ''}.`,
+        azureMessage: tenant
+          ? l10n.t('Not signed in to Microsoft for {0} in tenant {1}.', scopeList.join(' '), tenant)
+          : l10n.t('Not signed in to Microsoft for {0}.', scopeList.join(' ')),
       });
     }
     return {

@@ -1,6 +1,7 @@
 // The one translation from whatever the SDKs throw (RestError, AbortError, core-lro failures,
 // identity errors, socket errors) into AzureRequestError. Messages carry Azure's code, message and
 // request id; never a header dump (tokens live there).
+import * as l10n from '@vscode/l10n';
 import { AzureRequestError, isAzureRequestError, type AzureErrorKind } from './errors';
 
 export type AzureLog = (level: 'info' | 'warn' | 'error', message: string) => void;
@@ -75,7 +76,7 @@ export function toAzureRequestError(error: unknown, operation: string): AzureReq
       operation,
       kind: 'operationFailed',
       code: lro[1],
-      azureMessage: lro[2]?.trim() || 'The operation ended in the Failed state.',
+      azureMessage: lro[2]?.trim() || l10n.t('The operation ended in the Failed state.'),
       cause: error,
     });
   }

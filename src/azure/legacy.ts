@@ -1,6 +1,7 @@
 // Azure ML v1 web services (ACI/AKS) on the model-management API, driven as azureml-core's
 // Webservice does. No SDK exists for it: plain JSON over the shared ARM pipeline (ARM token,
 // retries, logging).
+import * as l10n from '@vscode/l10n';
 import { AzureRequestError } from './errors';
 import type { LegacyService, LegacyServiceRef, LongRunningOptions, Workspace } from './models';
 import { toLegacyService, type LegacyServiceWire } from './mappers';
@@ -56,9 +57,9 @@ export class LegacyServices {
     const service = toLegacyService(body ?? {}, workspace);
     if (!service) {
       throw new AzureRequestError({
-        operation: `Read v1 service "${name}"`,
+        operation: l10n.t('Read v1 web service "{0}"', name),
         kind: 'unknown',
-        azureMessage: 'The answer had no service name.',
+        azureMessage: l10n.t('The answer had no service name.'),
       });
     }
     return service;
@@ -89,10 +90,10 @@ export class LegacyServices {
     );
     if (response.status === 202 && !operationUrl) {
       throw new AzureRequestError({
-        operation: `Update v1 service "${ref.serviceName}"`,
+        operation: l10n.t('Update v1 web service "{0}"', ref.serviceName),
         kind: 'unknown',
         statusCode: 202,
-        azureMessage: 'The service accepted the update without an Operation-Location to follow.',
+        azureMessage: l10n.t('The service accepted the update without an Operation-Location to follow.'),
       });
     }
     if (operationUrl) await this.waitForOperation(operationUrl, options);
@@ -124,10 +125,11 @@ export class LegacyServices {
         if (state.toLowerCase() === 'succeeded') return;
         const detail = body?.error?.details?.[0];
         throw new AzureRequestError({
-          operation: 'Wait for the v1 service update',
+          operation: l10n.t('Wait for the v1 web service update'),
           kind: 'operationFailed',
           code: body?.error?.code ?? detail?.code ?? state,
-          azureMessage: body?.error?.message ?? detail?.message ?? `The operation ended ${state}.`,
+          azureMessage:
+            body?.error?.message ?? detail?.message ?? l10n.t('The operation ended {0}.', String(state)),
         });
       }
       const retryAfter = Number(headers.get('retry-after'));
@@ -163,17 +165,17 @@ export class LegacyServices {
   private async discover(workspace: Workspace, abortSignal?: AbortSignal): Promise<string> {
     if (!workspace.discoveryUrl) {
       throw new AzureRequestError({
-        operation: `Find the v1 API of workspace "${workspace.workspaceName}"`,
+        operation: l10n.t('Find the v1 API of workspace "{0}"', workspace.workspaceName),
         kind: 'config',
-        azureMessage: 'The workspace has no discoveryUrl.',
+        azureMessage: l10n.t('The workspace has no discoveryUrl.'),
       });
     }
     const { body } = await this.json.send<{ api?: string }>('GET', workspace.discoveryUrl, { abortSignal });
     if (!body?.api || !/^https:\/\//i.test(body.api)) {
       throw new AzureRequestError({
-        operation: `Find the v1 API of workspace "${workspace.workspaceName}"`,
+        operation: l10n.t('Find the v1 API of workspace "{0}"', workspace.workspaceName),
         kind: 'unknown',
-        azureMessage: 'The discovery document names no https "api" host.',
+        azureMessage: l10n.t('The discovery document names no https "api" host.'),
       });
     }
     return body.api;

@@ -118,6 +118,7 @@ export class AzureSessionImpl implements AzureSession, vscode.Disposable {
 
   private async buildClient(createIfNone: boolean): Promise<AzureClient> {
     const azure = await loadAzure();
+    azure.configureL10n(vscode.l10n.bundle);
     const cloud = azure.resolveCloud(this.settings.cloud, this.settings.customCloud);
     const kind = this.settings.auth;
     const tenant = this.settings.tenant;
