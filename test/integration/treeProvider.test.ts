@@ -3,8 +3,9 @@
 // nodes with their action, busy → Updating → re-read, refresh of one node. Inside a real
 // extension host (the e2e in-host run) the view itself is exercised by the e2e steps instead.
 import assert from 'node:assert/strict';
-import Module, { createRequire } from 'node:module';
+import { createRequire } from 'node:module';
 import { after, before, describe, it } from 'node:test';
+import { EventEmitter, installStandInVscode, l10n } from '../support/standInVscode';
 import type { AzureClient } from '../../src/azure/api';
 import type { AzureSession, BaseServices, LogStreamRegistry } from '../../src/services';
 import type { AnyNode } from '../../src/tree/nodes';
@@ -23,23 +24,11 @@ function realVscodeAvailable(): boolean {
 }
 const inExtensionHost = realVscodeAvailable();
 
-type Listener<T> = (e: T) => void;
-class EventEmitter<T> {
-  private listeners: Listener<T>[] = [];
-  event = (l: Listener<T>) => {
-    this.listeners.push(l);
-    return { dispose: () => (this.listeners = this.listeners.filter((x) => x !== l)) };
-  };
-  fire(e: T) {
-    for (const l of [...this.listeners]) l(e);
-  }
-  dispose() {
-    this.listeners = [];
-  }
-}
-
 const contextKeys = new Map<string, unknown>();
-const settings: Record<string, unknown> = { 'amlMonitor.subscriptions': [], 'amlMonitor.tree.concurrency': 4 };
+const settings: Record<string, unknown> = {
+  'amlMonitor.subscriptions': [],
+  'amlMonitor.tree.concurrency': 4,
+};
 const configChanged = new EventEmitter<{ affectsConfiguration: (k: string) => boolean }>();
 
 class TreeItem {
@@ -73,9 +62,11 @@ const fakeVscode = {
     from: (...ds: { dispose(): unknown }[]) => ({ dispose: () => ds.forEach((d) => d.dispose()) }),
   },
   ConfigurationTarget: { Global: 1 },
-  l10n: { t: (message: string, ...args: unknown[]) => message.replace(/\{(\d+)\}/g, (_m, i: string) => String(args[Number(i)])) },
+  l10n,
   workspace: {
-    getConfiguration: () => ({ get: (key: string, fallback: unknown) => (key in settings ? settings[key] : fallback) }),
+    getConfiguration: () => ({
+      get: (key: string, fallback: unknown) => (key in settings ? settings[key] : fallback),
+    }),
     onDidChangeConfiguration: configChanged.event,
   },
   commands: {
@@ -87,17 +78,15 @@ const fakeVscode = {
 };
 
 if (!inExtensionHost) {
-  const internals = Module as unknown as { _resolveFilename: (request: string, ...rest: unknown[]) => string };
-  const resolve = internals._resolveFilename;
-  internals._resolveFilename = function (request: string, ...rest: unknown[]) {
-    return request === 'vscode' ? 'vscode' : resolve.call(this, request, ...rest);
-  };
-  require.cache.vscode = { id: 'vscode', filename: 'vscode', loaded: true, exports: fakeVscode } as unknown as NodeJS.Module;
+  installStandInVscode(fakeVscode);
 }
 
 const log = { info: () => undefined, warn: () => undefined, error: () => undefined, show: () => undefined };
 
-async function makeTree(client: AzureClient, signedIn = true): Promise<{ tree: ServicesTreeProvider; changes: (AnyNode | undefined)[] }> {
+async function makeTree(
+  client: AzureClient,
+  signedIn = true,
+): Promise<{ tree: ServicesTreeProvider; changes: (AnyNode | undefined)[] }> {
   const { ServicesTreeProvider } = await import('../../src/tree/servicesTree');
   const { Settings } = await import('../../src/settings');
   const azure: AzureSession = {
@@ -108,7 +97,10 @@ async function makeTree(client: AzureClient, signedIn = true): Promise<{ tree: S
     onDidChange: new EventEmitter<void>().event,
   };
   const base = { context: {}, log, settings: new Settings(), azure } as unknown as BaseServices;
-  const streams: LogStreamRegistry = { isStreaming: () => false, onDidChangeStreams: new EventEmitter<void>().event };
+  const streams: LogStreamRegistry = {
+    isStreaming: () => false,
+    onDidChangeStreams: new EventEmitter<void>().event,
+  };
   const tree = new ServicesTreeProvider(base, streams);
   const changes: (AnyNode | undefined)[] = [];
   tree.onDidChangeTreeData((n) => changes.push(n));
@@ -152,7 +144,11 @@ void describe('services TreeDataProvider (emulator, stand-in vscode)', { skip: i
       const it = item(tree, n);
       assert.ok(it.id && !ids.has(it.id), `unique id ${it.id}`);
       ids.add(it.id);
-      assert.equal(typeof it.tooltip === 'string' || it.tooltip === undefined, true, 'tooltips are plain strings');
+      assert.equal(
+        typeof it.tooltip === 'string' || it.tooltip === undefined,
+        true,
+        'tooltips are plain strings',
+      );
     }
     const deployments = nodes.filter((n) => n.model.kind === 'deployment');
     assert.ok(deployments.length > 0);
@@ -165,7 +161,9 @@ void describe('services TreeDataProvider (emulator, stand-in vscode)', { skip: i
     const endpoints = nodes.filter((n) => n.model.kind === 'endpoint');
     for (const e of endpoints) assert.match(String(item(tree, e).tooltip), /Scoring URI: https:\/\//);
     // A name holding markup is the label itself, unchanged.
-    const markup = nodes.map((n) => item(tree, n)).filter((i) => /<img/.test(`${i.label} ${i.description} ${String(i.tooltip)}`));
+    const markup = nodes
+      .map((n) => item(tree, n))
+      .filter((i) => /<img/.test(`${i.label} ${i.description} ${String(i.tooltip)}`));
     assert.ok(markup.length > 0, 'the default scenario hides markup in a name');
     const groups = nodes.filter((n) => n.model.kind === 'legacyGroup');
     assert.ok(groups.length > 0);
@@ -186,7 +184,9 @@ void describe('services TreeDataProvider (emulator, stand-in vscode)', { skip: i
       assert.equal(contextKeys.get('amlMonitor.treeState'), 'noSubscriptions');
       // Changing the filter reloads without a restart.
       settings['amlMonitor.subscriptions'] = [];
-      configChanged.fire({ affectsConfiguration: (k) => k === 'amlMonitor' || k === 'amlMonitor.subscriptions' });
+      configChanged.fire({
+        affectsConfiguration: (k) => k === 'amlMonitor' || k === 'amlMonitor.subscriptions',
+      });
       assert.deepEqual(filtered.changes, [undefined]);
       assert.ok((await filtered.tree.getChildren()).length > 0);
       assert.equal(contextKeys.get('amlMonitor.treeState'), 'ready');
@@ -199,7 +199,9 @@ void describe('services TreeDataProvider (emulator, stand-in vscode)', { skip: i
     const { tree } = await makeTree(azure.client);
     trees.push(tree);
     const workspaces = (await expandAll(tree)).filter((n) => n.model.kind === 'workspace');
-    const victim = workspaces.find((w) => w.model.kind === 'workspace' && w.model.target.workspace.workspaceName === 'mlw-forecast')!;
+    const victim = workspaces.find(
+      (w) => w.model.kind === 'workspace' && w.model.target.workspace.workspaceName === 'mlw-forecast',
+    )!;
     assert.ok(victim);
     azure.emu.faults.add({ path: '/workspaces/mlw-forecast/onlineEndpoints', kind: '403', times: Infinity });
     try {

@@ -1,23 +1,8 @@
 // The session glue with a stand-in `vscode` module: which sign-in it asks VS Code for, when it
 // loads the Azure bundle, when it drops its client. (The real VS Code runs it in the e2e suite.)
 import assert from 'node:assert/strict';
-import Module from 'node:module';
 import { test } from 'node:test';
-
-type Listener<T> = (e: T) => void;
-class EventEmitter<T> {
-  private listeners: Listener<T>[] = [];
-  event = (l: Listener<T>) => {
-    this.listeners.push(l);
-    return { dispose: () => (this.listeners = this.listeners.filter((x) => x !== l)) };
-  };
-  fire(e: T) {
-    for (const l of this.listeners) l(e);
-  }
-  dispose() {
-    this.listeners = [];
-  }
-}
+import { EventEmitter, installStandInVscode, l10n } from '../support/standInVscode';
 
 const settings: Record<string, unknown> = {};
 const configChanged = new EventEmitter<{ affectsConfiguration(key: string): boolean }>();
@@ -30,10 +15,7 @@ const fakeVscode = {
   version: '1.100.0',
   EventEmitter,
   ConfigurationTarget: { Global: 1 },
-  l10n: {
-    t: (message: string, ...args: unknown[]) =>
-      message.replace(/\{(\d+)\}/g, (_m, i: string) => String(args[Number(i)])),
-  },
+  l10n,
   workspace: {
     getConfiguration: () => ({
       get: (key: string, fallback: unknown) => (key in settings ? settings[key] : fallback),
@@ -58,19 +40,7 @@ const fakeVscode = {
   window: { showInformationMessage: () => Promise.resolve(undefined) },
 };
 
-const moduleInternals = Module as unknown as {
-  _resolveFilename: (request: string, ...rest: unknown[]) => string;
-};
-const resolveFilename = moduleInternals._resolveFilename;
-moduleInternals._resolveFilename = function (request: string, ...rest: unknown[]) {
-  return request === 'vscode' ? 'vscode' : resolveFilename.call(this, request, ...rest);
-};
-require.cache.vscode = {
-  id: 'vscode',
-  filename: 'vscode',
-  loaded: true,
-  exports: fakeVscode,
-} as unknown as NodeJS.Module;
+installStandInVscode(fakeVscode);
 
 async function load() {
   const { AzureSessionImpl } = await import('../../src/session/azureSession');

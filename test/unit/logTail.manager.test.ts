@@ -1,26 +1,11 @@
 // The stream manager and the log commands with a stand-in `vscode` module and a scripted client:
 // channels, reveal on a repeated start, status-bar count, context key, stop, 404, snapshot, dispose.
 import assert from 'node:assert/strict';
-import Module from 'node:module';
 import { test } from 'node:test';
+import { EventEmitter, installStandInVscode, l10n } from '../support/standInVscode';
 import { AzureRequestError } from '../../src/azure/errors';
 import type { Deployment, LegacyService, Workspace } from '../../src/azure/models';
 import type { DeploymentTarget, LegacyServiceTarget } from '../../src/targets';
-
-type Listener<T> = (e: T) => void;
-class EventEmitter<T> {
-  private listeners: Listener<T>[] = [];
-  event = (l: Listener<T>) => {
-    this.listeners.push(l);
-    return { dispose: () => (this.listeners = this.listeners.filter((x) => x !== l)) };
-  };
-  fire(e: T) {
-    for (const l of this.listeners) l(e);
-  }
-  dispose() {
-    this.listeners = [];
-  }
-}
 
 class FakeChannel {
   text = '';
@@ -46,9 +31,29 @@ class FakeChannel {
 }
 
 const channels: FakeChannel[] = [];
-const statusItem = { text: '', tooltip: undefined as unknown, visible: false, disposed: false, command: '', name: '', backgroundColor: undefined as unknown, show() { this.visible = true; }, hide() { this.visible = false; }, dispose() { this.disposed = true; } };
+const statusItem = {
+  text: '',
+  tooltip: undefined as unknown,
+  visible: false,
+  disposed: false,
+  command: '',
+  name: '',
+  backgroundColor: undefined as unknown,
+  show() {
+    this.visible = true;
+  },
+  hide() {
+    this.visible = false;
+  },
+  dispose() {
+    this.disposed = true;
+  },
+};
 const contextKeys = new Map<string, unknown>();
-const settings: Record<string, unknown> = { 'amlMonitor.logs.tailLines': 20, 'amlMonitor.logs.pollIntervalSeconds': 1 };
+const settings: Record<string, unknown> = {
+  'amlMonitor.logs.tailLines': 20,
+  'amlMonitor.logs.pollIntervalSeconds': 1,
+};
 let quickPickAnswer: (items: { label: string }[]) => unknown = () => undefined;
 
 const fakeVscode = {
@@ -71,9 +76,11 @@ const fakeVscode = {
   ThemeIcon: class {
     constructor(readonly id: string) {}
   },
-  l10n: { t: (message: string, ...args: unknown[]) => message.replace(/\{(\d+)\}/g, (_m, i: string) => String(args[Number(i)])) },
+  l10n,
   workspace: {
-    getConfiguration: () => ({ get: (key: string, fallback: unknown) => (key in settings ? settings[key] : fallback) }),
+    getConfiguration: () => ({
+      get: (key: string, fallback: unknown) => (key in settings ? settings[key] : fallback),
+    }),
     onDidChangeConfiguration: new EventEmitter<unknown>().event,
   },
   commands: {
@@ -96,14 +103,15 @@ const fakeVscode = {
   },
 };
 
-const moduleInternals = Module as unknown as { _resolveFilename: (request: string, ...rest: unknown[]) => string };
-const resolveFilename = moduleInternals._resolveFilename;
-moduleInternals._resolveFilename = function (request: string, ...rest: unknown[]) {
-  return request === 'vscode' ? 'vscode' : resolveFilename.call(this, request, ...rest);
-};
-require.cache.vscode = { id: 'vscode', filename: 'vscode', loaded: true, exports: fakeVscode } as unknown as NodeJS.Module;
+installStandInVscode(fakeVscode);
 
-const workspace: Workspace = { subscriptionId: 's', resourceGroup: 'rg', workspaceName: 'ws', armId: '/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ws', location: 'westeurope' };
+const workspace: Workspace = {
+  subscriptionId: 's',
+  resourceGroup: 'rg',
+  workspaceName: 'ws',
+  armId: '/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ws',
+  location: 'westeurope',
+};
 const deployment: Deployment = {
   ...workspace,
   endpointName: 'ep',
@@ -116,10 +124,23 @@ const deployment: Deployment = {
 const target: DeploymentTarget = {
   kind: 'deployment',
   workspace,
-  endpoint: { ...workspace, endpointName: 'ep', armId: `${workspace.armId}/onlineEndpoints/ep`, authMode: 'Key', provisioningState: 'Succeeded', traffic: {} },
+  endpoint: {
+    ...workspace,
+    endpointName: 'ep',
+    armId: `${workspace.armId}/onlineEndpoints/ep`,
+    authMode: 'Key',
+    provisioningState: 'Succeeded',
+    traffic: {},
+  },
   deployment,
 };
-const service: LegacyService = { ...workspace, serviceName: 'svc', computeType: 'ACI', state: 'Healthy', appInsightsEnabled: false };
+const service: LegacyService = {
+  ...workspace,
+  serviceName: 'svc',
+  computeType: 'ACI',
+  state: 'Healthy',
+  appInsightsEnabled: false,
+};
 const legacyTarget: LegacyServiceTarget = { kind: 'legacyService', workspace, service };
 
 const answers: (string | Error)[] = [];
@@ -143,7 +164,12 @@ void test('streams, reveals, counts, stops, snapshots and disposes', async () =>
   const { Settings } = await import('../../src/settings');
   const { stopLogStream, streamLogs, getLogs } = await import('../../src/commands/logs');
   const log = { info: () => undefined, warn: () => undefined, error: () => undefined };
-  const base = { context: {}, log, settings: new Settings(), azure: { getClient: () => Promise.resolve(client) } };
+  const base = {
+    context: {},
+    log,
+    settings: new Settings(),
+    azure: { getClient: () => Promise.resolve(client) },
+  };
   const manager = new LogStreamManager(base as never);
   const services = { ...base, logStreams: manager } as never;
   let changes = 0;
