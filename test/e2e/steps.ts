@@ -296,8 +296,12 @@ export const steps: Step[] = [
       assert.match(await markupCell.innerText(), /<img src=x onerror=/);
       const imgs = await frame.locator('img[src="x"]').count();
       assert.equal(imgs, 0, 'the webview created an <img src=x> from a cell');
+      // The grid in view (the chart above it takes the panel's height), then the picture for the README:
+      // tree, query panel and the log stream's channel.
+      const chartToggle = frame.locator('button.chart-toggle').first();
+      if ((await chartToggle.isVisible()) && /hide/i.test(await chartToggle.innerText())) await chartToggle.click();
+      await markupCell.scrollIntoViewIfNeeded();
       await wb.screenshot(`${shot}-grid`);
-      // Tree, query panel and the log stream's channel in one picture, for the README.
       await wb.screenshot('overview');
       await assertNoInjectedImage(wb);
     },
@@ -313,6 +317,8 @@ export const steps: Step[] = [
         if (found) return found;
         if (await wb.quickInput.isVisible()) {
           await wb.screenshot(`${shot}-pick`);
+          // Focus the pick first: the query panel's webview may hold the keyboard.
+          await wb.quickInput.locator('input').first().click();
           await wb.page.keyboard.press('Enter');
         }
         const dialog = wb.page.locator('.monaco-dialog-box .monaco-button').first();
