@@ -26,8 +26,10 @@ function cleanup(): Promise<void> {
   return cleaning;
 }
 
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+let interrupted = false;
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
   process.on(signal, () => {
+    interrupted = true;
     console.error(`\ne2e: ${signal}, stopping what the suite started`);
     void cleanup().finally(() => process.exit(130));
   });
@@ -119,6 +121,7 @@ async function main(): Promise<number> {
   }
 
   for (const [i, step] of steps.entries()) {
+    if (interrupted) break;
     const n = String(i + 1).padStart(2, '0');
     const t0 = Date.now();
     try {

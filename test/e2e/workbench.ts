@@ -36,7 +36,17 @@ export class Workbench {
 
   static async launch(executablePath: string, artifacts: string): Promise<Workbench> {
     mkdirSync(artifacts, { recursive: true });
-    const browser = await chromium.launch({ executablePath, headless: true, args: CHROMIUM_ARGS, timeout: 60_000 });
+    // The suite's own signal handlers close the browser with everything else, in order; Playwright's
+    // would close it and exit at once, leaving code-server behind.
+    const browser = await chromium.launch({
+      executablePath,
+      headless: true,
+      args: CHROMIUM_ARGS,
+      timeout: 60_000,
+      handleSIGINT: false,
+      handleSIGTERM: false,
+      handleSIGHUP: false,
+    });
     const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
     const page = await context.newPage();
     return new Workbench(browser, page, artifacts);
