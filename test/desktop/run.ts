@@ -40,7 +40,14 @@ async function main(): Promise<void> {
   mkdirSync(workspace);
   writeFileSync(
     join(tmp, 'user-data', 'User', 'settings.json'),
-    JSON.stringify({ 'security.workspace.trust.enabled': false, 'telemetry.telemetryLevel': 'off', 'workbench.startupEditor': 'none' }),
+    // http.proxySupport off: the suites trust each test emulator's CA through
+    // tls.setDefaultCACertificates, which VS Code's patched https (its own CA list) would hide.
+    JSON.stringify({
+      'security.workspace.trust.enabled': false,
+      'telemetry.telemetryLevel': 'off',
+      'workbench.startupEditor': 'none',
+      'http.proxySupport': 'off',
+    }),
   );
   try {
     await runTests({
