@@ -10,7 +10,10 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 // A Node >= 22 for the build and the emulator (the machine's may be older); code-server gets Node 24.
-const nodeBin = execFileSync('bash', [join(root, 'scripts', 'provision-node.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] })
+const nodeBin = execFileSync('bash', [join(root, 'scripts', 'provision-node.sh')], {
+  encoding: 'utf8',
+  stdio: ['ignore', 'pipe', 'inherit'],
+})
   .trim()
   .split('\n')
   .pop();

@@ -35,9 +35,9 @@ export async function runInHost(repoRoot: string, files: string[]): Promise<Host
   const ext = vscode.extensions.getExtension(EXTENSION_ID);
   if (!ext) throw new Error(`${EXTENSION_ID} is not installed in this VS Code`);
   await ext.activate();
-  const declared = ((ext.packageJSON as { contributes?: { commands?: { command: string }[] } }).contributes?.commands ?? []).map(
-    (c) => c.command,
-  );
+  const declared = (
+    (ext.packageJSON as { contributes?: { commands?: { command: string }[] } }).contributes?.commands ?? []
+  ).map((c) => c.command);
   const registered = new Set(await vscode.commands.getCommands(true));
   const missing = declared.filter((c) => !registered.has(c));
   if (missing.length > 0 || declared.length === 0) {
@@ -58,7 +58,9 @@ export async function runInHost(repoRoot: string, files: string[]): Promise<Host
   // once every top-level test of the files has completed and nothing new was queued for a moment.
   const pending = new Set<string>();
   const key = (t: Event): string => `${t.file ?? ''}:${t.line ?? 0}:${t.column ?? 0}:${t.name}`;
-  const stream = run({ files, isolation: 'none', concurrency: false, cwd: repoRoot } as Parameters<typeof run>[0]);
+  const stream = run({ files, isolation: 'none', concurrency: false, cwd: repoRoot } as Parameters<
+    typeof run
+  >[0]);
   await new Promise<void>((done) => {
     let idle: NodeJS.Timeout | undefined;
     stream.on('test:enqueue', (t: Event) => {
@@ -79,7 +81,12 @@ export async function runInHost(repoRoot: string, files: string[]): Promise<Host
       if (t.details?.type === 'suite') return;
       failed++;
       const error = t.details?.error;
-      const why = error instanceof Error ? (error.cause instanceof Error ? error.cause.stack : error.stack) : String(error);
+      const why =
+        error instanceof Error
+          ? error.cause instanceof Error
+            ? error.cause.stack
+            : error.stack
+          : String(error);
       output += `${'  '.repeat(t.nesting)}✖ ${t.name} (${t.file ?? ''}, ${Math.round(t.details?.duration_ms ?? 0)} ms)\n${String(why).replace(/^/gm, '    ')}\n`;
     });
     stream.on('test:diagnostic', (t: Event & { message?: string }) => {

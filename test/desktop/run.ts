@@ -53,7 +53,13 @@ async function main(): Promise<void> {
     await runTests({
       extensionDevelopmentPath: repoRoot,
       extensionTestsPath: suite,
-      launchArgs: [workspace, '--disable-extensions', '--user-data-dir', join(tmp, 'user-data'), '--disable-workspace-trust'],
+      launchArgs: [
+        workspace,
+        '--disable-extensions',
+        '--user-data-dir',
+        join(tmp, 'user-data'),
+        '--disable-workspace-trust',
+      ],
       extensionTestsEnv: { AML_REPO_ROOT: repoRoot, AML_HOST_TEST_FILES: JSON.stringify(files) },
     });
     console.log('test:desktop: passed');
@@ -64,6 +70,8 @@ async function main(): Promise<void> {
 
 main().catch((e: unknown) => {
   console.error(`test:desktop: ${e instanceof Error ? e.message : String(e)}`);
-  console.error('test:desktop needs to download VS Code from update.code.visualstudio.com (not reachable on the project build machines).');
+  console.error(
+    'test:desktop needs to download VS Code from update.code.visualstudio.com (not reachable on the project build machines).',
+  );
   process.exit(1);
 });

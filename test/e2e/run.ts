@@ -21,7 +21,8 @@ let cleaning: Promise<void> | undefined;
 
 function cleanup(): Promise<void> {
   cleaning ??= (async () => {
-    for (const c of cleanups.reverse()) await c().catch((e: unknown) => console.error(`cleanup: ${String(e)}`));
+    for (const c of cleanups.reverse())
+      await c().catch((e: unknown) => console.error(`cleanup: ${String(e)}`));
   })();
   return cleaning;
 }
@@ -59,7 +60,8 @@ function findVsix(): string {
 
 async function setUp(): Promise<Context> {
   const toolchain = await provision((l) => console.log(`provision: ${l}`));
-  if (toolchain.installSeconds > 0) console.log(`e2e: provisioning took ${toolchain.installSeconds.toFixed(0)} s`);
+  if (toolchain.installSeconds > 0)
+    console.log(`e2e: provisioning took ${toolchain.installSeconds.toFixed(0)} s`);
   const vsix = findVsix();
 
   // Imported here so that a broken emulator fails the setup step with the summary line printed.
@@ -84,7 +86,11 @@ async function setUp(): Promise<Context> {
     toolchain,
     vsix,
     extraVsix: [hostVsix],
-    env: { AML_REPO_ROOT: repoRoot, AML_HOST_RESULTS: hostResultsPath, AML_HOST_TEST_FILES: JSON.stringify(integrationFiles) },
+    env: {
+      AML_REPO_ROOT: repoRoot,
+      AML_HOST_RESULTS: hostResultsPath,
+      AML_HOST_TEST_FILES: JSON.stringify(integrationFiles),
+    },
     emulatorUrl: emu.url,
     caPath: emu.caPath,
     log: (l) => console.log(`e2e: ${l}`),
@@ -106,12 +112,17 @@ async function main(): Promise<number> {
 
   let ctx: Context;
   try {
-    ctx = await timed('setting up (provisioning, emulator, code-server, workbench)', SETUP_TIMEOUT_MS, setUp());
+    ctx = await timed(
+      'setting up (provisioning, emulator, code-server, workbench)',
+      SETUP_TIMEOUT_MS,
+      setUp(),
+    );
     await ctx.wb.screenshot('00-workbench');
     console.log(`✔ workbench ready (${((Date.now() - started) / 1000).toFixed(1)} s)`);
     passed++;
   } catch (e) {
-    const missing = e instanceof ProvisioningError ? ' (provisioning: something the suite needs is missing)' : '';
+    const missing =
+      e instanceof ProvisioningError ? ' (provisioning: something the suite needs is missing)' : '';
     console.error(`✖ setup failed${missing}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
     failed += 1 + steps.length;
     console.error(`✖ ${steps.length} steps not run because setup failed`);
@@ -127,12 +138,15 @@ async function main(): Promise<number> {
     try {
       await timed(`step "${step.name}"`, step.timeoutMs ?? 90_000, step.run(ctx, `${n}-${step.slug}`));
       await ctx.wb.screenshot(`${n}-${step.slug}`);
-      if (ctx.wb.dialogs.length > 0) throw new Error(`a JavaScript dialog opened: ${ctx.wb.dialogs.join(' | ')}`);
+      if (ctx.wb.dialogs.length > 0)
+        throw new Error(`a JavaScript dialog opened: ${ctx.wb.dialogs.join(' | ')}`);
       console.log(`✔ ${step.name} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
       passed++;
     } catch (e) {
       failed++;
-      console.error(`✖ ${step.name} (${((Date.now() - t0) / 1000).toFixed(1)} s)\n  ${e instanceof Error ? (e.stack ?? e.message).replace(/\n/g, '\n  ') : String(e)}`);
+      console.error(
+        `✖ ${step.name} (${((Date.now() - t0) / 1000).toFixed(1)} s)\n  ${e instanceof Error ? (e.stack ?? e.message).replace(/\n/g, '\n  ') : String(e)}`,
+      );
       await ctx.wb.screenshot(`${n}-${step.slug}-FAILED`).catch(() => undefined);
       ctx.cs.saveLogs(join(artifacts, 'logs'));
       await ctx.wb.escape(3).catch(() => undefined);

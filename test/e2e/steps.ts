@@ -9,7 +9,13 @@ import type { CodeServer } from './codeServer';
 import type { HostRunResult } from '../desktop/hostSuite';
 import { waitUntil, type Workbench } from './workbench';
 import type { startEmulator } from '../emulator/index';
-import type { Scenario, ScenarioDeployment, ScenarioEndpoint, ScenarioSubscription, ScenarioWorkspace } from '../emulator/scenario';
+import type {
+  Scenario,
+  ScenarioDeployment,
+  ScenarioEndpoint,
+  ScenarioSubscription,
+  ScenarioWorkspace,
+} from '../emulator/scenario';
 
 export type Emulator = Awaited<ReturnType<typeof startEmulator>>;
 
@@ -53,18 +59,27 @@ interface DeploymentPath {
 
 function allDeployments(): DeploymentPath[] {
   return scenario().subscriptions.flatMap((sub) =>
-    sub.workspaces.flatMap((ws) => ws.endpoints.flatMap((ep) => ep.deployments.map((dep) => ({ sub, ws, ep, dep })))),
+    sub.workspaces.flatMap((ws) =>
+      ws.endpoints.flatMap((ep) => ep.deployments.map((dep) => ({ sub, ws, ep, dep }))),
+    ),
   );
 }
 
 function healthy(p: DeploymentPath): boolean {
-  return p.dep.provisioningState === 'Succeeded' && p.ep.provisioningState === 'Succeeded' && (p.sub.state ?? 'Enabled') === 'Enabled';
+  return (
+    p.dep.provisioningState === 'Succeeded' &&
+    p.ep.provisioningState === 'Succeeded' &&
+    (p.sub.state ?? 'Enabled') === 'Enabled'
+  );
 }
 
 /** A deployment with App Insights off, in a workspace that has an App Insights resource. */
 const appInsightsTarget = (): DeploymentPath => {
   const found = allDeployments().find((p) => healthy(p) && !p.dep.appInsightsEnabled && p.ws.appInsights);
-  assert.ok(found, 'the default scenario has no healthy deployment with App Insights off in a workspace with App Insights');
+  assert.ok(
+    found,
+    'the default scenario has no healthy deployment with App Insights off in a workspace with App Insights',
+  );
   return found;
 };
 
@@ -105,7 +120,10 @@ async function showView(wb: Workbench): Promise<void> {
   if (await signIn.isVisible().catch(() => false)) await signIn.click();
 }
 
-async function expandTo(wb: Workbench, p: { sub: ScenarioSubscription; ws: ScenarioWorkspace; ep?: ScenarioEndpoint }): Promise<void> {
+async function expandTo(
+  wb: Workbench,
+  p: { sub: ScenarioSubscription; ws: ScenarioWorkspace; ep?: ScenarioEndpoint },
+): Promise<void> {
   await showView(wb);
   await wb.expand(p.sub.displayName, 60_000);
   await wb.expand(p.ws.name);
@@ -141,7 +159,10 @@ async function closeMenus(wb: Workbench): Promise<void> {
   const menu = wb.page.locator('.context-view .monaco-menu');
   for (let i = 0; i < 3 && (await menu.count()) > 0 && (await menu.first().isVisible()); i++) {
     await wb.page.keyboard.press('Escape');
-    await menu.first().waitFor({ state: 'hidden', timeout: 2_000 }).catch(() => undefined);
+    await menu
+      .first()
+      .waitFor({ state: 'hidden', timeout: 2_000 })
+      .catch(() => undefined);
   }
 }
 
@@ -163,7 +184,8 @@ export const steps: Step[] = [
       const row = wb.treeRow(dep.name).first();
       await row.waitFor({ state: 'visible', timeout: 30_000 });
       // Every subscription of the scenario is a root of the tree; every workspace of the expanded one shows.
-      for (const s of scenario().subscriptions) await wb.treeRow(s.displayName).first().waitFor({ timeout: 10_000 });
+      for (const s of scenario().subscriptions)
+        await wb.treeRow(s.displayName).first().waitFor({ timeout: 10_000 });
       for (const w of sub.workspaces) await wb.treeRow(w.name).first().waitFor({ timeout: 10_000 });
       for (const e of ws.endpoints) await wb.treeRow(e.name).first().waitFor({ timeout: 10_000 });
       for (const d of ep.deployments) await wb.treeRow(d.name).first().waitFor({ timeout: 10_000 });
@@ -182,11 +204,17 @@ export const steps: Step[] = [
         if (!holder.ep) {
           // A workspace's friendly name is part of its row's description.
           const description = await wb.rowDescription(row);
-          assert.ok(description.includes(holder.text), `workspace row reads "${description}", expected it to contain ${holder.text}`);
+          assert.ok(
+            description.includes(holder.text),
+            `workspace row reads "${description}", expected it to contain ${holder.text}`,
+          );
         }
         // The tooltip (a plain-text hover) shows the whole text.
         await row.hover();
-        const hover = wb.page.locator('.monaco-hover, .workbench-hover').filter({ hasText: holder.text }).first();
+        const hover = wb.page
+          .locator('.monaco-hover, .workbench-hover')
+          .filter({ hasText: holder.text })
+          .first();
         await hover.waitFor({ state: 'visible', timeout: 10_000 });
         await wb.screenshot(`${shot}-hover-${i + 1}`);
         await assertNoInjectedImage(wb);
@@ -210,17 +238,26 @@ export const steps: Step[] = [
       const dialogText = await wb.confirmDialog(/^Enable$/);
       assert.match(dialogText, new RegExp(`Enable Application Insights on .*${dep.name}`));
       const row = wb.treeRow(dep.name).first();
-      await waitUntil('the deployment to show Updating…', async () =>
-        (await wb.rowDescription(row)).includes('Updating') ? true : undefined,
-      15_000, 100);
+      await waitUntil(
+        'the deployment to show Updating…',
+        async () => ((await wb.rowDescription(row)).includes('Updating') ? true : undefined),
+        15_000,
+        100,
+      );
       await wb.screenshot(`${shot}-updating`);
-      await waitUntil('the deployment to show App Insights on', async () =>
-        /App Insights on/.test(await wb.rowDescription(row)) ? true : undefined,
-      60_000);
+      await waitUntil(
+        'the deployment to show App Insights on',
+        async () => (/App Insights on/.test(await wb.rowDescription(row)) ? true : undefined),
+        60_000,
+      );
 
-      const puts = emu.requests.slice(requestsBefore).filter((r) => r.method === 'PUT' && r.path.toLowerCase().startsWith(depPath.toLowerCase()));
+      const puts = emu.requests
+        .slice(requestsBefore)
+        .filter((r) => r.method === 'PUT' && r.path.toLowerCase().startsWith(depPath.toLowerCase()));
       assert.equal(puts.length, 1, `expected exactly one PUT to ${depPath}, saw ${puts.length}`);
-      const body = (typeof puts[0]!.body === 'string' ? JSON.parse(puts[0]!.body) : puts[0]!.body) as ArmResource;
+      const body = (
+        typeof puts[0]!.body === 'string' ? JSON.parse(puts[0]!.body) : puts[0]!.body
+      ) as ArmResource;
       assert.equal(body.properties?.appInsightsEnabled, true, 'the PUT turns appInsightsEnabled on');
       assertOnlyFlagChanged(before, body);
     },
@@ -245,23 +282,36 @@ export const steps: Step[] = [
         const text = squash(await wb.outputText());
         return new Set((await truth()).filter((l) => l.length >= 12 && text.includes(squash(l))));
       };
-      const first = await waitUntil('log lines from the emulator in the Output panel', async () => {
-        const seen = await visible();
-        return seen.size >= 2 ? seen : undefined;
-      }, 30_000, 500);
+      const first = await waitUntil(
+        'log lines from the emulator in the Output panel',
+        async () => {
+          const seen = await visible();
+          return seen.size >= 2 ? seen : undefined;
+        },
+        30_000,
+        500,
+      );
       await wb.screenshot(`${shot}-first`);
       // The emulator appends a line every 500 ms; the stream polls every second.
-      const grown = await waitUntil('new log lines in the Output panel', async () => {
-        const fresh = [...(await visible())].filter((l) => !first.has(l));
-        return fresh.length >= 2 ? fresh : undefined;
-      }, 30_000, 500);
+      const grown = await waitUntil(
+        'new log lines in the Output panel',
+        async () => {
+          const fresh = [...(await visible())].filter((l) => !first.has(l));
+          return fresh.length >= 2 ? fresh : undefined;
+        },
+        30_000,
+        500,
+      );
       assert.ok(grown.length >= 2, `picked a container: ${picked}`);
 
       await contextMenu(wb, dep.name, 'Stop Log Stream');
       // Stopped: the node offers Stream Logs again, and the channel stops growing.
-      await waitUntil('the node to offer Stream Logs again', async () =>
-        (await contextMenuEntries(wb, dep.name)).includes('Stream Logs') ? true : undefined,
-      20_000, 1000);
+      await waitUntil(
+        'the node to offer Stream Logs again',
+        async () => ((await contextMenuEntries(wb, dep.name)).includes('Stream Logs') ? true : undefined),
+        20_000,
+        1000,
+      );
       const atStop = await visible();
       await new Promise((r) => setTimeout(r, 3500));
       const late = [...(await visible())].filter((l) => !atStop.has(l));
@@ -299,7 +349,8 @@ export const steps: Step[] = [
       // The grid in view (the chart above it takes the panel's height), then the picture for the README:
       // tree, query panel and the log stream's channel.
       const chartToggle = frame.locator('button.chart-toggle').first();
-      if ((await chartToggle.isVisible()) && /hide/i.test(await chartToggle.innerText())) await chartToggle.click();
+      if ((await chartToggle.isVisible()) && /hide/i.test(await chartToggle.innerText()))
+        await chartToggle.click();
       await markupCell.scrollIntoViewIfNeeded();
       await wb.screenshot(`${shot}-grid`);
       await wb.screenshot('overview');
@@ -312,25 +363,33 @@ export const steps: Step[] = [
     async run({ wb, cs }, shot) {
       await wb.runCommand(`${CATEGORY}: Scaffold Scoring File (score.py)`);
       // Answer whatever it asks with its first (default) choice until the file is written.
-      const file = await waitUntil('score.py in the workspace folder', async () => {
-        const found = findFile(cs.folder, 'score.py');
-        if (found) return found;
-        if (await wb.quickInput.isVisible()) {
-          await wb.screenshot(`${shot}-pick`);
-          // Focus the pick first: the query panel's webview may hold the keyboard.
-          await wb.quickInput.locator('input').first().click();
-          await wb.page.keyboard.press('Enter');
-        }
-        const dialog = wb.page.locator('.monaco-dialog-box .monaco-button').first();
-        if (await dialog.isVisible()) await dialog.click();
-        return undefined;
-      }, 60_000, 700);
+      const file = await waitUntil(
+        'score.py in the workspace folder',
+        async () => {
+          const found = findFile(cs.folder, 'score.py');
+          if (found) return found;
+          if (await wb.quickInput.isVisible()) {
+            await wb.screenshot(`${shot}-pick`);
+            // Focus the pick first: the query panel's webview may hold the keyboard.
+            await wb.quickInput.locator('input').first().click();
+            await wb.page.keyboard.press('Enter');
+          }
+          const dialog = wb.page.locator('.monaco-dialog-box .monaco-button').first();
+          if (await dialog.isVisible()) await dialog.click();
+          return undefined;
+        },
+        60_000,
+        700,
+      );
       const text = readFileSync(file, 'utf8');
       assert.match(text, /^def init\(/m);
       assert.match(text, /^def run\(/m);
       execFileSync('python3', ['-m', 'py_compile', file], { stdio: 'pipe' });
       // The editor opens it for the user.
-      await wb.page.locator('.tabs-container .tab', { hasText: 'score.py' }).first().waitFor({ timeout: 15_000 });
+      await wb.page
+        .locator('.tabs-container .tab', { hasText: 'score.py' })
+        .first()
+        .waitFor({ timeout: 15_000 });
     },
   },
   {
@@ -341,13 +400,24 @@ export const steps: Step[] = [
       await wb.runCommand('AML Monitor E2E: Run Integration Suites in This Extension Host');
       const result = await waitUntil(
         'the in-host integration run to finish',
-        () => Promise.resolve(existsSync(hostResultsPath) ? (JSON.parse(readFileSync(hostResultsPath, 'utf8')) as HostRunResult) : undefined),
+        () =>
+          Promise.resolve(
+            existsSync(hostResultsPath)
+              ? (JSON.parse(readFileSync(hostResultsPath, 'utf8')) as HostRunResult)
+              : undefined,
+          ),
         280_000,
         1000,
       );
       writeFileSync(join(artifacts, 'extension-host-integration.txt'), result.output);
-      console.log(`  in the extension host: ${result.passed} passed, ${result.failed} failed (output in .e2e-artifacts/extension-host-integration.txt)`);
-      assert.equal(result.failed, 0, `integration tests failed inside the extension host:\n${result.output.slice(-3000)}`);
+      console.log(
+        `  in the extension host: ${result.passed} passed, ${result.failed} failed (output in .e2e-artifacts/extension-host-integration.txt)`,
+      );
+      assert.equal(
+        result.failed,
+        0,
+        `integration tests failed inside the extension host:\n${result.output.slice(-3000)}`,
+      );
       assert.ok(result.passed > 1, 'no integration test ran inside the extension host');
     },
   },
@@ -363,7 +433,11 @@ interface ArmResource {
 async function armGet(emu: Emulator, path: string): Promise<ArmResource> {
   const before = emu.requests.length;
   // The suite's own read is not the extension's: take it back out of the record afterwards.
-  const res = await httpsGet(`${emu.url}${path}?api-version=2022-10-01`, emu.token, readFileSync(emu.caPath, 'utf8'));
+  const res = await httpsGet(
+    `${emu.url}${path}?api-version=2022-10-01`,
+    emu.token,
+    readFileSync(emu.caPath, 'utf8'),
+  );
   emu.requests.splice(before);
   return JSON.parse(res) as ArmResource;
 }
@@ -376,7 +450,9 @@ async function httpsGet(url: string, token: string, ca: string): Promise<string>
         let body = '';
         res.setEncoding('utf8');
         res.on('data', (c: string) => (body += c));
-        res.on('end', () => (res.statusCode === 200 ? done(body) : fail(new Error(`GET ${url}: ${res.statusCode} ${body}`))));
+        res.on('end', () =>
+          res.statusCode === 200 ? done(body) : fail(new Error(`GET ${url}: ${res.statusCode} ${body}`)),
+        );
       })
       .on('error', fail);
   });
@@ -390,7 +466,8 @@ function assertOnlyFlagChanged(get: ArmResource, put: ArmResource): void {
   const flatten = (o: unknown, prefix = ''): Map<string, string> => {
     const out = new Map<string, string>();
     if (o && typeof o === 'object' && !Array.isArray(o) && (prefix === '' || prefix === 'properties.')) {
-      for (const [k, v] of Object.entries(o)) for (const [kk, vv] of flatten(v, `${prefix}${k}.`)) out.set(kk, vv);
+      for (const [k, v] of Object.entries(o))
+        for (const [kk, vv] of flatten(v, `${prefix}${k}.`)) out.set(kk, vv);
     } else {
       out.set(prefix.slice(0, -1), canonicalJson(o));
     }
@@ -403,21 +480,32 @@ function assertOnlyFlagChanged(get: ArmResource, put: ArmResource): void {
     if (k === 'properties.appInsightsEnabled' || READ_ONLY.has(k)) continue;
     if (p.get(k) !== v) diffs.push(`${k}: GET ${v} → PUT ${String(p.get(k))}`);
   }
-  for (const k of p.keys()) if (!g.has(k) && k !== 'properties.appInsightsEnabled') diffs.push(`${k}: not in the GET`);
+  for (const k of p.keys())
+    if (!g.has(k) && k !== 'properties.appInsightsEnabled') diffs.push(`${k}: not in the GET`);
   assert.deepEqual(diffs, [], 'the PUT changed more than appInsightsEnabled');
 }
 
 async function logGroundTruth(emu: Emulator, p: DeploymentPath): Promise<string[]> {
   const { deploymentLogKey } = await import('../emulator/index');
-  const key = deploymentLogKey({ subscriptionId: p.sub.subscriptionId, workspaceName: p.ws.name, endpointName: p.ep.name, deploymentName: p.dep.name });
-  return emu.logs.groundTruth(key).map((l) => l.trim()).filter(Boolean);
+  const key = deploymentLogKey({
+    subscriptionId: p.sub.subscriptionId,
+    workspaceName: p.ws.name,
+    endpointName: p.ep.name,
+    deploymentName: p.dep.name,
+  });
+  return emu.logs
+    .groundTruth(key)
+    .map((l) => l.trim())
+    .filter(Boolean);
 }
 
 /** JSON with object keys sorted, so that equal values compare equal whatever their key order. */
 function canonicalJson(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
   if (v && typeof v === 'object') {
-    const entries = Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const entries = Object.entries(v as Record<string, unknown>).sort(([a], [b]) =>
+      a < b ? -1 : a > b ? 1 : 0,
+    );
     return `{${entries.map(([k, x]) => `${JSON.stringify(k)}:${canonicalJson(x)}`).join(',')}}`;
   }
   return JSON.stringify(v) ?? 'undefined';

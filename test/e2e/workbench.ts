@@ -160,7 +160,13 @@ export class Workbench {
   }
 
   async rowDescription(row: Locator): Promise<string> {
-    return (await row.locator('.label-description').first().innerText().catch(() => '')).trim();
+    return (
+      await row
+        .locator('.label-description')
+        .first()
+        .innerText()
+        .catch(() => '')
+    ).trim();
   }
 
   // ---- Output panel ----
@@ -182,7 +188,12 @@ export function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-export async function expectAttribute(loc: Locator, name: string, value: string, timeout: number): Promise<void> {
+export async function expectAttribute(
+  loc: Locator,
+  name: string,
+  value: string,
+  timeout: number,
+): Promise<void> {
   const deadline = Date.now() + timeout;
   let last: string | null = null;
   while (Date.now() < deadline) {
@@ -194,7 +205,12 @@ export async function expectAttribute(loc: Locator, name: string, value: string,
 }
 
 /** Polls fn until it returns a value that is not undefined, or fails with what it last saw. */
-export async function waitUntil<T>(what: string, fn: () => Promise<T | undefined>, timeout = 20_000, interval = 250): Promise<T> {
+export async function waitUntil<T>(
+  what: string,
+  fn: () => Promise<T | undefined>,
+  timeout = 20_000,
+  interval = 250,
+): Promise<T> {
   const deadline = Date.now() + timeout;
   let lastError: unknown;
   while (Date.now() < deadline) {
@@ -206,5 +222,7 @@ export async function waitUntil<T>(what: string, fn: () => Promise<T | undefined
     }
     await new Promise((r) => setTimeout(r, interval));
   }
-  throw new Error(`timed out after ${timeout} ms waiting for ${what}${lastError instanceof Error ? `: ${lastError.message}` : ''}`);
+  throw new Error(
+    `timed out after ${timeout} ms waiting for ${what}${lastError instanceof Error ? `: ${lastError.message}` : ''}`,
+  );
 }

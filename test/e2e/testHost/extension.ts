@@ -16,7 +16,14 @@ export function activate(context: vscode.ExtensionContext): void {
         const result = await runInHost(repoRoot, files);
         writeFileSync(resultsPath, JSON.stringify(result));
       } catch (e) {
-        writeFileSync(resultsPath, JSON.stringify({ passed: 0, failed: 1, output: e instanceof Error ? (e.stack ?? e.message) : String(e) }));
+        writeFileSync(
+          resultsPath,
+          JSON.stringify({
+            passed: 0,
+            failed: 1,
+            output: e instanceof Error ? (e.stack ?? e.message) : String(e),
+          }),
+        );
       }
     }),
   );

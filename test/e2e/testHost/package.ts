@@ -31,15 +31,32 @@ export async function packageTestHost(dir: string): Promise<string> {
       main: './extension.js',
       activationEvents: ['onCommand:amlMonitorE2e.runIntegrationSuites'],
       extensionDependencies: ['amlmonitor.azureml-endpoint-monitor'],
-      contributes: { commands: [{ command: 'amlMonitorE2e.runIntegrationSuites', title: 'AML Monitor E2E: Run Integration Suites in This Extension Host' }] },
+      contributes: {
+        commands: [
+          {
+            command: 'amlMonitorE2e.runIntegrationSuites',
+            title: 'AML Monitor E2E: Run Integration Suites in This Extension Host',
+          },
+        ],
+      },
     }),
   );
-  writeFileSync(join(ext, 'README.md'), 'Test-only extension of the Azure ML Endpoint Monitor end-to-end suite.\n');
+  writeFileSync(
+    join(ext, 'README.md'),
+    'Test-only extension of the Azure ML Endpoint Monitor end-to-end suite.\n',
+  );
   writeFileSync(join(ext, 'LICENSE'), 'MIT\n');
   const vsix = join(dir, 'e2e-test-host.vsix');
   execFileSync(
     process.execPath,
-    [join(repoRoot, 'node_modules', '@vscode', 'vsce', 'vsce'), 'package', '--no-dependencies', '--allow-missing-repository', '--out', vsix],
+    [
+      join(repoRoot, 'node_modules', '@vscode', 'vsce', 'vsce'),
+      'package',
+      '--no-dependencies',
+      '--allow-missing-repository',
+      '--out',
+      vsix,
+    ],
     { cwd: ext, stdio: 'pipe' },
   );
   return vsix;
