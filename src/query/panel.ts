@@ -148,7 +148,7 @@ export function describeQueryError(e: unknown, serverTimeoutSeconds: number): Qu
       return {
         title: vscode.l10n.t('You are not signed in to Azure, or your sign-in expired.'),
         detail,
-        hint: vscode.l10n.t('Run the command "Azure ML Endpoint Monitor: Sign In" and run the query again.'),
+        hint: vscode.l10n.t('Run the command "Azure ML Monitor: Sign In" and run the query again.'),
       };
     case 'notFound':
       return {
