@@ -46,6 +46,20 @@ export abstract class TreeNode<M extends ModelNode = ModelNode> {
   abstract getTreeItem(ctx: NodeContext): vscode.TreeItem;
 }
 
+type ResourceModel = Extract<ModelNode, { target: Target }>;
+
+/** A node that stands for one Azure resource: its id is the resource's key, its target the resource. */
+abstract class ResourceNode<M extends ResourceModel> extends TreeNode<M> {
+  readonly id: string;
+  constructor(parent: TreeNode | undefined, model: M) {
+    super(parent, model);
+    this.id = targetKey(model.target);
+  }
+  get target(): M['target'] {
+    return this.model.target;
+  }
+}
+
 function toTreeItem(id: string, p: ItemPresentation, expandable: boolean): vscode.TreeItem {
   const item = new vscode.TreeItem(
     p.label,
@@ -61,46 +75,22 @@ function toTreeItem(id: string, p: ItemPresentation, expandable: boolean): vscod
   return item;
 }
 
-export class SubscriptionNode extends TreeNode<ModelOf<'subscription'>> {
-  readonly id: string;
+export class SubscriptionNode extends ResourceNode<ModelOf<'subscription'>> {
   readonly expandable = true;
-  constructor(parent: TreeNode | undefined, model: ModelOf<'subscription'>) {
-    super(parent, model);
-    this.id = targetKey(model.target);
-  }
-  get target(): ModelOf<'subscription'>['target'] {
-    return this.model.target;
-  }
   getTreeItem(ctx: NodeContext): vscode.TreeItem {
     return toTreeItem(this.id, presentSubscription(this.target.subscription, ctx.strings), true);
   }
 }
 
-export class WorkspaceNode extends TreeNode<ModelOf<'workspace'>> {
-  readonly id: string;
+export class WorkspaceNode extends ResourceNode<ModelOf<'workspace'>> {
   readonly expandable = true;
-  constructor(parent: TreeNode | undefined, model: ModelOf<'workspace'>) {
-    super(parent, model);
-    this.id = targetKey(model.target);
-  }
-  get target(): ModelOf<'workspace'>['target'] {
-    return this.model.target;
-  }
   getTreeItem(ctx: NodeContext): vscode.TreeItem {
     return toTreeItem(this.id, presentWorkspace(this.target.workspace, ctx.strings), true);
   }
 }
 
-export class EndpointNode extends TreeNode<ModelOf<'endpoint'>> {
-  readonly id: string;
+export class EndpointNode extends ResourceNode<ModelOf<'endpoint'>> {
   readonly expandable = true;
-  constructor(parent: TreeNode | undefined, model: ModelOf<'endpoint'>) {
-    super(parent, model);
-    this.id = targetKey(model.target);
-  }
-  get target(): ModelOf<'endpoint'>['target'] {
-    return this.model.target;
-  }
   getTreeItem(ctx: NodeContext): vscode.TreeItem {
     const { workspace, endpoint } = this.target;
     const flags = { busy: ctx.isBusy(this.target) };
@@ -108,16 +98,8 @@ export class EndpointNode extends TreeNode<ModelOf<'endpoint'>> {
   }
 }
 
-export class DeploymentNode extends TreeNode<ModelOf<'deployment'>> {
-  readonly id: string;
+export class DeploymentNode extends ResourceNode<ModelOf<'deployment'>> {
   readonly expandable = false;
-  constructor(parent: TreeNode | undefined, model: ModelOf<'deployment'>) {
-    super(parent, model);
-    this.id = targetKey(model.target);
-  }
-  get target(): ModelOf<'deployment'>['target'] {
-    return this.model.target;
-  }
   getTreeItem(ctx: NodeContext): vscode.TreeItem {
     const { workspace, endpoint, deployment } = this.target;
     const flags = { busy: ctx.isBusy(this.target), streaming: ctx.isStreaming(this.target) };
@@ -141,16 +123,8 @@ export class LegacyGroupNode extends TreeNode<ModelOf<'legacyGroup'>> {
   }
 }
 
-export class LegacyServiceNode extends TreeNode<ModelOf<'legacyService'>> {
-  readonly id: string;
+export class LegacyServiceNode extends ResourceNode<ModelOf<'legacyService'>> {
   readonly expandable = false;
-  constructor(parent: TreeNode | undefined, model: ModelOf<'legacyService'>) {
-    super(parent, model);
-    this.id = targetKey(model.target);
-  }
-  get target(): ModelOf<'legacyService'>['target'] {
-    return this.model.target;
-  }
   getTreeItem(ctx: NodeContext): vscode.TreeItem {
     const { workspace, service } = this.target;
     const flags = { busy: ctx.isBusy(this.target), streaming: ctx.isStreaming(this.target) };
