@@ -37,7 +37,8 @@ export abstract class TreeNode<M extends ModelNode = ModelNode> {
 
   /** Takes a fresh read of the same resource (its kind never changes). */
   update(model: ModelNode): void {
-    if (model.kind !== this.current.kind) throw new Error(`node kind changed: ${this.current.kind} → ${model.kind}`);
+    if (model.kind !== this.current.kind)
+      throw new Error(`node kind changed: ${this.current.kind} → ${model.kind}`);
     this.current = model as M;
   }
 
@@ -70,7 +71,10 @@ function toTreeItem(id: string, p: ItemPresentation, expandable: boolean): vscod
   // A plain string: names are shown as typed, never interpreted as Markdown or HTML.
   item.tooltip = p.tooltip;
   item.contextValue = p.contextValue;
-  item.iconPath = new vscode.ThemeIcon(p.icon.id, p.icon.color ? new vscode.ThemeColor(p.icon.color) : undefined);
+  item.iconPath = new vscode.ThemeIcon(
+    p.icon.id,
+    p.icon.color ? new vscode.ThemeColor(p.icon.color) : undefined,
+  );
   item.accessibilityInformation = { label: p.description ? `${p.label}, ${p.description}` : p.label };
   return item;
 }
@@ -119,7 +123,11 @@ export class LegacyGroupNode extends TreeNode<ModelOf<'legacyGroup'>> {
     return { kind: 'workspace', workspace: this.model.workspace };
   }
   getTreeItem(ctx: NodeContext): vscode.TreeItem {
-    return toTreeItem(this.id, presentLegacyGroup(this.model.workspace, this.model.services.length, ctx.strings), true);
+    return toTreeItem(
+      this.id,
+      presentLegacyGroup(this.model.workspace, this.model.services.length, ctx.strings),
+      true,
+    );
   }
 }
 
