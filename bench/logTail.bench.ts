@@ -39,20 +39,27 @@ export default async function bench(): Promise<void> {
   const perPoll = timeUs(() => {
     emitted = nextLogLines(prev, next, tail).lines.length;
   }, 500);
-  console.log(`10,000-line snapshot (${(next.length / 1e6).toFixed(2)} MB), 100 new lines: ${perPoll.toFixed(1)} µs per call (median of 500), ${emitted} lines emitted`);
+  console.log(
+    `10,000-line snapshot (${(next.length / 1e6).toFixed(2)} MB), 100 new lines: ${perPoll.toFixed(1)} µs per call (median of 500), ${emitted} lines emitted`,
+  );
   const perPollLines = timeUs(() => nextLogLines(prev, next, tail, { forceLineMatch: true }), 100);
   console.log(`  same, line-matching (KMP) path forced: ${perPollLines.toFixed(1)} µs per call`);
 
   const pingPrev = stateOf('GET /health 200\n'.repeat(tail), tail);
   const pingNext = 'GET /health 200\n'.repeat(tail);
-  console.log(`10,000 identical lines: ${timeUs(() => nextLogLines(pingPrev, pingNext, tail), 200).toFixed(1)} µs per call`);
+  console.log(
+    `10,000 identical lines: ${timeUs(() => nextLogLines(pingPrev, pingNext, tail), 200).toFixed(1)} µs per call`,
+  );
 
   for (const size of [100_000, 1_000_000]) {
     const big = size / 2;
     const a = stateOf(lines(0, size), size);
     const b = lines(big, size + big); // half the window is new
     const us = timeUs(() => nextLogLines(a, b, size), size >= 1_000_000 ? 5 : 20);
-    const usLines = timeUs(() => nextLogLines(a, b, size, { forceLineMatch: true }), size >= 1_000_000 ? 3 : 10);
+    const usLines = timeUs(
+      () => nextLogLines(a, b, size, { forceLineMatch: true }),
+      size >= 1_000_000 ? 3 : 10,
+    );
     console.log(
       `${size.toLocaleString('en')}-line snapshot, ${big.toLocaleString('en')} new: ${(us / 1000).toFixed(1)} ms, ` +
         `${Math.round((size / us) * 1e6).toLocaleString('en')} lines/s (line path: ${Math.round((size / usLines) * 1e6).toLocaleString('en')} lines/s)`,
@@ -65,7 +72,9 @@ export default async function bench(): Promise<void> {
   const tenPrev = stateOf(lines(0, count), count);
   const tenNext = lines(1000, count + 1000);
   const tenUs = timeUs(() => nextLogLines(tenPrev, tenNext, count), 10);
-  console.log(`${(tenNext.length / 1024 / 1024).toFixed(1)} MB snapshot (${count.toLocaleString('en')} lines), 1,000 new: ${(tenUs / 1000).toFixed(1)} ms`);
+  console.log(
+    `${(tenNext.length / 1024 / 1024).toFixed(1)} MB snapshot (${count.toLocaleString('en')} lines), 1,000 new: ${(tenUs / 1000).toFixed(1)} ms`,
+  );
   const firstUs = timeUs(() => nextLogLines(undefined, tenNext, count), 10);
   console.log(`  first poll of the same snapshot (split only): ${(firstUs / 1000).toFixed(1)} ms`);
   await followerBlocking(tenNext, count);
@@ -84,7 +93,13 @@ async function followerBlocking(snapshot: string, tail: number): Promise<void> {
   const follower = new LogFollower({
     fetch: () => Promise.resolve(snapshot),
     sink: { append: (text) => (appended += text.length), status: () => undefined },
-    messages: { restarted: () => '', skipped: () => '', reconnecting: () => '', reconnected: () => '', ended: () => '' },
+    messages: {
+      restarted: () => '',
+      skipped: () => '',
+      reconnecting: () => '',
+      reconnected: () => '',
+      ended: () => '',
+    },
     tailLines: () => tail,
     maxTailLines: tail,
     pollIntervalMs: () => 60_000,
@@ -96,5 +111,7 @@ async function followerBlocking(snapshot: string, tail: number): Promise<void> {
   const total = performance.now() - started;
   follower.stop();
   clearInterval(monitor);
-  console.log(`10 MB first print through the follower (scrubbed, in chunks): ${total.toFixed(0)} ms in all, longest event-loop block ${longest.toFixed(0)} ms`);
+  console.log(
+    `10 MB first print through the follower (scrubbed, in chunks): ${total.toFixed(0)} ms in all, longest event-loop block ${longest.toFixed(0)} ms`,
+  );
 }

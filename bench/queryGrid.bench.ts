@@ -20,7 +20,8 @@ const ROWS = 500_000;
 const HEAD_ROWS = 1000;
 const CHROMIUM = '/usr/bin/chromium';
 const GOAL_MS = 1500;
-const QUERY = 'requests\n| project timestamp, name, resultCode, duration, success, operation_Id, customDimensions, cloud_RoleName';
+const QUERY =
+  'requests\n| project timestamp, name, resultCode, duration, success, operation_Id, customDimensions, cloud_RoleName';
 
 // tsx keeps function names with an __name helper; functions sent to page.evaluate need it in the page.
 const shim = `
@@ -51,10 +52,16 @@ async function queryEmulator(): Promise<{ result: QueryResult; queryMs: number }
     const component = azure.emu.query.components.find((c) => c.benchmark);
     if (!component) throw new Error('the scenario has no benchmark component');
     const t0 = performance.now();
-    const result = await azure.client.query({ kind: 'appInsights', resourceId: component.componentId }, QUERY, { duration: 'P7D' });
+    const result = await azure.client.query(
+      { kind: 'appInsights', resourceId: component.componentId },
+      QUERY,
+      { duration: 'P7D' },
+    );
     return { result, queryMs: performance.now() - t0 };
   } catch (e) {
-    console.log(`query grid: the emulator could not answer (${e instanceof Error ? e.message : String(e)}); using generated rows`);
+    console.log(
+      `query grid: the emulator could not answer (${e instanceof Error ? e.message : String(e)}); using generated rows`,
+    );
     return undefined;
   } finally {
     await azure?.stop();
@@ -127,7 +134,10 @@ function encodeMessage(msg: Record<string, unknown>): Buffer {
     }
     return { ...meta, arrays };
   });
-  const header = Buffer.from(JSON.stringify({ ...msg, table: { rowCount: table.rowCount, columns } }), 'utf8');
+  const header = Buffer.from(
+    JSON.stringify({ ...msg, table: { rowCount: table.rowCount, columns } }),
+    'utf8',
+  );
   const prefix = Buffer.alloc(4);
   prefix.writeUInt32LE(header.byteLength);
   const headerPad = Buffer.alloc((8 - ((4 + header.byteLength) % 8)) % 8);
@@ -147,13 +157,21 @@ async function buildBundle(dir: string): Promise<void> {
   });
 }
 
-async function serve(dir: string, payloads: Record<string, Buffer>): Promise<{ server: Server; url: string }> {
+async function serve(
+  dir: string,
+  payloads: Record<string, Buffer>,
+): Promise<{ server: Server; url: string }> {
   const files: Record<string, [string, string | Buffer]> = {
     '/': ['text/html', page],
     '/shim.js': ['text/javascript', shim],
     '/webview.js': ['text/javascript', await readFile(join(dir, 'webview.js'), 'utf8')],
     '/webview.css': ['text/css', await readFile(join(dir, 'webview.css'), 'utf8')],
-    ...Object.fromEntries(Object.entries(payloads).map(([path, body]) => [path, ['application/octet-stream', body] as [string, Buffer]])),
+    ...Object.fromEntries(
+      Object.entries(payloads).map(([path, body]) => [
+        path,
+        ['application/octet-stream', body] as [string, Buffer],
+      ]),
+    ),
   };
   const server = createServer((req, res) => {
     const file = files[req.url ?? '/'];
@@ -174,19 +192,27 @@ export default async function queryGridBench(): Promise<void> {
   const totalRows = primary.rows.length;
   console.log(
     `query grid: ${totalRows.toLocaleString('en')} rows × ${primary.columns.length} columns ` +
-      (fromEmulator ? `from the emulator (query through the real client ${fromEmulator.queryMs.toFixed(0)} ms)` : '(generated)'),
+      (fromEmulator
+        ? `from the emulator (query through the real client ${fromEmulator.queryMs.toFixed(0)} ms)`
+        : '(generated)'),
   );
 
   // The host's share (QueryPanel.run): the first rows shaped on their own, then the whole result.
   let t0 = performance.now();
-  const head = shapeQueryResult({ ...result, tables: [{ ...primary, rows: primary.rows.slice(0, HEAD_ROWS) }] });
+  const head = shapeQueryResult({
+    ...result,
+    tables: [{ ...primary, rows: primary.rows.slice(0, HEAD_ROWS) }],
+  });
   const hostHeadMs = performance.now() - t0;
   t0 = performance.now();
   const full = shapeQueryResult(result);
   const hostFullMs = performance.now() - t0;
   const headMsg = resultMessage(head.table, false, totalRows);
   const fullMsg = resultMessage(full.table, true, totalRows);
-  const payloadBytes = full.table.columns.reduce((n, c) => n + ('bytes' in c ? c.bytes.byteLength + c.offsets.byteLength : c.values.byteLength), 0);
+  const payloadBytes = full.table.columns.reduce(
+    (n, c) => n + ('bytes' in c ? c.bytes.byteLength + c.offsets.byteLength : c.values.byteLength),
+    0,
+  );
   console.log(
     `query grid: host shaping: first ${HEAD_ROWS.toLocaleString('en')} rows ${hostHeadMs.toFixed(1)} ms; all rows ${hostFullMs.toFixed(0)} ms → ${(payloadBytes / 1e6).toFixed(1)} MB of typed arrays`,
   );
@@ -201,22 +227,34 @@ export default async function queryGridBench(): Promise<void> {
   );
 
   if (!existsSync(CHROMIUM)) {
-    console.log(`query grid: SKIPPED the browser part: ${CHROMIUM} is missing (install it with: apt-get install -y chromium)`);
+    console.log(
+      `query grid: SKIPPED the browser part: ${CHROMIUM} is missing (install it with: apt-get install -y chromium)`,
+    );
     return;
   }
   const { chromium } = await import('playwright-core');
   const dir = await mkdtemp(join(tmpdir(), 'aml-grid-bench-'));
   let server: Server | undefined;
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--headless'] });
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--headless'],
+  });
   try {
     await buildBundle(dir);
-    const served = await serve(dir, { '/head.bin': encodeMessage(headMsg), '/full.bin': encodeMessage(fullMsg) });
+    const served = await serve(dir, {
+      '/head.bin': encodeMessage(headMsg),
+      '/full.bin': encodeMessage(fullMsg),
+    });
     server = served.server;
     const tab = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     await tab.goto(served.url);
-    await tab.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'ready'));
+    await tab.waitForFunction(() =>
+      (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'ready'),
+    );
 
-    const strings = Object.fromEntries(stringKeys.map((k) => [k, k === 'rowCount' ? '{0} rows' : k])) as Strings;
+    const strings = Object.fromEntries(
+      stringKeys.map((k) => [k, k === 'rowCount' ? '{0} rows' : k]),
+    ) as Strings;
     const binding = {
       componentId: '/subscriptions/0/resourceGroups/rg/providers/microsoft.insights/components/ai',
       componentName: 'ai',
@@ -232,7 +270,14 @@ export default async function queryGridBench(): Promise<void> {
             heading: 'bench',
             readyQueries: [],
             binding: b,
-            state: { binding: b, query: 'requests', source: 'appInsights', timeRange: { kind: 'preset', duration: 'P7D' }, scrollTop: 0, filter: '' },
+            state: {
+              binding: b,
+              query: 'requests',
+              source: 'appInsights',
+              timeRange: { kind: 'preset', duration: 'P7D' },
+              scrollTop: 0,
+              filter: '',
+            },
           },
           '*',
         );
@@ -243,17 +288,26 @@ export default async function queryGridBench(): Promise<void> {
     await tab.waitForFunction(() => document.body.dataset.state === 'running');
 
     const figures = await tab.evaluate(async () => {
-      const ctors: Record<string, new (b: ArrayBuffer) => ArrayBufferView> = { Float64Array, Int8Array, Uint8Array, Uint32Array };
+      const ctors: Record<string, new (b: ArrayBuffer) => ArrayBufferView> = {
+        Float64Array,
+        Int8Array,
+        Uint8Array,
+        Uint32Array,
+      };
       const load = async (path: string): Promise<Record<string, unknown>> => {
         const buf = await (await fetch(path)).arrayBuffer();
         const headerLength = new DataView(buf).getUint32(0, true);
         const msg = JSON.parse(new TextDecoder().decode(new Uint8Array(buf, 4, headerLength))) as {
-          table: { columns: { arrays: Record<string, { type: string; offset: number; byteLength: number }> }[] };
+          table: {
+            columns: { arrays: Record<string, { type: string; offset: number; byteLength: number }> }[];
+          };
         };
         const base = Math.ceil((4 + headerLength) / 8) * 8;
         for (const col of msg.table.columns) {
           for (const [key, a] of Object.entries(col.arrays)) {
-            (col as unknown as Record<string, unknown>)[key] = new ctors[a.type]!(buf.slice(base + a.offset, base + a.offset + a.byteLength));
+            (col as unknown as Record<string, unknown>)[key] = new ctors[a.type]!(
+              buf.slice(base + a.offset, base + a.offset + a.byteLength),
+            );
           }
           delete (col as { arrays?: unknown }).arrays;
         }
@@ -282,7 +336,8 @@ export default async function queryGridBench(): Promise<void> {
       let arrived = NaN;
       for (;;) {
         await nextFrame();
-        if (Number.isNaN(firstRows) && document.querySelector('[role="row"][data-row]')) firstRows = performance.now() - t0;
+        if (Number.isNaN(firstRows) && document.querySelector('[role="row"][data-row]'))
+          firstRows = performance.now() - t0;
         if (document.body.dataset.state === 'done') {
           allRows = performance.now() - t0;
           arrived = (window as unknown as { __arrived: number }).__arrived - t0;
@@ -326,8 +381,23 @@ export default async function queryGridBench(): Promise<void> {
       const filtered = grid.dataset.rows;
       const filterAgainMs = await type('504');
       const filteredAgain = grid.dataset.rows;
-      const markupStaysText = !document.querySelector('.grid-cell b') && !!document.querySelector('.grid-cell');
-      return { idleFrames, firstRows, allRows, arrived, frameTimes, maxDomRows, visibleRows, sortMs, filterMs, filtered, filterAgainMs, filteredAgain, markupStaysText };
+      const markupStaysText =
+        !document.querySelector('.grid-cell b') && !!document.querySelector('.grid-cell');
+      return {
+        idleFrames,
+        firstRows,
+        allRows,
+        arrived,
+        frameTimes,
+        maxDomRows,
+        visibleRows,
+        sortMs,
+        filterMs,
+        filtered,
+        filterAgainMs,
+        filteredAgain,
+        markupStaysText,
+      };
     });
 
     const firstVisible = hostHeadMs + figures.firstRows;
@@ -344,7 +414,9 @@ export default async function queryGridBench(): Promise<void> {
     console.log(
       `query grid: idle frames (reference for this machine): p50 ${percentile(figures.idleFrames, 50).toFixed(1)} ms, p95 ${percentile(figures.idleFrames, 95).toFixed(1)} ms`,
     );
-    console.log(`query grid: DOM rows while scrolling at most ${figures.maxDomRows} (viewport shows ~${figures.visibleRows}; rows in result ${totalRows.toLocaleString('en')})`);
+    console.log(
+      `query grid: DOM rows while scrolling at most ${figures.maxDomRows} (viewport shows ~${figures.visibleRows}; rows in result ${totalRows.toLocaleString('en')})`,
+    );
     console.log(
       `query grid: sort by duration ${figures.sortMs.toFixed(0)} ms; filter-as-you-type: first keystroke "50" ${figures.filterMs.toFixed(0)} ms ` +
         `(builds the search text; ${figures.filtered ?? '?'} rows match), next keystroke "504" ${figures.filterAgainMs.toFixed(0)} ms (${figures.filteredAgain ?? '?'} rows)`,

@@ -47,8 +47,12 @@ export default async function treeBench(): Promise<void> {
     if (!subscription) throw new Error('the scale scenario has no subscription');
     const configured = defaultBound();
     const bounds = [...new Set([4, 6, 8, configured, 12, 16, 24, 32])].sort((a, b) => a - b);
-    console.log(`scale scenario, ${LATENCY_MS} ms per request, subscription ${subscription.displayName}; default bound ${configured}`);
-    console.log('bound | requests | elapsed ms | ideal@bound ms | ratio | issue ideal ms | ratio | max in flight');
+    console.log(
+      `scale scenario, ${LATENCY_MS} ms per request, subscription ${subscription.displayName}; default bound ${configured}`,
+    );
+    console.log(
+      'bound | requests | elapsed ms | ideal@bound ms | ratio | issue ideal ms | ratio | max in flight',
+    );
     for (const bound of bounds) {
       const model = new TreeModel({
         getClient: () => Promise.resolve(azure.client),
@@ -68,7 +72,10 @@ export default async function treeBench(): Promise<void> {
       const workspacePages = at('workspaces').length;
       const rest = seen.length - workspacePages;
       // The deepest chain below: endpoint pages then deployment pages, or a workspace's v1 calls.
-      const depthBelow = Math.max(longestChain(at('endpoints')) + longestChain(at('deployments')), longestChain(at('legacy')));
+      const depthBelow = Math.max(
+        longestChain(at('endpoints')) + longestChain(at('deployments')),
+        longestChain(at('legacy')),
+      );
       const idealAtBound = (workspacePages + Math.max(depthBelow, Math.ceil(rest / bound))) * LATENCY_MS;
       const issueIdeal = (workspacePages + depthBelow) * LATENCY_MS;
       const errors = nodes.filter((n) => n.kind === 'error').length;

@@ -76,10 +76,17 @@ if (watch) {
   const ext = results[0].metafile;
   const azureInActivation = Object.keys(ext.inputs).filter((p) => p.includes('node_modules/@azure/'));
   if (azureInActivation.length > 0) {
-    console.error('build: the activation bundle must not contain Azure SDK modules:', azureInActivation.slice(0, 5));
+    console.error(
+      'build: the activation bundle must not contain Azure SDK modules:',
+      azureInActivation.slice(0, 5),
+    );
     process.exit(1);
   }
-  for (const [file, out] of Object.entries({ ...results[0].metafile.outputs, ...results[1].metafile.outputs, ...results[2].metafile.outputs })) {
+  for (const [file, out] of Object.entries({
+    ...results[0].metafile.outputs,
+    ...results[1].metafile.outputs,
+    ...results[2].metafile.outputs,
+  })) {
     if (!file.endsWith('.map')) console.log(`build: ${file} ${(out.bytes / 1024).toFixed(1)} KiB`);
   }
 }

@@ -14,7 +14,16 @@ execFileSync(
   process.execPath,
   // --no-rewrite-relative-links: the README's images stay relative (shown from inside the package);
   // without a repository URL vsce otherwise refuses any relative image.
-  ['node_modules/@vscode/vsce/vsce', 'package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '--no-rewrite-relative-links', '--out', out],
+  [
+    'node_modules/@vscode/vsce/vsce',
+    'package',
+    '--no-dependencies',
+    '--allow-missing-repository',
+    '--skip-license',
+    '--no-rewrite-relative-links',
+    '--out',
+    out,
+  ],
   { stdio: 'inherit' },
 );
 console.log(`package: ${out}`);

@@ -17,6 +17,8 @@ for (const [name, args] of steps) {
   console.log(`\n=== ${name} ===`);
   const started = Date.now();
   const r = spawnSync('npm', args, { stdio: 'inherit' });
-  console.log(`=== ${name}: ${r.status === 0 ? 'ok' : 'FAILED'} in ${((Date.now() - started) / 1000).toFixed(1)} s ===`);
+  console.log(
+    `=== ${name}: ${r.status === 0 ? 'ok' : 'FAILED'} in ${((Date.now() - started) / 1000).toFixed(1)} s ===`,
+  );
   if (r.status !== 0) process.exit(r.status ?? 1);
 }

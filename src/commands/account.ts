@@ -16,7 +16,8 @@ interface TenantItem extends vscode.QuickPickItem {
   enter?: boolean;
 }
 
-const TENANT_PATTERN = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[a-z0-9-]+(\.[a-z0-9-]+)+)$/i;
+const TENANT_PATTERN =
+  /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[a-z0-9-]+(\.[a-z0-9-]+)+)$/i;
 
 export function selectTenant(s: Services) {
   return async (): Promise<void> => {
@@ -81,7 +82,9 @@ export function selectSubscriptions(s: Services) {
     );
     if (all.length === 0) {
       void vscode.window.showInformationMessage(
-        vscode.l10n.t('This account sees no subscriptions. Choose another tenant or sign in with another account.'),
+        vscode.l10n.t(
+          'This account sees no subscriptions. Choose another tenant or sign in with another account.',
+        ),
       );
       throw new UserCancelledError();
     }
@@ -103,7 +106,9 @@ export function selectSubscriptions(s: Services) {
     });
     if (!picks) throw new UserCancelledError();
     if (picks.length === 0) {
-      void vscode.window.showWarningMessage(vscode.l10n.t('Select at least one subscription. The filter was not changed.'));
+      void vscode.window.showWarningMessage(
+        vscode.l10n.t('Select at least one subscription. The filter was not changed.'),
+      );
       throw new UserCancelledError();
     }
     // All of them is stored as "no filter", so subscriptions added later show up too.

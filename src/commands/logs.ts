@@ -16,7 +16,8 @@ function isContainer(value: unknown): value is LogContainer {
 
 /** The node's target, a target passed as is, or the user's pick. */
 async function serviceTargetOf(s: Services, arg: unknown): Promise<ServiceTarget> {
-  const target = targetOf(arg) ?? (typeof arg === 'object' && arg !== null && 'kind' in arg ? (arg as Target) : undefined);
+  const target =
+    targetOf(arg) ?? (typeof arg === 'object' && arg !== null && 'kind' in arg ? (arg as Target) : undefined);
   if (isServiceTarget(target)) return target;
   return pickServiceTarget(s);
 }
@@ -24,10 +25,16 @@ async function serviceTargetOf(s: Services, arg: unknown): Promise<ServiceTarget
 async function pickContainer(target: ServiceTarget): Promise<LogContainer> {
   const items = CONTAINERS.map((container) => ({
     label: containerLabel(target, container),
-    description: container === 'InferenceServer' ? vscode.l10n.t('the scoring server (score.py)') : vscode.l10n.t('downloads the model before start'),
+    description:
+      container === 'InferenceServer'
+        ? vscode.l10n.t('the scoring server (score.py)')
+        : vscode.l10n.t('downloads the model before start'),
     container,
   }));
-  const choice = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Which container?'), placeHolder: vscode.l10n.t('Container whose log to show') });
+  const choice = await vscode.window.showQuickPick(items, {
+    title: vscode.l10n.t('Which container?'),
+    placeHolder: vscode.l10n.t('Container whose log to show'),
+  });
   if (!choice) throw new UserCancelledError();
   return choice.container;
 }

@@ -35,7 +35,12 @@ async function pickOne<T>(
     throw new UserCancelledError();
   }
   if (values.length === 1 && values[0]?.value !== undefined) return values[0].value;
-  const choice = await vscode.window.showQuickPick(items, { title, placeHolder, matchOnDescription: true, matchOnDetail: true });
+  const choice = await vscode.window.showQuickPick(items, {
+    title,
+    placeHolder,
+    matchOnDescription: true,
+    matchOnDetail: true,
+  });
   if (choice?.value === undefined) throw new UserCancelledError();
   return choice.value;
 }
@@ -68,7 +73,9 @@ export async function pickSubscription(s: PickerServices): Promise<SubscriptionT
         description: sub.subscriptionId,
         value: sub,
       })),
-    vscode.l10n.t('No Azure subscriptions are available. Sign in, choose a tenant or change the subscriptions filter.'),
+    vscode.l10n.t(
+      'No Azure subscriptions are available. Sign in, choose a tenant or change the subscriptions filter.',
+    ),
   );
   return { kind: 'subscription', subscription };
 }

@@ -12,7 +12,11 @@ import { pickServiceTarget, pickWorkspace } from './pickers';
 function scopeOf(target: Target): QueryScope {
   switch (target.kind) {
     case 'deployment':
-      return { kind: 'deployment', endpointName: target.endpoint.endpointName, deploymentName: target.deployment.deploymentName };
+      return {
+        kind: 'deployment',
+        endpointName: target.endpoint.endpointName,
+        deploymentName: target.deployment.deploymentName,
+      };
     case 'legacyService':
       return { kind: 'legacyService', serviceName: target.service.serviceName };
     default:
@@ -84,12 +88,15 @@ export function runKqlFile(s: Services) {
       uri instanceof vscode.Uri
         ? vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === uri.toString())
         : vscode.window.activeTextEditor;
-    const document = editor?.document ?? (uri instanceof vscode.Uri ? await vscode.workspace.openTextDocument(uri) : undefined);
+    const document =
+      editor?.document ??
+      (uri instanceof vscode.Uri ? await vscode.workspace.openTextDocument(uri) : undefined);
     if (!document) {
       void vscode.window.showInformationMessage(vscode.l10n.t('Open a .kql file to run it.'));
       return;
     }
-    const selection = editor && !editor.selection.isEmpty ? editor.document.getText(editor.selection) : undefined;
+    const selection =
+      editor && !editor.selection.isEmpty ? editor.document.getText(editor.selection) : undefined;
     const query = (selection ?? document.getText()).trim();
     if (!query) {
       void vscode.window.showInformationMessage(vscode.l10n.t('The file has no query to run.'));

@@ -85,7 +85,9 @@ async function confirm(target: ServiceTarget, enabled: boolean): Promise<boolean
       ? vscode.l10n.t(
           'The deployment will be updated with only this setting changed. Azure may roll its instances, which can take several minutes; the endpoint keeps serving meanwhile.',
         )
-      : vscode.l10n.t('The web service will be updated with only this setting changed. This can take a few minutes.');
+      : vscode.l10n.t(
+          'The web service will be updated with only this setting changed. This can take a few minutes.',
+        );
   const choice = await vscode.window.showWarningMessage(message, { modal: true, detail }, action);
   return choice === action;
 }

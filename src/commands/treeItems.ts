@@ -84,11 +84,18 @@ export function openAppInsightsInPortal(s: Services) {
     const componentId = target.workspace.applicationInsightsId;
     if (!componentId) {
       void vscode.window.showInformationMessage(
-        vscode.l10n.t('The workspace {0} has no Application Insights resource.', target.workspace.workspaceName),
+        vscode.l10n.t(
+          'The workspace {0} has no Application Insights resource.',
+          target.workspace.workspaceName,
+        ),
       );
       return;
     }
-    const url = portalResourceUrl(s.azure.cloud().portalUrl, componentId, s.settings.tenant ?? tenantOf(target));
+    const url = portalResourceUrl(
+      s.azure.cloud().portalUrl,
+      componentId,
+      s.settings.tenant ?? tenantOf(target),
+    );
     await vscode.env.openExternal(vscode.Uri.parse(url, true));
   };
 }

@@ -109,7 +109,13 @@ export function readyQueries(scope: QueryScope): ReadyQuery[] {
     {
       id: 'inputOutputTraces',
       source: 'appInsights',
-      kql: pipeline('traces', 'where customDimensions contains "input"', ai, 'order by timestamp desc', 'limit 10'),
+      kql: pipeline(
+        'traces',
+        'where customDimensions contains "input"',
+        ai,
+        'order by timestamp desc',
+        'limit 10',
+      ),
     },
     {
       id: 'failedRequests',
@@ -136,7 +142,13 @@ export function readyQueries(scope: QueryScope): ReadyQuery[] {
     {
       id: 'requestRate',
       source: 'appInsights',
-      kql: pipeline('requests', ai, 'summarize requests = count() by bin(timestamp, 1m)', 'order by timestamp asc', 'render timechart'),
+      kql: pipeline(
+        'requests',
+        ai,
+        'summarize requests = count() by bin(timestamp, 1m)',
+        'order by timestamp asc',
+        'render timechart',
+      ),
     },
     {
       id: 'dependencyFailures',
@@ -152,7 +164,12 @@ export function readyQueries(scope: QueryScope): ReadyQuery[] {
     {
       id: 'exceptions',
       source: 'appInsights',
-      kql: pipeline('exceptions', ai, 'project timestamp, type, outerMessage, problemId, operation_Id', 'order by timestamp desc'),
+      kql: pipeline(
+        'exceptions',
+        ai,
+        'project timestamp, type, outerMessage, problemId, operation_Id',
+        'order by timestamp desc',
+      ),
     },
   ];
   if (scope.kind !== 'legacyService') {

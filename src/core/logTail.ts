@@ -127,10 +127,11 @@ function fastEnds(prev: string, next: string): number[] | undefined {
   if (firstAt === -1) return [];
   const ends: number[] = [];
   let failedProbes = 0;
-  for (let from = next.length - lastLine.length; from >= firstAt && ends.length < 2; ) {
+  for (let from = next.length - lastLine.length; from >= firstAt && ends.length < 2;) {
     const at = next.lastIndexOf(lastLine, from);
     from = at - 1;
-    if (isLineStart(next, at) && consistentAt(prev, next, at + lastLine.length)) ends.push(at + lastLine.length);
+    if (isLineStart(next, at) && consistentAt(prev, next, at + lastLine.length))
+      ends.push(at + lastLine.length);
     else if (++failedProbes > 8) return undefined;
   }
   return ends;
@@ -151,7 +152,8 @@ function hashLines(lines: string[]): HashedLines {
     let h = Math.imul(0x811c9dc5 ^ line.length, 0x01000193);
     const head = Math.min(16, line.length);
     for (let c = 0; c < head; c++) h = Math.imul(h ^ line.charCodeAt(c), 0x01000193);
-    for (let c = Math.max(head, line.length - 16); c < line.length; c++) h = Math.imul(h ^ line.charCodeAt(c), 0x01000193);
+    for (let c = Math.max(head, line.length - 16); c < line.length; c++)
+      h = Math.imul(h ^ line.charCodeAt(c), 0x01000193);
     hashes[i] = h;
   }
   return { lines, hashes };
@@ -209,7 +211,12 @@ export function nextLogLines(
   // Counting every line costs ~0.1 ms per 10,000; on the common path N comes from the changed part only.
   let lineCount: number | undefined;
   const countAll = (): number => (lineCount ??= countNewlines(next));
-  const result = (event: LogTailEvent, from: number, absoluteEnd: number | undefined, ambiguous = false): LogTailResult => {
+  const result = (
+    event: LogTailEvent,
+    from: number,
+    absoluteEnd: number | undefined,
+    ambiguous = false,
+  ): LogTailResult => {
     const N = countAll();
     const wholeLog = N < requestedTail;
     return {
@@ -235,7 +242,12 @@ export function nextLogLines(
 
   if (!prev) return result('first', 0, undefined);
   const P = prev.lineCount;
-  if (P === 0) return result(countAll() < requestedTail || prev.absoluteEnd === undefined ? 'append' : 'gap', 0, undefined);
+  if (P === 0)
+    return result(
+      countAll() < requestedTail || prev.absoluteEnd === undefined ? 'append' : 'gap',
+      0,
+      undefined,
+    );
 
   // Consistent ends of prev in next as char offsets, largest first, at most two.
   let ends = options.forceLineMatch ? undefined : fastEnds(prev.text, next);
@@ -259,6 +271,7 @@ export function nextLogLines(
   const [first, other] = wholeLog ? ends.filter((end) => end >= prev.text.length) : ends;
   if (first === undefined) return result(wholeLog ? 'reset' : 'gap', 0, undefined);
   const ambiguous = other !== undefined;
-  const absoluteEnd = prev.absoluteEnd !== undefined && !ambiguous ? prev.absoluteEnd + countNewlines(next, first) : undefined;
+  const absoluteEnd =
+    prev.absoluteEnd !== undefined && !ambiguous ? prev.absoluteEnd + countNewlines(next, first) : undefined;
   return result('append', first, absoluteEnd, ambiguous);
 }

@@ -197,7 +197,8 @@ function buildColumn(name: string, sourceType: string, rows: unknown[][], index:
       const values = new Int8Array(n);
       for (let r = 0; r < n; r++) {
         const v = rows[r]?.[index];
-        values[r] = v === true || v === 1 || v === 'true' ? 1 : v === false || v === 0 || v === 'false' ? 0 : -1;
+        values[r] =
+          v === true || v === 1 || v === 'true' ? 1 : v === false || v === 0 || v === 'false' ? 0 : -1;
       }
       return { name, sourceType, kind, values };
     }
@@ -239,7 +240,9 @@ function parseObject(text: string): Record<string, unknown> | undefined {
   if (!t.startsWith('{')) return undefined;
   try {
     const v: unknown = JSON.parse(t);
-    return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+    return typeof v === 'object' && v !== null && !Array.isArray(v)
+      ? (v as Record<string, unknown>)
+      : undefined;
   } catch {
     return undefined;
   }
@@ -264,9 +267,11 @@ function unfoldTraces(table: ColumnarTable): { truncatedCount: number; unfolded:
   const message = findColumn(table.columns, ['message']);
   const dims = findColumn(table.columns, ['customDimensions', 'Properties']);
   // Only trace tables (a message column) carry what score.py printed; requests have none to unfold.
-  if (!message || (message.kind !== 'string' && message.kind !== 'dynamic')) return { truncatedCount: 0, unfolded: false };
+  if (!message || (message.kind !== 'string' && message.kind !== 'dynamic'))
+    return { truncatedCount: 0, unfolded: false };
   const messageValues = unpackText(message);
-  const dimValues = dims && (dims.kind === 'dynamic' || dims.kind === 'string') ? unpackText(dims) : undefined;
+  const dimValues =
+    dims && (dims.kind === 'dynamic' || dims.kind === 'string') ? unpackText(dims) : undefined;
 
   const n = table.rowCount;
   const input = new Array<string | null>(n).fill(null);
@@ -336,11 +341,14 @@ export interface StatisticsSummary {
 export function summarizeStatistics(statistics: Record<string, unknown> | undefined): StatisticsSummary {
   const obj = (v: unknown): Record<string, unknown> | undefined =>
     typeof v === 'object' && v !== null ? (v as Record<string, unknown>) : undefined;
-  const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+  const num = (v: unknown): number | undefined =>
+    typeof v === 'number' && Number.isFinite(v) ? v : undefined;
   const query = obj(statistics?.query) ?? statistics;
   const cpuTotal = obj(obj(query?.resourceUsage)?.cpu)?.['total cpu'];
   const rows = obj(obj(query?.inputDatasetStatistics)?.rows);
-  const dataset = Array.isArray(query?.datasetStatistics) ? obj((query.datasetStatistics as unknown[])[0]) : undefined;
+  const dataset = Array.isArray(query?.datasetStatistics)
+    ? obj((query.datasetStatistics as unknown[])[0])
+    : undefined;
   const out: StatisticsSummary = {};
   const exec = num(query?.executionTime);
   if (exec !== undefined) out.executionTimeSeconds = exec;
@@ -404,7 +412,8 @@ export function toCsv(table: ColumnarTable, rows?: ArrayLike<number>): string {
       const col = table.columns[c]!;
       const text = exportText(col, r);
       if (c > 0) line += ',';
-      if (text !== null) line += csvField(col.kind === 'string' || col.kind === 'dynamic' ? guardFormula(text) : text);
+      if (text !== null)
+        line += csvField(col.kind === 'string' || col.kind === 'dynamic' ? guardFormula(text) : text);
     }
     out.push(line);
   }

@@ -18,6 +18,8 @@ export function scrubSecrets(text: string): string {
     .replace(JWT, MASK)
     .replace(BEARER, `$1${MASK}`)
     .replace(KEY_VALUE, (match: string, key: string, separator: string, value: string) =>
-      value === MASK ? match : `${key}${separator}${match.slice(key.length + separator.length, match.length - value.length)}${MASK}`,
+      value === MASK
+        ? match
+        : `${key}${separator}${match.slice(key.length + separator.length, match.length - value.length)}${MASK}`,
     );
 }

@@ -53,11 +53,15 @@ const CALM_POLLS_BEFORE_NARROWING = 20;
 
 /** Failures that no retry can fix end the stream. */
 function endsStream(e: unknown): boolean {
-  return isAzureRequestError(e) && (e.kind === 'notFound' || e.kind === 'forbidden' || e.kind === 'badRequest' || e.kind === 'config');
+  return (
+    isAzureRequestError(e) &&
+    (e.kind === 'notFound' || e.kind === 'forbidden' || e.kind === 'badRequest' || e.kind === 'config')
+  );
 }
 
 function describe(e: unknown): string {
-  if (isAzureRequestError(e)) return [e.statusCode, e.code ?? e.kind].filter((x) => x !== undefined).join(' ');
+  if (isAzureRequestError(e))
+    return [e.statusCode, e.code ?? e.kind].filter((x) => x !== undefined).join(' ');
   return e instanceof Error ? e.message : String(e);
 }
 
@@ -160,7 +164,8 @@ export class LogFollower {
       this.o.sink.status('reconnecting');
     }
     const exponential = this.o.pollIntervalMs() * 2 ** Math.min(this.failures - 1, 16);
-    const retryAfter = isAzureRequestError(e) && e.retryAfterSeconds !== undefined ? e.retryAfterSeconds * 1000 : 0;
+    const retryAfter =
+      isAzureRequestError(e) && e.retryAfterSeconds !== undefined ? e.retryAfterSeconds * 1000 : 0;
     const jitter = 0.9 + 0.2 * (this.o.random ?? Math.random)();
     this.schedule(Math.min(this.o.maxBackoffMs(), Math.max(retryAfter, exponential * jitter)));
   }
@@ -208,7 +213,11 @@ function yieldToEventLoop(): Promise<void> {
 }
 
 /** One snapshot (no follow), scrubbed, as complete lines. */
-export async function fetchSnapshotText(fetch: FetchSnapshot, tail: number, abortSignal: AbortSignal): Promise<string> {
+export async function fetchSnapshotText(
+  fetch: FetchSnapshot,
+  tail: number,
+  abortSignal: AbortSignal,
+): Promise<string> {
   const text = await fetch(tail, abortSignal);
   const result = nextLogLines(undefined, text, tail);
   return result.lines.length === 0 ? '' : scrubSecrets(result.lines.join('\n') + '\n');

@@ -7,7 +7,13 @@ import type { ContainerType } from '../azure/models';
 import { Commands, ContextKeys } from '../constants';
 import type { BaseServices, LogStreamRegistry } from '../services';
 import { type ServiceTarget, type Target, targetDisplayName, targetKey } from '../targets';
-import { type FetchSnapshot, type FollowerMessages, type FollowerState, LogFollower, fetchSnapshotText } from './follower';
+import {
+  type FetchSnapshot,
+  type FollowerMessages,
+  type FollowerState,
+  LogFollower,
+  fetchSnapshotText,
+} from './follower';
 
 export type LogContainer = ContainerType;
 
@@ -31,7 +37,9 @@ export function containerLabel(target: ServiceTarget, container: LogContainer): 
   if (target.kind === 'legacyService') {
     return container === 'StorageInitializer' ? vscode.l10n.t('init container') : vscode.l10n.t('service');
   }
-  return container === 'StorageInitializer' ? vscode.l10n.t('storage initializer') : vscode.l10n.t('inference server');
+  return container === 'StorageInitializer'
+    ? vscode.l10n.t('storage initializer')
+    : vscode.l10n.t('inference server');
 }
 
 function marker(text: string): string {
@@ -43,8 +51,15 @@ const messages: FollowerMessages = {
   skipped: (window, widenedTo) =>
     marker(
       widenedTo > window
-        ? vscode.l10n.t('lines may have been skipped: more than {0} lines arrived between polls; reading {1} lines from now on', window, widenedTo)
-        : vscode.l10n.t('lines may have been skipped: more than {0} lines arrived between polls; polling sooner from now on', window),
+        ? vscode.l10n.t(
+            'lines may have been skipped: more than {0} lines arrived between polls; reading {1} lines from now on',
+            window,
+            widenedTo,
+          )
+        : vscode.l10n.t(
+            'lines may have been skipped: more than {0} lines arrived between polls; polling sooner from now on',
+            window,
+          ),
     ),
   reconnecting: (reason) => marker(vscode.l10n.t('connection lost ({0}); reconnecting…', reason)),
   reconnected: () => marker(vscode.l10n.t('reconnected')),
@@ -65,7 +80,11 @@ export class LogStreamManager implements LogStreamRegistry, vscode.Disposable {
   private readonly statusItem: vscode.StatusBarItem;
 
   constructor(private readonly s: BaseServices) {
-    this.statusItem = vscode.window.createStatusBarItem('amlMonitor.logStreams', vscode.StatusBarAlignment.Left, 10);
+    this.statusItem = vscode.window.createStatusBarItem(
+      'amlMonitor.logStreams',
+      vscode.StatusBarAlignment.Left,
+      10,
+    );
     this.statusItem.name = vscode.l10n.t('Azure ML Log Streams');
     this.statusItem.command = Commands.stopLogStream;
   }
@@ -121,7 +140,8 @@ export class LogStreamManager implements LogStreamRegistry, vscode.Disposable {
         tailLines: () => this.s.settings.logsTailLines,
         pollIntervalMs: () => this.s.settings.logsPollIntervalSeconds * 1000,
         maxBackoffMs: () => this.s.settings.logsMaxBackoffSeconds * 1000,
-        onError: (e) => this.s.log.error(`log stream ${channel.name}: ${e instanceof Error ? e.message : String(e)}`),
+        onError: (e) =>
+          this.s.log.error(`log stream ${channel.name}: ${e instanceof Error ? e.message : String(e)}`),
       }),
     };
     this.streams.set(key, stream);
@@ -134,7 +154,8 @@ export class LogStreamManager implements LogStreamRegistry, vscode.Disposable {
   stop(target: Target, container?: LogContainer): boolean {
     let stopped = false;
     for (const [key, stream] of this.streams) {
-      if (targetKey(stream.target) !== targetKey(target) || (container && stream.container !== container)) continue;
+      if (targetKey(stream.target) !== targetKey(target) || (container && stream.container !== container))
+        continue;
       this.end(key, stream);
       stopped = true;
     }
@@ -154,7 +175,11 @@ export class LogStreamManager implements LogStreamRegistry, vscode.Disposable {
       return;
     }
     const tail = this.s.settings.logsTailLines;
-    const title = vscode.l10n.t('Fetching logs of {0} ({1})…', targetDisplayName(target), containerLabel(target, container));
+    const title = vscode.l10n.t(
+      'Fetching logs of {0} ({1})…',
+      targetDisplayName(target),
+      containerLabel(target, container),
+    );
     await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title, cancellable: true },
       async (_progress, token) => {
@@ -163,7 +188,9 @@ export class LogStreamManager implements LogStreamRegistry, vscode.Disposable {
         try {
           const text = await fetchSnapshotText(this.fetcher(target, container), tail, abort.signal);
           const channel = this.channelFor(target, container);
-          channel.appendLine(marker(vscode.l10n.t('{0}: snapshot of the last {1} lines', new Date().toLocaleString(), tail)));
+          channel.appendLine(
+            marker(vscode.l10n.t('{0}: snapshot of the last {1} lines', new Date().toLocaleString(), tail)),
+          );
           channel.append(text);
           channel.show(true);
         } finally {
@@ -187,7 +214,11 @@ export class LogStreamManager implements LogStreamRegistry, vscode.Disposable {
       const client = await this.s.azure.getClient();
       return target.kind === 'deployment'
         ? client.getDeploymentLogs(target.deployment, container, { tail, abortSignal })
-        : client.getLegacyLogs(target.workspace, target.service, { tail, abortSignal, init: container === 'StorageInitializer' });
+        : client.getLegacyLogs(target.workspace, target.service, {
+            tail,
+            abortSignal,
+            init: container === 'StorageInitializer',
+          });
     };
   }
 
@@ -228,9 +259,11 @@ export class LogStreamManager implements LogStreamRegistry, vscode.Disposable {
   private update(): void {
     this.updateStatusItem();
     this.changed.fire();
-    vscode.commands.executeCommand('setContext', ContextKeys.activeLogStreams, this.streams.size).then(undefined, (e: unknown) =>
-      this.s.log.warn(`setContext ${ContextKeys.activeLogStreams}: ${String(e)}`),
-    );
+    vscode.commands
+      .executeCommand('setContext', ContextKeys.activeLogStreams, this.streams.size)
+      .then(undefined, (e: unknown) =>
+        this.s.log.warn(`setContext ${ContextKeys.activeLogStreams}: ${String(e)}`),
+      );
   }
 
   private updateStatusItem(): void {
@@ -248,10 +281,15 @@ export class LogStreamManager implements LogStreamRegistry, vscode.Disposable {
     tooltip.appendText(vscode.l10n.t('Active log streams (click to stop one):'));
     for (const st of streams) {
       tooltip.appendMarkdown('\n\n');
-      tooltip.appendText(st.state === 'reconnecting' ? vscode.l10n.t('{0}: reconnecting', this.channelName(st.target, st.container)) : this.channelName(st.target, st.container));
+      tooltip.appendText(
+        st.state === 'reconnecting'
+          ? vscode.l10n.t('{0}: reconnecting', this.channelName(st.target, st.container))
+          : this.channelName(st.target, st.container),
+      );
     }
     this.statusItem.tooltip = tooltip;
-    this.statusItem.backgroundColor = reconnecting > 0 ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
+    this.statusItem.backgroundColor =
+      reconnecting > 0 ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
     this.statusItem.show();
   }
 }

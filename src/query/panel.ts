@@ -7,7 +7,14 @@ import { isAzureRequestError } from '../azure/errors';
 import type { QueryTarget, QueryTimespan } from '../azure/models';
 import { Views } from '../constants';
 import { errorPosition, portalLogsUrl, readyQueries, type ReadyQueryId } from '../core/kql';
-import { isTimechart, shapeQueryResult, summarizeStatistics, toCsv, toJson, type ShapedResult } from '../core/queryResult';
+import {
+  isTimechart,
+  shapeQueryResult,
+  summarizeStatistics,
+  toCsv,
+  toJson,
+  type ShapedResult,
+} from '../core/queryResult';
 import type { BaseServices } from '../services';
 import {
   parseFromWebview,
@@ -32,7 +39,9 @@ export function webviewStrings(): Strings {
     source: vscode.l10n.t('Data source'),
     sourceAppInsights: vscode.l10n.t('Application Insights'),
     sourceLogAnalytics: vscode.l10n.t('Log Analytics (AmlOnlineEndpoint* tables)'),
-    sourceLogAnalyticsMissing: vscode.l10n.t('This Application Insights resource is not workspace-based: it has no Log Analytics workspace.'),
+    sourceLogAnalyticsMissing: vscode.l10n.t(
+      'This Application Insights resource is not workspace-based: it has no Log Analytics workspace.',
+    ),
     timeRange: vscode.l10n.t('Time range'),
     range30m: vscode.l10n.t('Last 30 minutes'),
     range1h: vscode.l10n.t('Last hour'),
@@ -74,7 +83,9 @@ export function webviewStrings(): Strings {
     expandValue: vscode.l10n.t('Expand Value'),
     close: vscode.l10n.t('Close'),
     results: vscode.l10n.t('Query results'),
-    runHint: vscode.l10n.t('Run with Ctrl+Enter (Cmd+Enter on macOS). Right-click a cell to copy it; double-click a value to expand it.'),
+    runHint: vscode.l10n.t(
+      'Run with Ctrl+Enter (Cmd+Enter on macOS). Right-click a cell to copy it; double-click a value to expand it.',
+    ),
   };
 }
 
@@ -104,7 +115,9 @@ export function panelTitle(binding: PanelBinding): string {
 }
 
 function timespanOf(range: TimeRange): QueryTimespan {
-  return range.kind === 'preset' ? { duration: range.duration } : { start: new Date(range.start), end: new Date(range.end) };
+  return range.kind === 'preset'
+    ? { duration: range.duration }
+    : { start: new Date(range.start), end: new Date(range.end) };
 }
 
 function portalTimespan(range: TimeRange): string {
@@ -118,7 +131,9 @@ export function describeQueryError(e: unknown, serverTimeoutSeconds: number): Qu
   }
   const detail = [e.code, e.azureMessage].filter(Boolean).join(': ') || undefined;
   const timedOut =
-    e.statusCode === 504 || /timeout|timed out/i.test(`${e.code ?? ''} ${e.azureMessage ?? ''}`) || e.code === 'ETIMEDOUT';
+    e.statusCode === 504 ||
+    /timeout|timed out/i.test(`${e.code ?? ''} ${e.azureMessage ?? ''}`) ||
+    e.code === 'ETIMEDOUT';
   if (timedOut) {
     return {
       title: vscode.l10n.t('The query timed out.'),
@@ -131,18 +146,27 @@ export function describeQueryError(e: unknown, serverTimeoutSeconds: number): Qu
   }
   switch (e.kind) {
     case 'badRequest':
-      return { title: vscode.l10n.t('The query has an error.'), detail, position: errorPosition(e.azureMessage) };
+      return {
+        title: vscode.l10n.t('The query has an error.'),
+        detail,
+        position: errorPosition(e.azureMessage),
+      };
     case 'throttled':
       return {
         title: vscode.l10n.t('Azure Monitor is throttling queries.'),
         detail,
-        hint: vscode.l10n.t('Wait {0} seconds and run again, or query a shorter time range.', String(e.retryAfterSeconds ?? 60)),
+        hint: vscode.l10n.t(
+          'Wait {0} seconds and run again, or query a shorter time range.',
+          String(e.retryAfterSeconds ?? 60),
+        ),
       };
     case 'forbidden':
       return {
         title: vscode.l10n.t('Your account may not query this resource.'),
         detail,
-        hint: vscode.l10n.t('Ask for the Reader or Log Analytics Reader role on the resource, or choose the tenant that holds it.'),
+        hint: vscode.l10n.t(
+          'Ask for the Reader or Log Analytics Reader role on the resource, or choose the tenant that holds it.',
+        ),
       };
     case 'signIn':
       return {
@@ -154,12 +178,22 @@ export function describeQueryError(e: unknown, serverTimeoutSeconds: number): Qu
       return {
         title: vscode.l10n.t('The resource to query was not found.'),
         detail,
-        hint: vscode.l10n.t('The workspace may point to a deleted Application Insights resource. Refresh the Azure ML view.'),
+        hint: vscode.l10n.t(
+          'The workspace may point to a deleted Application Insights resource. Refresh the Azure ML view.',
+        ),
       };
     case 'network':
-      return { title: vscode.l10n.t('Azure Monitor could not be reached.'), detail, hint: vscode.l10n.t('Check your network or proxy.') };
+      return {
+        title: vscode.l10n.t('Azure Monitor could not be reached.'),
+        detail,
+        hint: vscode.l10n.t('Check your network or proxy.'),
+      };
     case 'server':
-      return { title: vscode.l10n.t('Azure Monitor failed to run the query.'), detail, hint: vscode.l10n.t('Try again in a moment.') };
+      return {
+        title: vscode.l10n.t('Azure Monitor failed to run the query.'),
+        detail,
+        hint: vscode.l10n.t('Try again in a moment.'),
+      };
     default:
       return { title: vscode.l10n.t('The query failed.'), detail };
   }
@@ -202,7 +236,9 @@ export class QueryPanel implements vscode.Disposable {
           s.log.warn('query panel: ignored a malformed message from the webview');
           return;
         }
-        void this.onMessage(msg).catch((e: unknown) => s.log.error(`query panel: ${e instanceof Error ? e.message : String(e)}`));
+        void this.onMessage(msg).catch((e: unknown) =>
+          s.log.error(`query panel: ${e instanceof Error ? e.message : String(e)}`),
+        );
       }),
       panel.onDidChangeViewState(() => {
         if (panel.active) this.lastActive = Date.now();
@@ -316,7 +352,9 @@ export class QueryPanel implements vscode.Disposable {
 
   private queryTarget(source: PanelState['source']): QueryTarget | undefined {
     if (source === 'logAnalytics') {
-      return this.binding.logAnalyticsId ? { kind: 'logAnalytics', resourceId: this.binding.logAnalyticsId } : undefined;
+      return this.binding.logAnalyticsId
+        ? { kind: 'logAnalytics', resourceId: this.binding.logAnalyticsId }
+        : undefined;
     }
     return { kind: 'appInsights', resourceId: this.binding.componentId };
   }
@@ -336,7 +374,9 @@ export class QueryPanel implements vscode.Disposable {
           type: 'error',
           runId,
           error: {
-            title: vscode.l10n.t('This Application Insights resource is not workspace-based: it has no Log Analytics workspace.'),
+            title: vscode.l10n.t(
+              'This Application Insights resource is not workspace-based: it has no Log Analytics workspace.',
+            ),
             hint: vscode.l10n.t('Query Application Insights instead.'),
           },
         });
@@ -357,7 +397,10 @@ export class QueryPanel implements vscode.Disposable {
       if (primary && totalRows > HEAD_ROWS * 2) {
         // A large result sends its first rows ahead, shaped on their own: they show at once while
         // the whole result is shaped and crosses over. Yield so the head leaves first.
-        const head = shapeQueryResult({ ...result, tables: [{ ...primary, rows: primary.rows.slice(0, HEAD_ROWS) }] });
+        const head = shapeQueryResult({
+          ...result,
+          tables: [{ ...primary, rows: primary.rows.slice(0, HEAD_ROWS) }],
+        });
         this.post(this.resultMessage(runId, head, false, totalRows, started));
         await new Promise((resolve) => setTimeout(resolve, 0));
         if (runId !== this.runSeq) return;
@@ -384,7 +427,13 @@ export class QueryPanel implements vscode.Disposable {
     }
   }
 
-  private resultMessage(runId: number, shaped: ShapedResult, complete: boolean, totalRows: number, started: number): ToWebview {
+  private resultMessage(
+    runId: number,
+    shaped: ShapedResult,
+    complete: boolean,
+    totalRows: number,
+    started: number,
+  ): ToWebview {
     return {
       type: 'result',
       runId,
@@ -427,7 +476,10 @@ export class QueryPanel implements vscode.Disposable {
       defaultUri: base ? vscode.Uri.joinPath(base, defaultName) : undefined,
       filters: format === 'csv' ? { [vscode.l10n.t('CSV')]: ['csv'] } : { [vscode.l10n.t('JSON')]: ['json'] },
       saveLabel: vscode.l10n.t('Export'),
-      title: format === 'csv' ? vscode.l10n.t('Export Query Result as CSV') : vscode.l10n.t('Export Query Result as JSON'),
+      title:
+        format === 'csv'
+          ? vscode.l10n.t('Export Query Result as CSV')
+          : vscode.l10n.t('Export Query Result as JSON'),
     });
     if (!uri) return;
     try {
@@ -442,11 +494,17 @@ export class QueryPanel implements vscode.Disposable {
       if (choice === open) await vscode.commands.executeCommand('vscode.open', uri);
     } catch (e) {
       this.s.log.error(`query export failed: ${e instanceof Error ? e.message : String(e)}`);
-      void vscode.window.showErrorMessage(vscode.l10n.t('Could not export the result: {0}', e instanceof Error ? e.message : String(e)));
+      void vscode.window.showErrorMessage(
+        vscode.l10n.t('Could not export the result: {0}', e instanceof Error ? e.message : String(e)),
+      );
     }
   }
 
-  private async openInPortal(query: string, source: PanelState['source'], timeRange: TimeRange): Promise<void> {
+  private async openInPortal(
+    query: string,
+    source: PanelState['source'],
+    timeRange: TimeRange,
+  ): Promise<void> {
     const resourceId = this.queryTarget(source)?.resourceId ?? this.binding.componentId;
     const url = portalLogsUrl({
       portalUrl: this.s.azure.cloud().portalUrl,
@@ -460,7 +518,10 @@ export class QueryPanel implements vscode.Disposable {
     await vscode.env.clipboard.writeText(query);
     const opened = await vscode.env.openExternal(vscode.Uri.parse(url, true));
     if (opened) {
-      vscode.window.setStatusBarMessage(vscode.l10n.t('Opened the Logs blade in the Azure portal; the query is also on the clipboard.'), 5000);
+      vscode.window.setStatusBarMessage(
+        vscode.l10n.t('Opened the Logs blade in the Azure portal; the query is also on the clipboard.'),
+        5000,
+      );
     }
   }
 

@@ -5,7 +5,13 @@ import { Views } from '../constants';
 import { defaultQuery } from '../core/kql';
 import type { BaseServices } from '../services';
 import { createWebviewPanel, QueryPanel } from './panel';
-import { parsePanelState, presetDurations, type PanelBinding, type PanelState, type PresetDuration } from './protocol';
+import {
+  parsePanelState,
+  presetDurations,
+  type PanelBinding,
+  type PanelState,
+  type PresetDuration,
+} from './protocol';
 
 function bindingKey(b: PanelBinding): string {
   return JSON.stringify([b.componentId.toLowerCase(), b.scope]);

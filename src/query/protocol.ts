@@ -7,7 +7,8 @@ import type { ColumnarTable, StatisticsSummary } from '../core/queryResult';
 export const presetDurations = ['PT30M', 'PT1H', 'PT24H', 'P7D'] as const;
 export type PresetDuration = (typeof presetDurations)[number];
 
-export type TimeRange = { kind: 'preset'; duration: PresetDuration } | { kind: 'custom'; start: string; end: string };
+export type TimeRange =
+  { kind: 'preset'; duration: PresetDuration } | { kind: 'custom'; start: string; end: string };
 
 /** What a panel queries: kept in the webview's state so a reload can restore it. */
 export interface PanelBinding {
@@ -196,11 +197,14 @@ export function parseFromWebview(msg: unknown): FromWebview | undefined {
       return { type: msg.type, query, source: msg.source, timeRange };
     }
     case 'copy':
-      return typeof msg.text === 'string' && msg.text.length <= MAX_COPY_LENGTH ? { type: 'copy', text: msg.text } : undefined;
+      return typeof msg.text === 'string' && msg.text.length <= MAX_COPY_LENGTH
+        ? { type: 'copy', text: msg.text }
+        : undefined;
     case 'export': {
       if (msg.format !== 'csv' && msg.format !== 'json') return undefined;
       if (msg.rows === undefined) return { type: 'export', format: msg.format };
-      if (!Array.isArray(msg.rows) || !msg.rows.every((r) => Number.isInteger(r) && (r as number) >= 0)) return undefined;
+      if (!Array.isArray(msg.rows) || !msg.rows.every((r) => Number.isInteger(r) && (r as number) >= 0))
+        return undefined;
       return { type: 'export', format: msg.format, rows: msg.rows as number[] };
     }
     default:
@@ -211,23 +215,33 @@ export function parseFromWebview(msg: unknown): FromWebview | undefined {
 function parseScope(v: unknown): QueryScope | undefined {
   if (!isRecord(v)) return undefined;
   if (v.kind === 'workspace') return { kind: 'workspace' };
-  if (v.kind === 'legacyService' && typeof v.serviceName === 'string') return { kind: 'legacyService', serviceName: v.serviceName };
+  if (v.kind === 'legacyService' && typeof v.serviceName === 'string')
+    return { kind: 'legacyService', serviceName: v.serviceName };
   if (v.kind === 'deployment' && typeof v.endpointName === 'string' && typeof v.deploymentName === 'string') {
     return { kind: 'deployment', endpointName: v.endpointName, deploymentName: v.deploymentName };
   }
   return undefined;
 }
 
-const componentIdPattern = /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/microsoft\.insights\/components\/[^/]+$/i;
-const laIdPattern = /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/microsoft\.operationalinsights\/workspaces\/[^/]+$/i;
+const componentIdPattern =
+  /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/microsoft\.insights\/components\/[^/]+$/i;
+const laIdPattern =
+  /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/microsoft\.operationalinsights\/workspaces\/[^/]+$/i;
 
 export function parseBinding(v: unknown): PanelBinding | undefined {
   if (!isRecord(v)) return undefined;
   const scope = parseScope(v.scope);
-  if (!scope || typeof v.componentId !== 'string' || !componentIdPattern.test(v.componentId)) return undefined;
+  if (!scope || typeof v.componentId !== 'string' || !componentIdPattern.test(v.componentId))
+    return undefined;
   if (typeof v.componentName !== 'string' || typeof v.scopeLabel !== 'string') return undefined;
-  const binding: PanelBinding = { componentId: v.componentId, componentName: v.componentName, scopeLabel: v.scopeLabel, scope };
-  if (typeof v.logAnalyticsId === 'string' && laIdPattern.test(v.logAnalyticsId)) binding.logAnalyticsId = v.logAnalyticsId;
+  const binding: PanelBinding = {
+    componentId: v.componentId,
+    componentName: v.componentName,
+    scopeLabel: v.scopeLabel,
+    scope,
+  };
+  if (typeof v.logAnalyticsId === 'string' && laIdPattern.test(v.logAnalyticsId))
+    binding.logAnalyticsId = v.logAnalyticsId;
   return binding;
 }
 
@@ -243,7 +257,8 @@ export function parsePanelState(v: unknown): PanelState | undefined {
     query,
     source: v.source,
     timeRange,
-    scrollTop: typeof v.scrollTop === 'number' && Number.isFinite(v.scrollTop) && v.scrollTop >= 0 ? v.scrollTop : 0,
+    scrollTop:
+      typeof v.scrollTop === 'number' && Number.isFinite(v.scrollTop) && v.scrollTop >= 0 ? v.scrollTop : 0,
     filter: typeof v.filter === 'string' ? v.filter.slice(0, 1000) : '',
   };
   if (isRecord(v.sort) && typeof v.sort.column === 'string' && typeof v.sort.descending === 'boolean') {

@@ -72,7 +72,12 @@ export function failureAction(e: unknown): FailureAction {
 function failure(list: FailedList, error: unknown): ModelNode {
   return {
     kind: 'error',
-    failure: { list, action: failureAction(error), kind: isAzureRequestError(error) ? error.kind : 'unknown', error },
+    failure: {
+      list,
+      action: failureAction(error),
+      kind: isAzureRequestError(error) ? error.kind : 'unknown',
+      error,
+    },
   };
 }
 
@@ -132,7 +137,9 @@ export class TreeModel {
     }
     const filter = new Set(this.options.subscriptionFilter().map((id) => id.toLowerCase()));
     const visible =
-      filter.size === 0 ? subscriptions : subscriptions.filter((s) => filter.has(s.subscriptionId.toLowerCase()));
+      filter.size === 0
+        ? subscriptions
+        : subscriptions.filter((s) => filter.has(s.subscriptionId.toLowerCase()));
     if (visible.length === 0) return { state: 'noSubscriptions', total: subscriptions.length };
     return {
       state: 'ready',
@@ -184,7 +191,10 @@ export class TreeModel {
       children.push(
         ...endpoints.value
           .sort((a, b) => byName(a.endpointName, b.endpointName))
-          .map((endpoint): ModelNode => ({ kind: 'endpoint', target: { kind: 'endpoint', workspace, endpoint } })),
+          .map((endpoint): ModelNode => ({
+            kind: 'endpoint',
+            target: { kind: 'endpoint', workspace, endpoint },
+          })),
       );
     } else {
       children.push(failure('endpoints', endpoints.reason));
@@ -211,8 +221,14 @@ export class TreeModel {
       if (deployments.length === 0) return [{ kind: 'empty', reason: 'noDeployments' }];
       const share = (name: string): number => endpoint.traffic[name] ?? 0;
       return deployments
-        .sort((a, b) => share(b.deploymentName) - share(a.deploymentName) || byName(a.deploymentName, b.deploymentName))
-        .map((deployment) => ({ kind: 'deployment', target: { kind: 'deployment', workspace, endpoint, deployment } }));
+        .sort(
+          (a, b) =>
+            share(b.deploymentName) - share(a.deploymentName) || byName(a.deploymentName, b.deploymentName),
+        )
+        .map((deployment) => ({
+          kind: 'deployment',
+          target: { kind: 'deployment', workspace, endpoint, deployment },
+        }));
     } catch (e) {
       return [failure('deployments', e)];
     }

@@ -13,7 +13,9 @@ import { presentationStrings } from './strings';
 /** How often a node that Azure reports as Creating/Updating/Scaling/Deleting is re-read. */
 const TRANSITION_RECHECK_MS = 15_000;
 
-export class ServicesTreeProvider implements vscode.TreeDataProvider<AnyNode>, TreeRefresher, vscode.Disposable {
+export class ServicesTreeProvider
+  implements vscode.TreeDataProvider<AnyNode>, TreeRefresher, vscode.Disposable
+{
   private readonly changed = new vscode.EventEmitter<AnyNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
 
@@ -50,7 +52,8 @@ export class ServicesTreeProvider implements vscode.TreeDataProvider<AnyNode>, T
       streams.onDidChangeStreams(() => this.changed.fire(undefined)),
       s.azure.onDidChange(() => this.refresh()),
       s.settings.onDidChange((e) => {
-        if (e.affectsConfiguration(SettingKeys.treeConcurrency)) this.model.setConcurrency(s.settings.treeConcurrency);
+        if (e.affectsConfiguration(SettingKeys.treeConcurrency))
+          this.model.setConcurrency(s.settings.treeConcurrency);
         // Cloud, auth and tenant changes reach the tree through the session's onDidChange.
         if (e.affectsConfiguration(SettingKeys.subscriptions)) this.refresh();
       }),
@@ -174,12 +177,12 @@ export class ServicesTreeProvider implements vscode.TreeDataProvider<AnyNode>, T
   private async loadRoot(): Promise<AnyNode[]> {
     const generation = this.generation;
     this.setState('loading');
-    const result = await this.model.loadRoot().catch(
-      (e: unknown): RootResult => ({
-        state: 'error',
-        children: [{ kind: 'error', failure: { list: 'subscriptions', action: 'retry', kind: 'unknown', error: e } }],
-      }),
-    );
+    const result = await this.model.loadRoot().catch((e: unknown): RootResult => ({
+      state: 'error',
+      children: [
+        { kind: 'error', failure: { list: 'subscriptions', action: 'retry', kind: 'unknown', error: e } },
+      ],
+    }));
     if (this.disposed || generation !== this.generation) return [];
     this.setState(result.state);
     // Signed out or no subscriptions: the empty view shows its welcome content with the action.

@@ -120,7 +120,10 @@ export class Grid {
     return this.view;
   }
 
-  setData(table: ColumnarTable, options: { sort?: GridSort; filter?: string; scrollTop?: number } = {}): void {
+  setData(
+    table: ColumnarTable,
+    options: { sort?: GridSort; filter?: string; scrollTop?: number } = {},
+  ): void {
     this.table = table;
     this.searchCache.clear();
     this.selected = undefined;
@@ -132,7 +135,8 @@ export class Grid {
     this.buildHeader();
     for (const r of this.pool) r.el.remove();
     this.pool = [];
-    this.sortState = options.sort && table.columns.some((c) => c.name === options.sort?.column) ? options.sort : undefined;
+    this.sortState =
+      options.sort && table.columns.some((c) => c.name === options.sort?.column) ? options.sort : undefined;
     this.filterText = options.filter ?? '';
     this.recomputeView();
     this.viewport.scrollTop = options.scrollTop ?? 0;
@@ -197,7 +201,8 @@ export class Grid {
       const indicator = cell.querySelector('.grid-sort-indicator');
       if (indicator) indicator.textContent = state === 'ascending' ? '▲' : state === 'descending' ? '▼' : '';
       const button = cell.querySelector('button');
-      if (button) button.title = state === 'ascending' ? this.strings.sortDescending : this.strings.sortAscending;
+      if (button)
+        button.title = state === 'ascending' ? this.strings.sortDescending : this.strings.sortAscending;
     }
   }
 
@@ -228,7 +233,12 @@ export class Grid {
       let length = 0;
       for (let r = 0; r < n; r++) {
         // Numbers are searched in their plain form: Intl formatting of 500,000 values costs seconds.
-        const t = col.kind === 'number' ? (Number.isNaN(col.values[r]!) ? '' : String(col.values[r])) : cellText(col, r).toLowerCase();
+        const t =
+          col.kind === 'number'
+            ? Number.isNaN(col.values[r]!)
+              ? ''
+              : String(col.values[r])
+            : cellText(col, r).toLowerCase();
         parts[r] = t;
         length += t.length;
         offsets[r + 1] = length;
@@ -337,7 +347,8 @@ export class Grid {
     const byViewIndex = new Map<number, RowElement>();
     const free: RowElement[] = [];
     for (const r of this.pool) {
-      if (r.row >= 0 && r.viewIndex >= first && r.viewIndex < last && !byViewIndex.has(r.viewIndex)) byViewIndex.set(r.viewIndex, r);
+      if (r.row >= 0 && r.viewIndex >= first && r.viewIndex < last && !byViewIndex.has(r.viewIndex))
+        byViewIndex.set(r.viewIndex, r);
       else free.push(r);
     }
     for (let v = first; v < last; v++) {
@@ -374,7 +385,9 @@ export class Grid {
 
   // ---- interaction ------------------------------------------------------------------------------
 
-  private hitCell(target: EventTarget | null): { viewIndex: number; col: number; cell: HTMLElement } | undefined {
+  private hitCell(
+    target: EventTarget | null,
+  ): { viewIndex: number; col: number; cell: HTMLElement } | undefined {
     const cell = (target as HTMLElement | null)?.closest?.('.grid-cell');
     if (!(cell instanceof HTMLElement)) return undefined;
     const rowEl = cell.parentElement;
@@ -483,7 +496,8 @@ export class Grid {
       [this.strings.copyCell, () => this.callbacks.copy(this.selectedCellText() ?? '')],
       [this.strings.copyRow, () => this.callbacks.copy(this.rowText(hit.viewIndex))],
     ];
-    if (this.table.columns[hit.col]?.kind === 'dynamic') items.push([this.strings.expandValue, () => this.toggleExpand(hit.viewIndex, hit.col)]);
+    if (this.table.columns[hit.col]?.kind === 'dynamic')
+      items.push([this.strings.expandValue, () => this.toggleExpand(hit.viewIndex, hit.col)]);
     this.menu.replaceChildren(
       ...items.map(([label, run]) => {
         const item = el('button', 'grid-menu-item');

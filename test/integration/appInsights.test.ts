@@ -18,7 +18,11 @@ type TestAzure = Awaited<ReturnType<typeof startTestAzure>>;
 /** What the tree was told, in order. */
 interface Recorder {
   busy: string[];
-  deps: (target: ServiceTarget, enabled: boolean, overrides?: Partial<SetAppInsightsDeps>) => SetAppInsightsDeps;
+  deps: (
+    target: ServiceTarget,
+    enabled: boolean,
+    overrides?: Partial<SetAppInsightsDeps>,
+  ) => SetAppInsightsDeps;
 }
 
 function recorder(client: AzureClient): Recorder {
@@ -61,7 +65,8 @@ async function findTargets(client: AzureClient): Promise<{
       }
       if (!workspace.applicationInsightsId) bareWorkspace ??= workspace;
       else if (workspace.discoveryUrl) {
-        for (const service of await client.listLegacyServices(workspace)) legacy.push({ kind: 'legacyService', workspace, service });
+        for (const service of await client.listLegacyServices(workspace))
+          legacy.push({ kind: 'legacyService', workspace, service });
       }
     }
   }
@@ -96,12 +101,20 @@ async function armGet(azure: TestAzure, path: string): Promise<unknown> {
   const ca = readFileSync(azure.emu.caPath, 'utf8');
   const text = await new Promise<string>((resolve, reject) => {
     https
-      .get(`${azure.emu.url}${path}?api-version=2022-10-01`, { ca, headers: { authorization: `Bearer ${azure.emu.token}` } }, (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (c: string) => (body += c));
-        res.on('end', () => (res.statusCode === 200 ? resolve(body) : reject(new Error(`GET ${path}: ${res.statusCode} ${body}`))));
-      })
+      .get(
+        `${azure.emu.url}${path}?api-version=2022-10-01`,
+        { ca, headers: { authorization: `Bearer ${azure.emu.token}` } },
+        (res) => {
+          let body = '';
+          res.setEncoding('utf8');
+          res.on('data', (c: string) => (body += c));
+          res.on('end', () =>
+            res.statusCode === 200
+              ? resolve(body)
+              : reject(new Error(`GET ${path}: ${res.statusCode} ${body}`)),
+          );
+        },
+      )
       .on('error', reject);
   });
   requests(azure).splice(before);
@@ -118,7 +131,10 @@ void describe('enable/disable Application Insights (emulator)', () => {
   before(async () => {
     azure = await startTestAzure({ scenario: 'default', lroPolls: 2 });
     found = await findTargets(azure.client);
-    assert.ok(found.deployments.length >= 2, 'the default scenario has deployments in workspaces with App Insights');
+    assert.ok(
+      found.deployments.length >= 2,
+      'the default scenario has deployments in workspaces with App Insights',
+    );
     assert.ok(found.legacy.length >= 1, 'the default scenario has a v1 service');
   });
   after(async () => {
@@ -149,7 +165,11 @@ void describe('enable/disable Application Insights (emulator)', () => {
     const sent = withoutReadOnly(bodyOf(puts[0]!));
     const sentProps = sent.properties as Record<string, unknown>;
     assert.equal(sentProps.appInsightsEnabled, enabled);
-    assert.equal((await azure.client.getDeployment(target.deployment)).appInsightsEnabled, enabled, 'Azure reports the new state');
+    assert.equal(
+      (await azure.client.getDeployment(target.deployment)).appInsightsEnabled,
+      enabled,
+      'Azure reports the new state',
+    );
     // The rest of the body is the resource as it was before, read-only fields aside.
     const original = withoutReadOnly(beforeBody);
     (original.properties as Record<string, unknown>).appInsightsEnabled = enabled;
@@ -186,7 +206,10 @@ void describe('enable/disable Application Insights (emulator)', () => {
       .filter((r) => r.method === 'PATCH' && r.path.endsWith(`/services/${target.service.serviceName}`));
     assert.equal(patches.length, 1);
     assert.deepEqual(bodyOf(patches[0]!), [{ op: 'replace', path: '/appInsightsEnabled', value: enabled }]);
-    assert.equal((await azure.client.getLegacyService(target.workspace, target.service.serviceName)).appInsightsEnabled, enabled);
+    assert.equal(
+      (await azure.client.getLegacyService(target.workspace, target.service.serviceName)).appInsightsEnabled,
+      enabled,
+    );
     assert.deepEqual(rec.busy, [`+${targetKey(target)}`, `-${targetKey(target)}`]);
   });
 
@@ -195,16 +218,23 @@ void describe('enable/disable Application Insights (emulator)', () => {
     const rec = recorder(azure.client);
     azure.emu.faults.add({ method: 'PUT', path: deploymentPath(target), kind: 'lroFailed', times: 1 });
     try {
-      await assert.rejects(runSetAppInsights(rec.deps(target, !target.deployment.appInsightsEnabled)), (e: unknown) => {
-        assert.ok(isAzureRequestError(e), String(e));
-        assert.equal(e.kind, 'operationFailed');
-        assert.ok(e.code ?? e.azureMessage, 'Azure’s code or message is kept for the user');
-        return true;
-      });
+      await assert.rejects(
+        runSetAppInsights(rec.deps(target, !target.deployment.appInsightsEnabled)),
+        (e: unknown) => {
+          assert.ok(isAzureRequestError(e), String(e));
+          assert.equal(e.kind, 'operationFailed');
+          assert.ok(e.code ?? e.azureMessage, 'Azure’s code or message is kept for the user');
+          return true;
+        },
+      );
     } finally {
       azure.emu.faults.clear();
     }
-    assert.deepEqual(rec.busy, [`+${targetKey(target)}`, `-${targetKey(target)}`], 'busy ended, so the node re-reads');
+    assert.deepEqual(
+      rec.busy,
+      [`+${targetKey(target)}`, `-${targetKey(target)}`],
+      'busy ended, so the node re-reads',
+    );
   });
 
   void it('a 409 while another update runs says so', async () => {
@@ -212,11 +242,14 @@ void describe('enable/disable Application Insights (emulator)', () => {
     const rec = recorder(azure.client);
     azure.emu.faults.add({ method: 'PUT', path: deploymentPath(target), kind: '409', times: 1 });
     try {
-      await assert.rejects(runSetAppInsights(rec.deps(target, !target.deployment.appInsightsEnabled)), (e: unknown) => {
-        assert.ok(isAzureRequestError(e), String(e));
-        assert.equal(e.kind, 'conflict');
-        return true;
-      });
+      await assert.rejects(
+        runSetAppInsights(rec.deps(target, !target.deployment.appInsightsEnabled)),
+        (e: unknown) => {
+          assert.ok(isAzureRequestError(e), String(e));
+          assert.equal(e.kind, 'conflict');
+          return true;
+        },
+      );
     } finally {
       azure.emu.faults.clear();
     }
@@ -245,7 +278,10 @@ void describe('enable/disable Application Insights (emulator)', () => {
   });
 
   void it('a workspace without Application Insights: says so and sends nothing', async () => {
-    assert.ok(found.bareDeployment, 'the default scenario has a deployment in a workspace without App Insights');
+    assert.ok(
+      found.bareDeployment,
+      'the default scenario has a deployment in a workspace without App Insights',
+    );
     const rec = recorder(azure.client);
     const start = requests(azure).length;
     let asked = false;

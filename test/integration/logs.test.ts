@@ -4,7 +4,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { DeploymentRef, LegacyServiceRef, Workspace } from '../../src/azure/models';
-import { type FetchSnapshot, type FollowerSink, type FollowerState, LogFollower } from '../../src/logs/follower';
+import {
+  type FetchSnapshot,
+  type FollowerSink,
+  type FollowerState,
+  LogFollower,
+} from '../../src/logs/follower';
 import { deploymentLogKey, legacyLogKey } from '../emulator/logs';
 import { scenarioOf, startTestAzure, type TestAzure } from './support';
 
@@ -100,18 +105,30 @@ void describe('log streams against the emulator', () => {
     // No pipeline retries: every injected fault reaches the follower's own back-off.
     t = await startTestAzure({ logIntervalMs: 20, maxRetries: 0, retryDelayMs: 10 });
     const scenario = scenarioOf(t.emu);
-    const sub = scenario.subscriptions.find((s) => s.workspaces.some((w) => w.endpoints.some((e) => e.deployments.length > 0)));
+    const sub = scenario.subscriptions.find((s) =>
+      s.workspaces.some((w) => w.endpoints.some((e) => e.deployments.length > 0)),
+    );
     const ws = sub?.workspaces.find((w) => w.endpoints.some((e) => e.deployments.length > 0));
     const ep = ws?.endpoints.find((e) => e.deployments.length > 0);
     const dep = ep?.deployments[0];
     assert.ok(sub && ws && ep && dep, 'the scenario has a deployment');
-    workspace = await t.client.getWorkspace({ subscriptionId: sub.subscriptionId, resourceGroup: ws.resourceGroup, workspaceName: ws.name });
+    workspace = await t.client.getWorkspace({
+      subscriptionId: sub.subscriptionId,
+      resourceGroup: ws.resourceGroup,
+      workspaceName: ws.name,
+    });
     deployment = { ...workspace, endpointName: ep.name, deploymentName: dep.name };
-    const legacyWs = sub.workspaces.find((w) => w.legacyServices.length > 0) ?? scenario.subscriptions.flatMap((s) => s.workspaces).find((w) => w.legacyServices.length > 0);
+    const legacyWs =
+      sub.workspaces.find((w) => w.legacyServices.length > 0) ??
+      scenario.subscriptions.flatMap((s) => s.workspaces).find((w) => w.legacyServices.length > 0);
     assert.ok(legacyWs?.legacyServices[0], 'the scenario has a v1 service');
     const legacySub = scenario.subscriptions.find((s) => s.workspaces.includes(legacyWs));
     assert.ok(legacySub);
-    workspace = await t.client.getWorkspace({ subscriptionId: legacySub.subscriptionId, resourceGroup: legacyWs.resourceGroup, workspaceName: legacyWs.name });
+    workspace = await t.client.getWorkspace({
+      subscriptionId: legacySub.subscriptionId,
+      resourceGroup: legacyWs.resourceGroup,
+      workspaceName: legacyWs.name,
+    });
     service = { ...workspace, serviceName: legacyWs.legacyServices[0].name };
   });
 
@@ -136,14 +153,21 @@ void describe('log streams against the emulator', () => {
       ];
       for (const [i, fault] of faults.entries()) {
         t.emu.faults.add({ method: 'POST', path: getLogsPath(), ...fault });
-        await until(`outage ${i + 1} (${fault.kind}) and its recovery`, () => rec.outages() === i + 1 && rec.states.at(-1) === 'live');
+        await until(
+          `outage ${i + 1} (${fault.kind}) and its recovery`,
+          () => rec.outages() === i + 1 && rec.states.at(-1) === 'live',
+        );
         // Some lines arrive between outages.
         const seen = rec.logLines.length;
         await until('new lines', () => rec.logLines.length > seen + 2);
       }
       t.emu.logs.restart(key);
       await until('the restart marker', () => rec.logLines.includes(RESTART));
-      const written = expectedStream(t.emu.logs.groundTruth(key), t.emu.logs.restartsOf(key), rec.logLines[0]).length;
+      const written = expectedStream(
+        t.emu.logs.groundTruth(key),
+        t.emu.logs.restartsOf(key),
+        rec.logLines[0],
+      ).length;
       await until('every line written so far', () => rec.logLines.length >= written);
     } finally {
       follower.stop();
@@ -163,7 +187,8 @@ void describe('log streams against the emulator', () => {
     gotLives.forEach((life, i) => {
       const truth = expectedLives[i] ?? [];
       assert.deepEqual(life, truth.slice(0, life.length), `lifetime ${i}`);
-      if (i < gotLives.length - 1) assert.ok(truth.length - life.length < 100, `lifetime ${i} lost ${truth.length - life.length} lines`);
+      if (i < gotLives.length - 1)
+        assert.ok(truth.length - life.length < 100, `lifetime ${i} lost ${truth.length - life.length} lines`);
     });
     assert.ok(got.length > 50, `${got.length} lines compared`);
     // One line per outage in the channel, each followed by one "reconnected".
@@ -199,7 +224,10 @@ void describe('log streams against the emulator', () => {
     const nextMarker = got.findIndex((l, i) => i > gapAt && l.startsWith('<<'));
     const after = got.slice(gapAt + 1, nextMarker === -1 ? undefined : nextMarker);
     const start = truth.findIndex((_, i) => after.every((line, k) => truth[i + k] === line));
-    assert.ok(start > truth.indexOf('burst line 0'), 'the lines after the gap are a contiguous run of the log, after the skipped ones');
+    assert.ok(
+      start > truth.indexOf('burst line 0'),
+      'the lines after the gap are a contiguous run of the log, after the skipped ones',
+    );
     assert.ok(after.length > 3);
   });
 
@@ -212,7 +240,10 @@ void describe('log streams against the emulator', () => {
       await until('the first lines', () => rec.lines.length >= 4);
       t.emu.faults.add({ path: `/services/${service.serviceName}/logs`, kind: '503', times: 1 });
       t.emu.logs.append(key, ['init says one', 'init says two']);
-      await until('the appended lines after the outage', () => rec.logLines.includes('init says two') && rec.states.at(-1) === 'live');
+      await until(
+        'the appended lines after the outage',
+        () => rec.logLines.includes('init says two') && rec.states.at(-1) === 'live',
+      );
     } finally {
       follower.stop();
     }

@@ -16,12 +16,26 @@ type TestAzure = Awaited<ReturnType<typeof startTestAzure>>;
 const expectedColumns: Record<ReadyQueryId, string[]> = {
   inputOutputTraces: ['timestamp', 'message', 'customDimensions'],
   failedRequests: ['timestamp', 'name', 'resultCode', 'duration', 'operation_Id', 'customDimensions'],
-  latencyPercentiles: ['timestamp', 'percentile_duration_50', 'percentile_duration_95', 'percentile_duration_99'],
+  latencyPercentiles: [
+    'timestamp',
+    'percentile_duration_50',
+    'percentile_duration_95',
+    'percentile_duration_99',
+  ],
   requestRate: ['timestamp', 'requests'],
   dependencyFailures: ['timestamp', 'target', 'name', 'resultCode', 'duration', 'operation_Id'],
   exceptions: ['timestamp', 'type', 'outerMessage', 'problemId', 'operation_Id'],
   consoleLog: ['TimeGenerated', 'DeploymentName', 'InstanceId', 'ContainerName', 'Message'],
-  trafficLog: ['TimeGenerated', 'DeploymentName', 'Method', 'Path', 'ResponseCode', 'ModelStatusCode', 'TotalDurationMs', 'XRequestId'],
+  trafficLog: [
+    'TimeGenerated',
+    'DeploymentName',
+    'Method',
+    'Path',
+    'ResponseCode',
+    'ModelStatusCode',
+    'TotalDurationMs',
+    'XRequestId',
+  ],
 };
 
 interface Found {
@@ -42,13 +56,17 @@ async function findScopes(client: AzureClient): Promise<Found[]> {
       const component = await client.getAppInsightsComponent(workspace.applicationInsightsId);
       if (component.workspaceResourceId) f.logAnalyticsId = component.workspaceResourceId;
       for (const endpoint of await client.listEndpoints(workspace)) {
-        const deployment = (await client.listDeployments(endpoint)).find((d) => d.appInsightsEnabled && d.computeType === 'Managed');
+        const deployment = (await client.listDeployments(endpoint)).find(
+          (d) => d.appInsightsEnabled && d.computeType === 'Managed',
+        );
         if (deployment) {
           f.deployment = { endpointName: endpoint.endpointName, deploymentName: deployment.deploymentName };
           break;
         }
       }
-      const service = (await client.listLegacyServices(workspace).catch(() => [])).find((s) => s.appInsightsEnabled);
+      const service = (await client.listLegacyServices(workspace).catch(() => [])).find(
+        (s) => s.appInsightsEnabled,
+      );
       if (service) f.serviceName = service.serviceName;
       found.push(f);
     }
@@ -76,7 +94,10 @@ void describe('ready queries against the emulator', () => {
     azure = await startTestAzure();
     scopes = await findScopes(azure.client);
     const f = scopes.find((s) => s.deployment && s.logAnalyticsId);
-    assert.ok(f, 'the default scenario has a workspace-based component with a managed deployment sending to it');
+    assert.ok(
+      f,
+      'the default scenario has a workspace-based component with a managed deployment sending to it',
+    );
     withDeployment = f;
   });
   after(async () => {
@@ -96,26 +117,42 @@ void describe('ready queries against the emulator', () => {
     const scope: QueryScope = { kind: 'deployment', ...d };
     const seen = new Set<ReadyQueryId>();
     for (const q of readyQueries(scope)) {
-      const result = await azure.client.query(targetFor(withDeployment, q.source), q.kql, { duration: 'P7D' });
+      const result = await azure.client.query(targetFor(withDeployment, q.source), q.kql, {
+        duration: 'P7D',
+      });
       assert.equal(result.status, 'Success', q.id);
       const shaped = shapeQueryResult(result);
       const names = shaped.table.columns.map((c) => c.name);
-      for (const name of expectedColumns[q.id]) assert.ok(names.includes(name), `${q.id}: column ${name} in ${names.join(', ')}`);
+      for (const name of expectedColumns[q.id])
+        assert.ok(names.includes(name), `${q.id}: column ${name} in ${names.join(', ')}`);
       assert.ok(shaped.table.rowCount > 0, `${q.id} returns rows for ${d.endpointName}/${d.deploymentName}`);
       const rows = shaped.table.rowCount;
       switch (q.id) {
         case 'inputOutputTraces': {
           assert.ok(rows <= 10);
-          assert.ok(cellTexts(col(shaped.table.columns, 'customDimensions'), rows).every((t) => t.includes('input')));
-          assert.ok(cellTexts(col(shaped.table.columns, 'customDimensions'), rows).every((t) => t.includes(`"Deployment Name":${JSON.stringify(d.deploymentName)}`)));
+          assert.ok(
+            cellTexts(col(shaped.table.columns, 'customDimensions'), rows).every((t) => t.includes('input')),
+          );
+          assert.ok(
+            cellTexts(col(shaped.table.columns, 'customDimensions'), rows).every((t) =>
+              t.includes(`"Deployment Name":${JSON.stringify(d.deploymentName)}`),
+            ),
+          );
           break;
         }
         case 'failedRequests': {
           const dims = cellTexts(col(shaped.table.columns, 'customDimensions'), rows);
-          assert.ok(dims.every((t) => t.includes(`"Endpoint Name":${JSON.stringify(d.endpointName)}`)), 'scoped to the endpoint');
+          assert.ok(
+            dims.every((t) => t.includes(`"Endpoint Name":${JSON.stringify(d.endpointName)}`)),
+            'scoped to the endpoint',
+          );
           const codes = col(shaped.table.columns, 'resultCode');
-          const codeTexts = codes.kind === 'number' ? Array.from(codes.values, String) : cellTexts(codes, rows);
-          assert.ok(codeTexts.every((c) => c !== '200'), 'only failures');
+          const codeTexts =
+            codes.kind === 'number' ? Array.from(codes.values, String) : cellTexts(codes, rows);
+          assert.ok(
+            codeTexts.every((c) => c !== '200'),
+            'only failures',
+          );
           break;
         }
         case 'latencyPercentiles':
@@ -123,13 +160,16 @@ void describe('ready queries against the emulator', () => {
           assert.equal(col(shaped.table.columns, 'timestamp').kind, 'datetime');
           const times = col(shaped.table.columns, 'timestamp');
           assert.ok(times.kind === 'datetime');
-          for (let r = 1; r < rows; r++) assert.ok(times.values[r]! >= times.values[r - 1]!, 'ascending time');
+          for (let r = 1; r < rows; r++)
+            assert.ok(times.values[r]! >= times.values[r - 1]!, 'ascending time');
           assert.equal(isTimechart(shaped.visualization), true, `${q.id} renders a timechart`);
           break;
         }
         case 'consoleLog':
         case 'trafficLog':
-          assert.ok(cellTexts(col(shaped.table.columns, 'DeploymentName'), rows).every((n) => n === d.deploymentName));
+          assert.ok(
+            cellTexts(col(shaped.table.columns, 'DeploymentName'), rows).every((n) => n === d.deploymentName),
+          );
           break;
         default:
           break;
@@ -173,7 +213,11 @@ void describe('ready queries against the emulator', () => {
     for (const q of queries) {
       const result = await azure.client.query(targetFor(f, 'appInsights'), q.kql, { duration: 'P7D' });
       const shaped = shapeQueryResult(result);
-      for (const name of expectedColumns[q.id]) assert.ok(shaped.table.columns.some((c) => c.name === name), `${q.id}: ${name}`);
+      for (const name of expectedColumns[q.id])
+        assert.ok(
+          shaped.table.columns.some((c) => c.name === name),
+          `${q.id}: ${name}`,
+        );
       if (shaped.table.rowCount > 0) withRows++;
       if (q.id === 'failedRequests' && shaped.table.rowCount > 0) {
         const dims = cellTexts(col(shaped.table.columns, 'customDimensions'), shaped.table.rowCount);
@@ -184,9 +228,15 @@ void describe('ready queries against the emulator', () => {
   });
 
   void it('keeps hostile names inside their literals: the engine parses them and finds nothing', async () => {
-    const hostile: QueryScope = { kind: 'deployment', endpointName: 'ep" or 1==1 //', deploymentName: 'a\\"\n| take 5' };
+    const hostile: QueryScope = {
+      kind: 'deployment',
+      endpointName: 'ep" or 1==1 //',
+      deploymentName: 'a\\"\n| take 5',
+    };
     for (const q of readyQueries(hostile)) {
-      const result = await azure.client.query(targetFor(withDeployment, q.source), q.kql, { duration: 'P7D' });
+      const result = await azure.client.query(targetFor(withDeployment, q.source), q.kql, {
+        duration: 'P7D',
+      });
       assert.equal(result.status, 'Success', q.id);
       assert.equal(result.tables[0]?.rows.length ?? 0, 0, `${q.id} matched nothing`);
     }
@@ -194,7 +244,9 @@ void describe('ready queries against the emulator', () => {
 
   void it('reports a syntax error with its position', async () => {
     await assert.rejects(
-      azure.client.query(targetFor(withDeployment, 'appInsights'), 'traces\n| where message ==', { duration: 'PT1H' }),
+      azure.client.query(targetFor(withDeployment, 'appInsights'), 'traces\n| where message ==', {
+        duration: 'PT1H',
+      }),
       (e: unknown) => {
         assert.ok(isAzureRequestError(e));
         assert.equal(e.kind, 'badRequest');
@@ -207,7 +259,9 @@ void describe('ready queries against the emulator', () => {
 
   void it('keeps the rows of a partial failure with its error', async () => {
     azure.emu.faults.add({ path: '/query', kind: 'partialQuery', times: 1 });
-    const result = await azure.client.query(targetFor(withDeployment, 'appInsights'), 'requests | take 50', { duration: 'P7D' });
+    const result = await azure.client.query(targetFor(withDeployment, 'appInsights'), 'requests | take 50', {
+      duration: 'P7D',
+    });
     const shaped = shapeQueryResult(result);
     assert.equal(shaped.status, 'PartialFailure');
     assert.ok(shaped.partialError?.message);

@@ -22,7 +22,10 @@ void describe('services tree model: default scenario (emulator)', () => {
     const nodes = await loadEverything(newModel(azure.client));
     assert.equal(count(nodes, 'error'), 0);
     const truth = await groundTruth(azure.client);
-    assert.ok(truth.deployments > 0 && truth.legacy > 0, 'the default scenario has deployments and v1 services');
+    assert.ok(
+      truth.deployments > 0 && truth.legacy > 0,
+      'the default scenario has deployments and v1 services',
+    );
     assert.deepEqual(countsOf(nodes), truth);
     // v1 services sit under one group per workspace that has any, and only there.
     for (const n of nodes) if (n.kind === 'legacyGroup') assert.ok(n.services.length > 0);
@@ -41,7 +44,11 @@ void describe('services tree model: default scenario (emulator)', () => {
     const victimEndpoints = await azure.client.listEndpoints(victim);
     let victimDeployments = 0;
     for (const ep of victimEndpoints) victimDeployments += (await azure.client.listDeployments(ep)).length;
-    azure.emu.faults.add({ path: `/workspaces/${victim.workspaceName}/onlineEndpoints`, kind: '403', times: Infinity });
+    azure.emu.faults.add({
+      path: `/workspaces/${victim.workspaceName}/onlineEndpoints`,
+      kind: '403',
+      times: Infinity,
+    });
     try {
       const model = newModel(azure.client);
       const root = await model.loadRoot();

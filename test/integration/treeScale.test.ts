@@ -31,6 +31,9 @@ void describe('services tree model: scale scenario (emulator)', () => {
     const workspaceLists = seen.filter((r) => r.method === 'GET' && /\/workspaces$/.test(r.path));
     const truth = await groundTruth(azure.client);
     assert.deepEqual(countsOf(nodes), truth);
-    assert.ok(workspaceLists.length > count(nodes, 'subscription'), 'the workspace list has more than one page');
+    assert.ok(
+      workspaceLists.length > count(nodes, 'subscription'),
+      'the workspace list has more than one page',
+    );
   });
 });

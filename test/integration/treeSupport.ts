@@ -27,7 +27,11 @@ export function counting(client: AzureClient): { client: AzureClient; max: () =>
 }
 
 export function newModel(client: AzureClient, concurrency = 6): TreeModel {
-  return new TreeModel({ getClient: () => Promise.resolve(client), subscriptionFilter: () => [], concurrency });
+  return new TreeModel({
+    getClient: () => Promise.resolve(client),
+    subscriptionFilter: () => [],
+    concurrency,
+  });
 }
 
 export async function loadEverything(model: TreeModel): Promise<ModelNode[]> {
@@ -38,7 +42,9 @@ export async function loadEverything(model: TreeModel): Promise<ModelNode[]> {
 }
 
 /** The truth, read level by level with the plain client, one call at a time. */
-export async function groundTruth(client: AzureClient): Promise<{ workspaces: number; endpoints: number; deployments: number; legacy: number }> {
+export async function groundTruth(
+  client: AzureClient,
+): Promise<{ workspaces: number; endpoints: number; deployments: number; legacy: number }> {
   const t = { workspaces: 0, endpoints: 0, deployments: 0, legacy: 0 };
   for (const sub of await client.listSubscriptions()) {
     for (const ws of await client.listWorkspaces(sub.subscriptionId)) {
@@ -53,9 +59,15 @@ export async function groundTruth(client: AzureClient): Promise<{ workspaces: nu
   return t;
 }
 
-export const count = (nodes: ModelNode[], kind: ModelNode['kind']): number => nodes.filter((n) => n.kind === kind).length;
+export const count = (nodes: ModelNode[], kind: ModelNode['kind']): number =>
+  nodes.filter((n) => n.kind === kind).length;
 
-export function countsOf(nodes: ModelNode[]): { workspaces: number; endpoints: number; deployments: number; legacy: number } {
+export function countsOf(nodes: ModelNode[]): {
+  workspaces: number;
+  endpoints: number;
+  deployments: number;
+  legacy: number;
+} {
   return {
     workspaces: count(nodes, 'workspace'),
     endpoints: count(nodes, 'endpoint'),
@@ -63,4 +75,3 @@ export function countsOf(nodes: ModelNode[]): { workspaces: number; endpoints: n
     legacy: count(nodes, 'legacyService'),
   };
 }
-

@@ -41,14 +41,24 @@ void test('segment names are case-insensitive; subscription-only and resource-gr
 });
 
 void test('rejects what is not an ARM id', () => {
-  for (const bad of ['', 'foo', '/tenants/x', `/subscriptions/${SUB}/resourceGroups`, `/subscriptions/${SUB}/bogus/x`, `${COMPONENT}/extra`]) {
+  for (const bad of [
+    '',
+    'foo',
+    '/tenants/x',
+    `/subscriptions/${SUB}/resourceGroups`,
+    `/subscriptions/${SUB}/bogus/x`,
+    `${COMPONENT}/extra`,
+  ]) {
     assert.equal(parseArmId(bad), undefined, bad);
   }
 });
 
 void test('build round-trips, encoding names with spaces and unicode', () => {
   const id = workspaceArmId(SUB, 'rg ü', 'my ws');
-  assert.equal(id, `/subscriptions/${SUB}/resourceGroups/rg%20%C3%BC/providers/Microsoft.MachineLearningServices/workspaces/my%20ws`);
+  assert.equal(
+    id,
+    `/subscriptions/${SUB}/resourceGroups/rg%20%C3%BC/providers/Microsoft.MachineLearningServices/workspaces/my%20ws`,
+  );
   const parsed = parseArmId(id);
   assert.equal(parsed?.resourceGroup, 'rg ü');
   assert.equal(parsed?.resources[0]?.name, 'my ws');
@@ -72,7 +82,11 @@ void test('Studio deep link to an endpoint carries the workspace id and tenant',
     `https://ml.azure.com/home?wsid=/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ws`,
   );
   // A name with markup cannot break out of its path segment.
-  assert.ok(studioEndpointUrl('https://ml.azure.com', ws, '<img src=x>').includes('/realtime/%3Cimg%20src%3Dx%3E/detail'));
+  assert.ok(
+    studioEndpointUrl('https://ml.azure.com', ws, '<img src=x>').includes(
+      '/realtime/%3Cimg%20src%3Dx%3E/detail',
+    ),
+  );
 });
 
 void test('portal link to a resource overview, with and without tenant', () => {
@@ -80,5 +94,8 @@ void test('portal link to a resource overview, with and without tenant', () => {
     portalResourceUrl('https://portal.azure.com', COMPONENT, 'contoso.onmicrosoft.com'),
     `https://portal.azure.com/#@contoso.onmicrosoft.com/resource${COMPONENT}/overview`,
   );
-  assert.equal(portalResourceUrl('https://portal.azure.com/', COMPONENT), `https://portal.azure.com/#resource${COMPONENT}/overview`);
+  assert.equal(
+    portalResourceUrl('https://portal.azure.com/', COMPONENT),
+    `https://portal.azure.com/#resource${COMPONENT}/overview`,
+  );
 });

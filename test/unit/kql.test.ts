@@ -89,7 +89,10 @@ void describe('readyQueries', () => {
       for (const q of readyQueries(scope)) {
         // Every line starts with the table or a pipe: a name never broke a line.
         const lines = q.kql.split('\n');
-        assert.ok(lines.slice(1).every((l) => l.startsWith('| ')), q.kql);
+        assert.ok(
+          lines.slice(1).every((l) => l.startsWith('| ')),
+          q.kql,
+        );
         // Walk the literals: each decodes back to a known name or a fixed word.
         let i = 0;
         const seen: string[] = [];
@@ -98,8 +101,17 @@ void describe('readyQueries', () => {
           seen.push(value);
           i = end;
         }
-        const allowed = new Set(['input', 'Endpoint Name', 'Deployment Name', 'Service Name', 'ep"1\\', 'blue\n| take 1', 'svc" or 1==1 //']);
-        for (const v of seen) assert.ok(allowed.has(v), `unexpected literal ${JSON.stringify(v)} in ${q.kql}`);
+        const allowed = new Set([
+          'input',
+          'Endpoint Name',
+          'Deployment Name',
+          'Service Name',
+          'ep"1\\',
+          'blue\n| take 1',
+          'svc" or 1==1 //',
+        ]);
+        for (const v of seen)
+          assert.ok(allowed.has(v), `unexpected literal ${JSON.stringify(v)} in ${q.kql}`);
       }
     }
   });
@@ -109,9 +121,15 @@ void describe('readyQueries', () => {
       appInsightsScopeFilter({ kind: 'deployment', endpointName: 'e', deploymentName: 'd' }),
       'tostring(customDimensions["Endpoint Name"]) == "e" and tostring(customDimensions["Deployment Name"]) == "d"',
     );
-    assert.equal(appInsightsScopeFilter({ kind: 'legacyService', serviceName: 's' }), 'tostring(customDimensions["Service Name"]) == "s"');
+    assert.equal(
+      appInsightsScopeFilter({ kind: 'legacyService', serviceName: 's' }),
+      'tostring(customDimensions["Service Name"]) == "s"',
+    );
     assert.equal(appInsightsScopeFilter({ kind: 'workspace' }), undefined);
-    assert.equal(logAnalyticsScopeFilter({ kind: 'deployment', endpointName: 'e', deploymentName: 'd"' }), 'DeploymentName == "d\\""');
+    assert.equal(
+      logAnalyticsScopeFilter({ kind: 'deployment', endpointName: 'e', deploymentName: 'd"' }),
+      'DeploymentName == "d\\""',
+    );
   });
 
   void it('starts from the document query and marks the timecharts', () => {
@@ -129,7 +147,10 @@ void describe('readyQueries', () => {
 
 void describe('endsWithRenderTimechart', () => {
   void it('sees the operator only at the end', () => {
-    assert.equal(endsWithRenderTimechart('requests | summarize count() by bin(timestamp, 1h) | render timechart'), true);
+    assert.equal(
+      endsWithRenderTimechart('requests | summarize count() by bin(timestamp, 1h) | render timechart'),
+      true,
+    );
     assert.equal(endsWithRenderTimechart('requests\n| render   TimeChart with (title="x")\n// done'), true);
     assert.equal(endsWithRenderTimechart('requests | render timechart | take 5'), false);
     assert.equal(endsWithRenderTimechart('requests | render barchart'), false);
@@ -138,8 +159,14 @@ void describe('endsWithRenderTimechart', () => {
 
 void describe('errorPosition', () => {
   void it('reads both wordings of the service', () => {
-    assert.deepEqual(errorPosition("Query could not be parsed at '|' on line [2,15]"), { line: 2, column: 15 });
-    assert.deepEqual(errorPosition('Syntax error: Line 3, Position 7: unexpected token'), { line: 3, column: 7 });
+    assert.deepEqual(errorPosition("Query could not be parsed at '|' on line [2,15]"), {
+      line: 2,
+      column: 15,
+    });
+    assert.deepEqual(errorPosition('Syntax error: Line 3, Position 7: unexpected token'), {
+      line: 3,
+      column: 7,
+    });
     assert.equal(errorPosition('Table traces2 was not found'), undefined);
     assert.equal(errorPosition(undefined), undefined);
   });
@@ -158,10 +185,18 @@ void describe('portalLogsUrl', () => {
       timespan: 'PT1H',
       gzipBase64,
     });
-    const m = /^https:\/\/portal\.azure\.com\/#@tenant-1\/blade\/Microsoft_Azure_Monitoring_Logs\/LogsBlade\/resourceId\/([^/]+)\/source\/LogsBlade\.AnalyticsShareLinkToQuery\/q\/([^/]+)\/timespan\/PT1H$/.exec(url);
+    const m =
+      /^https:\/\/portal\.azure\.com\/#@tenant-1\/blade\/Microsoft_Azure_Monitoring_Logs\/LogsBlade\/resourceId\/([^/]+)\/source\/LogsBlade\.AnalyticsShareLinkToQuery\/q\/([^/]+)\/timespan\/PT1H$/.exec(
+        url,
+      );
     assert.ok(m, url);
-    assert.equal(decodeURIComponent(m[1]!), '/subscriptions/s/resourceGroups/rg/providers/microsoft.insights/components/ai');
+    assert.equal(
+      decodeURIComponent(m[1]!),
+      '/subscriptions/s/resourceGroups/rg/providers/microsoft.insights/components/ai',
+    );
     assert.equal(gunzipSync(Buffer.from(decodeURIComponent(m[2]!), 'base64')).toString('utf8'), query);
-    assert.ok(!portalLogsUrl({ portalUrl: 'https://p', resourceId: '/x', query: 'q', gzipBase64 }).includes('@'));
+    assert.ok(
+      !portalLogsUrl({ portalUrl: 'https://p', resourceId: '/x', query: 'q', gzipBase64 }).includes('@'),
+    );
   });
 });

@@ -17,7 +17,8 @@ type Step = string | AzureRequestError | ((signal: AbortSignal) => Promise<strin
 
 const fail = (kind: AzureErrorKind, statusCode: number, retryAfterSeconds?: number): AzureRequestError =>
   new AzureRequestError({ operation: 'Get logs', kind, statusCode, retryAfterSeconds });
-const lines = (from: number, to: number): string => Array.from({ length: to - from }, (_, i) => `line ${from + i}\n`).join('');
+const lines = (from: number, to: number): string =>
+  Array.from({ length: to - from }, (_, i) => `line ${from + i}\n`).join('');
 
 /** Runs a follower over scripted answers; stops after the last one. Timers fire at once; their delays are recorded. */
 async function run(
@@ -29,7 +30,13 @@ async function run(
     maxTailLines?: number;
     yieldToHost?: () => Promise<void>;
   } = {},
-): Promise<{ out: string; tails: number[]; delays: number[]; states: FollowerState[]; follower: LogFollower }> {
+): Promise<{
+  out: string;
+  tails: number[];
+  delays: number[];
+  states: FollowerState[];
+  follower: LogFollower;
+}> {
   let out = '';
   const tails: number[] = [];
   const delays: number[] = [];
@@ -65,18 +72,31 @@ async function run(
 }
 
 void test('prints the window, then only new lines, with markers for restarts and skipped lines', async () => {
-  const { out, tails } = await run([lines(0, 5), lines(2, 7), lines(2, 7), 'boot\nready\n', lines(100, 105), lines(96, 106)]);
-  assert.equal(
-    out,
-    lines(0, 7) + '<<restarted>>\nboot\nready\n' + '<<skipped 5->10>>\n' + lines(100, 106),
-  );
+  const { out, tails } = await run([
+    lines(0, 5),
+    lines(2, 7),
+    lines(2, 7),
+    'boot\nready\n',
+    lines(100, 105),
+    lines(96, 106),
+  ]);
+  assert.equal(out, lines(0, 7) + '<<restarted>>\nboot\nready\n' + '<<skipped 5->10>>\n' + lines(100, 106));
   // After skipped lines the window is doubled for the next polls.
   assert.deepEqual(tails, [5, 5, 5, 5, 5, 10]);
 });
 
 void test('one line per outage; backs off exponentially, honours Retry-After, caps, resumes exactly', async () => {
   const { out, delays, states, tails } = await run(
-    [lines(0, 5), fail('server', 503), fail('network', 0), fail('throttled', 429, 30), fail('signIn', 401), fail('server', 500), lines(0, 8), lines(4, 9)],
+    [
+      lines(0, 5),
+      fail('server', 503),
+      fail('network', 0),
+      fail('throttled', 429, 30),
+      fail('signIn', 401),
+      fail('server', 500),
+      lines(0, 8),
+      lines(4, 9),
+    ],
     { maxBackoffMs: 20_000 },
   );
   assert.equal(out, lines(0, 5) + '<<reconnecting 503 server>>\n<<reconnected>>\n' + lines(5, 9));
@@ -151,7 +171,9 @@ void test('a missing role (403) ends the stream too: no retry can fix it', async
 });
 
 void test('at the widest window, skipped lines make it poll sooner', async () => {
-  const { tails, delays, out } = await run([lines(0, 5), lines(20, 25), lines(40, 50), lines(60, 70)], { maxTailLines: 10 });
+  const { tails, delays, out } = await run([lines(0, 5), lines(20, 25), lines(40, 50), lines(60, 70)], {
+    maxTailLines: 10,
+  });
   assert.deepEqual(tails, [5, 5, 10, 10]);
   // Doubling stops at 10 lines; from then on the interval halves.
   assert.deepEqual(delays, [0, 1000, 1000, 500, 250]);

@@ -79,7 +79,10 @@ void describe('nextLogLines over generated logs', () => {
       // Half the cases pad every line alike, so that all share one line hash and only the string
       // comparison tells them apart.
       const pad = seed % 2 === 0 ? 'x'.repeat(20) : '';
-      const log = Array.from({ length: r.int(0, 60) }, () => `${pad}${String.fromCharCode(97 + r.int(0, alphabet - 1))}${pad}`);
+      const log = Array.from(
+        { length: r.int(0, 60) },
+        () => `${pad}${String.fromCharCode(97 + r.int(0, alphabet - 1))}${pad}`,
+      );
       const prevEnd = r.int(0, log.length);
       const prevTail = r.int(1, 25);
       const nextEnd = r.int(prevEnd, log.length);

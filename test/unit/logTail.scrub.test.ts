@@ -6,7 +6,10 @@ const jwt = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.c2lnbmF0dXJlLXZhbH
 
 void test('masks bearer tokens, JWTs and authorization headers', () => {
   assert.equal(scrubSecrets(`Authorization: Bearer ${jwt}`), 'Authorization: Bearer ***');
-  assert.equal(scrubSecrets(`headers={'authorization': 'Bearer abc.def-ghi'}`), `headers={'authorization': 'Bearer ***'}`);
+  assert.equal(
+    scrubSecrets(`headers={'authorization': 'Bearer abc.def-ghi'}`),
+    `headers={'authorization': 'Bearer ***'}`,
+  );
   assert.equal(scrubSecrets(`token ${jwt} expired`), 'token *** expired');
   assert.equal(scrubSecrets('sent Bearer amlmonitor-emulator-token'), 'sent Bearer ***');
   assert.equal(scrubSecrets('Authorization: Basic dXNlcjpwYXNz'), 'Authorization: Basic ***');
@@ -14,17 +17,30 @@ void test('masks bearer tokens, JWTs and authorization headers', () => {
 
 void test('masks keys in connection strings, SAS URLs and headers', () => {
   assert.equal(
-    scrubSecrets('DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=abc+/def==;EndpointSuffix=core.windows.net'),
+    scrubSecrets(
+      'DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=abc+/def==;EndpointSuffix=core.windows.net',
+    ),
     'DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=***;EndpointSuffix=core.windows.net',
   );
   assert.equal(
-    scrubSecrets('GET https://acct.blob.core.windows.net/c/model.pkl?sv=2022-11-02&se=2026-11-24&sig=AbC%2Bdef%3D&sp=r'),
+    scrubSecrets(
+      'GET https://acct.blob.core.windows.net/c/model.pkl?sv=2022-11-02&se=2026-11-24&sig=AbC%2Bdef%3D&sp=r',
+    ),
     'GET https://acct.blob.core.windows.net/c/model.pkl?sv=2022-11-02&se=2026-11-24&sig=***&sp=r',
   );
   assert.equal(scrubSecrets('api-key: 0123456789abcdef'), 'api-key: ***');
-  assert.equal(scrubSecrets('{"primaryKey": "k1", "secondaryKey":"k2"}'), '{"primaryKey": "***", "secondaryKey":"***"}');
-  assert.equal(scrubSecrets('Endpoint=sb://x/;SharedAccessKeyName=root;SharedAccessKey=zzz'), 'Endpoint=sb://x/;SharedAccessKeyName=root;SharedAccessKey=***');
-  assert.equal(scrubSecrets('client_secret=s3cr3t&grant_type=client_credentials'), 'client_secret=***&grant_type=client_credentials');
+  assert.equal(
+    scrubSecrets('{"primaryKey": "k1", "secondaryKey":"k2"}'),
+    '{"primaryKey": "***", "secondaryKey":"***"}',
+  );
+  assert.equal(
+    scrubSecrets('Endpoint=sb://x/;SharedAccessKeyName=root;SharedAccessKey=zzz'),
+    'Endpoint=sb://x/;SharedAccessKeyName=root;SharedAccessKey=***',
+  );
+  assert.equal(
+    scrubSecrets('client_secret=s3cr3t&grant_type=client_credentials'),
+    'client_secret=***&grant_type=client_credentials',
+  );
   assert.equal(scrubSecrets('password=hunter2 user=bob'), 'password=*** user=bob');
 });
 

@@ -3,7 +3,8 @@ import { describe, it } from 'node:test';
 import { type LogTailState, nextLogLines, normalizeSnapshot, splitLines } from '../../src/core/logTail';
 
 const text = (lines: string[]): string => lines.map((l) => `${l}\n`).join('');
-const first = (lines: string[], tail: number): LogTailState => nextLogLines(undefined, text(lines), tail).state;
+const first = (lines: string[], tail: number): LogTailState =>
+  nextLogLines(undefined, text(lines), tail).state;
 const range = (from: number, to: number, prefix = 'line'): string[] =>
   Array.from({ length: to - from }, (_, i) => `${prefix} ${from + i}`);
 
@@ -152,7 +153,11 @@ void describe('nextLogLines', () => {
   void it('falls back to line matching on adversarial input and agrees with the fast path', () => {
     // Many lines end with prev's last line, so the text probes fail and the KMP path takes over.
     const prevLines = ['a', ...Array.from({ length: 30 }, (_, i) => `${i}z`), 'z'];
-    const nextLines = [...Array.from({ length: 30 }, (_, i) => `${i}z`), 'z', ...Array.from({ length: 20 }, (_, i) => `x${i}z`)];
+    const nextLines = [
+      ...Array.from({ length: 30 }, (_, i) => `${i}z`),
+      'z',
+      ...Array.from({ length: 20 }, (_, i) => `x${i}z`),
+    ];
     const prev = first(prevLines, 32);
     const fast = nextLogLines(prev, text(nextLines), 51);
     const slow = nextLogLines(prev, text(nextLines), 51, { forceLineMatch: true });

@@ -18,7 +18,11 @@ import {
   type GridColumn,
 } from '../../src/core/queryResult';
 
-function result(columns: [string, string][], rows: unknown[][], extra: Partial<QueryResult> = {}): QueryResult {
+function result(
+  columns: [string, string][],
+  rows: unknown[][],
+  extra: Partial<QueryResult> = {},
+): QueryResult {
   return {
     status: 'Success',
     tables: [{ name: 'PrimaryResult', columns: columns.map(([name, type]) => ({ name, type })), rows }],
@@ -93,7 +97,12 @@ void describe('shapeQueryResult', () => {
     assert.equal(shaped.unfolded, true);
     const input = col(shaped.table.columns, 'input');
     const output = col(shaped.table.columns, 'output');
-    assert.deepEqual(input.kind === 'dynamic' && unpackText(input), ['[[1,2]]', '{"x":"<b>hi</b>"}', null, null]);
+    assert.deepEqual(input.kind === 'dynamic' && unpackText(input), [
+      '[[1,2]]',
+      '{"x":"<b>hi</b>"}',
+      null,
+      null,
+    ]);
     assert.deepEqual(output.kind === 'dynamic' && unpackText(output), ['[0.5]', null, null, null]);
   });
 
@@ -101,12 +110,7 @@ void describe('shapeQueryResult', () => {
     const big = '{"input": "' + 'é'.repeat(TRUNCATION_WARNING_BYTES / 2) + '"}';
     const cut = '{"input": "' + 'x'.repeat(70_000); // logged payload cut off: not JSON any more
     const small = '{"input": "' + 'é'.repeat(1000) + '"}';
-    const shaped = shapeQueryResult(
-      result(
-        [['message', 'string']],
-        [[big], [cut], [small]],
-      ),
-    );
+    const shaped = shapeQueryResult(result([['message', 'string']], [[big], [cut], [small]]));
     assert.equal(shaped.truncatedCount, 2);
     const flag = col(shaped.table.columns, 'likelyTruncated');
     assert.deepEqual(flag.kind === 'bool' && [...flag.values], [1, 1, 0]);
@@ -159,7 +163,10 @@ void describe('packText', () => {
     assert.equal(textAt(packed, 1), null);
     assert.equal(textAt(packed, 3), 'ü🚀');
     assert.deepEqual(unpackText(packed), cells);
-    assert.deepEqual(decodeText(packed), { text: 'abü🚀名x', offsets: Uint32Array.from([0, 2, 2, 2, 5, 5, 7]) });
+    assert.deepEqual(decodeText(packed), {
+      text: 'abü🚀名x',
+      offsets: Uint32Array.from([0, 2, 2, 2, 5, 5, 7]),
+    });
     assert.equal(packText(['x']).nulls, undefined);
   });
 
@@ -213,7 +220,10 @@ void describe('export', () => {
         `1970-01-01T00:00:00.000Z,2,false,"'=HYPERLINK(""http://evil"")",'@cmd\r\n` +
         `1970-01-01T00:00:00.000Z,3,false," padded ",'-2+3\r\n`,
     );
-    assert.equal(toCsv(shaped.table, [3]).split('\r\n')[1], `1970-01-01T00:00:00.000Z,3,false," padded ",'-2+3`);
+    assert.equal(
+      toCsv(shaped.table, [3]).split('\r\n')[1],
+      `1970-01-01T00:00:00.000Z,3,false," padded ",'-2+3`,
+    );
   });
 
   void it('guards formulas', () => {
@@ -226,7 +236,13 @@ void describe('export', () => {
   void it('writes JSON rows with ISO datetimes and parsed dynamic values', () => {
     const rows = JSON.parse(toJson(shaped.table)) as Record<string, unknown>[];
     assert.equal(rows.length, 4);
-    assert.deepEqual(rows[0], { timestamp: '2026-01-02T03:04:05.006Z', value: -1.5, ok: true, text: 'a,"b"\nc', payload: { k: 'v' } });
+    assert.deepEqual(rows[0], {
+      timestamp: '2026-01-02T03:04:05.006Z',
+      value: -1.5,
+      ok: true,
+      text: 'a,"b"\nc',
+      payload: { k: 'v' },
+    });
     assert.deepEqual(rows[1], { timestamp: null, value: null, ok: null, text: null, payload: null });
     assert.deepEqual(rows[2]?.payload, '@cmd');
     assert.deepEqual(JSON.parse(toJson(shaped.table, [])), []);

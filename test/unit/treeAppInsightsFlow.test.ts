@@ -109,7 +109,10 @@ void test('stopping to wait detaches: busy until Azure ends, then idle; a late f
     return task(ui.signal);
   };
   const result = await runSetAppInsights(
-    deps({ withProgress: cancelNow as SetAppInsightsDeps['withProgress'], onBackgroundError: (e) => background.push(e) }),
+    deps({
+      withProgress: cancelNow as SetAppInsightsDeps['withProgress'],
+      onBackgroundError: (e) => background.push(e),
+    }),
   );
   assert.equal(result.outcome, 'detached');
   assert.deepEqual(events, ['confirm', 'busy', 'update']);
@@ -126,7 +129,10 @@ void test('stopping to wait detaches: busy until Azure ends, then idle; a late f
       }),
   );
   const r2 = await runSetAppInsights(
-    second.deps({ withProgress: cancelNow as SetAppInsightsDeps['withProgress'], onBackgroundError: (e) => background.push(e) }),
+    second.deps({
+      withProgress: cancelNow as SetAppInsightsDeps['withProgress'],
+      onBackgroundError: (e) => background.push(e),
+    }),
   );
   const boom = new AzureRequestError({ operation: 'update', kind: 'operationFailed', code: 'BadImage' });
   fail(boom);

@@ -47,11 +47,19 @@ function fakeClient(o: FakeOptions): { client: AzureClient; maxInFlight: () => n
   const client = {
     listSubscriptions: () =>
       call(() => {
-        if (o.signInError) throw new AzureRequestError({ operation: 'list subscriptions', kind: 'signIn', statusCode: 401 });
+        if (o.signInError)
+          throw new AzureRequestError({ operation: 'list subscriptions', kind: 'signIn', statusCode: 401 });
         return subs;
       }),
     listWorkspaces: (id: string) =>
-      call(() => Array.from({ length: o.workspaces ?? 2 }, (_, i) => ws(subs.find((s) => s.subscriptionId === id)!, `ws${i}`))),
+      call(() =>
+        Array.from({ length: o.workspaces ?? 2 }, (_, i) =>
+          ws(
+            subs.find((s) => s.subscriptionId === id)!,
+            `ws${i}`,
+          ),
+        ),
+      ),
     listEndpoints: (w: Workspace) =>
       call((): Endpoint[] => {
         if (w.workspaceName === o.failEndpointsOf)
@@ -86,7 +94,11 @@ function fakeClient(o: FakeOptions): { client: AzureClient; maxInFlight: () => n
 }
 
 function model(client: AzureClient, filter: string[] = [], concurrency = 4): TreeModel {
-  return new TreeModel({ getClient: () => Promise.resolve(client), subscriptionFilter: () => filter, concurrency });
+  return new TreeModel({
+    getClient: () => Promise.resolve(client),
+    subscriptionFilter: () => filter,
+    concurrency,
+  });
 }
 
 async function loadAll(m: TreeModel): Promise<ModelNode[]> {
@@ -114,7 +126,9 @@ void test('the subscriptions filter applies; a filter that matches nothing is no
   const root = await model(client, [sub(2).subscriptionId.toUpperCase()]).loadRoot();
   assert.equal(root.state, 'ready');
   assert.deepEqual(
-    root.state === 'ready' ? root.children.map((c) => (c.kind === 'subscription' ? c.target.subscription.displayName : '')) : [],
+    root.state === 'ready'
+      ? root.children.map((c) => (c.kind === 'subscription' ? c.target.subscription.displayName : ''))
+      : [],
     ['Sub 2'],
   );
   assert.deepEqual(await model(client, ['99999999-0000-0000-0000-000000000000']).loadRoot(), {
@@ -146,11 +160,20 @@ void test('never more than the bound in flight, across the whole tree', async ()
 void test('reload of a vanished resource resolves undefined', async () => {
   const { client } = fakeClient({});
   const s = sub(1);
-  assert.equal(await model(client).reload({ kind: 'workspace', target: { kind: 'workspace', workspace: ws(s, 'gone') } }), undefined);
+  assert.equal(
+    await model(client).reload({
+      kind: 'workspace',
+      target: { kind: 'workspace', workspace: ws(s, 'gone') },
+    }),
+    undefined,
+  );
 });
 
 void test('an empty level says so', async () => {
   const { client } = fakeClient({ workspaces: 0 });
   const nodes = await loadAll(model(client));
-  assert.deepEqual(nodes.filter((n) => n.kind === 'empty'), [{ kind: 'empty', reason: 'noWorkspaces' }]);
+  assert.deepEqual(
+    nodes.filter((n) => n.kind === 'empty'),
+    [{ kind: 'empty', reason: 'noWorkspaces' }],
+  );
 });
