@@ -144,6 +144,18 @@ async function contextMenu(wb: Workbench, label: string, title: string): Promise
   const item = wb.page.locator('.monaco-menu .action-item', { hasText: title }).first();
   await item.waitFor({ state: 'visible', timeout: 10_000 });
   await item.click();
+  // A click that lands while the menu is still settling is swallowed (seen under load): the menu
+  // stays open with the entry highlighted. Enter runs the highlighted entry, as a user would.
+  const menu = wb.page.locator('.context-view .monaco-menu').first();
+  const closed = await menu.waitFor({ state: 'hidden', timeout: 3_000 }).then(
+    () => true,
+    () => false,
+  );
+  if (!closed) {
+    await item.hover();
+    await wb.page.keyboard.press('Enter');
+    await menu.waitFor({ state: 'hidden', timeout: 5_000 });
+  }
 }
 
 async function openContextMenu(wb: Workbench, label: string): Promise<void> {
