@@ -657,7 +657,7 @@ export function createHandler(ctx: ServerContext): {
     flags: Set<FaultKind>,
   ) {
     const prefer = String(req.headers.prefer ?? '');
-    const run = (scope: QueryScope | undefined, b: unknown, preferText: string) => {
+    const run = (scope: QueryScope, b: unknown, preferText: string) => {
       const { query, timespan } = asObject(b, 'The request body must be a JSON object.');
       if (typeof query !== 'string' || !query.trim()) {
         return {
@@ -673,13 +673,6 @@ export function createHandler(ctx: ServerContext): {
           },
         };
       }
-      if (!scope)
-        return {
-          status: 404,
-          body: {
-            error: { code: 'ResourceNotFoundError', message: 'The requested resource was not found.' },
-          },
-        };
       const answer = ctx.query.run({
         scope,
         query,
@@ -697,7 +690,7 @@ export function createHandler(ctx: ServerContext): {
       const responses = (requests as Record<string, unknown>[]).map((r) => {
         const headers = (r.headers ?? {}) as Record<string, string>;
         const answer = run(
-          scopeOfCustomerId(typeof r.workspace === 'string' ? r.workspace : ''),
+          { kind: 'logAnalytics', customerId: typeof r.workspace === 'string' ? r.workspace : '' },
           r.body,
           headers.prefer ?? headers.Prefer ?? '',
         );
@@ -706,22 +699,11 @@ export function createHandler(ctx: ServerContext): {
       return Promise.resolve({ status: 200, body: { responses } });
     }
     if (lseg[0] === 'workspaces' && lseg.length === 3)
-      return Promise.resolve(run(scopeOfCustomerId(seg[1] ?? ''), body, prefer));
-    const resourceId = `/${seg.slice(0, -1).join('/')}`.toLowerCase();
-    const w = [...ctx.azure.workspaces.values()];
-    const component = w.find((x) => x.componentId?.toLowerCase() === resourceId);
-    if (component?.componentId)
-      return Promise.resolve(run({ kind: 'appInsights', componentId: component.componentId }, body, prefer));
-    const la = w.find((x) => x.logAnalyticsId?.toLowerCase() === resourceId);
-    const customerId = la?.ws.appInsights?.logAnalyticsWorkspace?.customerId;
-    return Promise.resolve(run(customerId ? { kind: 'logAnalytics', customerId } : undefined, body, prefer));
-  }
-
-  function scopeOfCustomerId(id: string): QueryScope | undefined {
-    const known = [...ctx.azure.workspaces.values()].some(
-      (w) => w.ws.appInsights?.logAnalyticsWorkspace?.customerId.toLowerCase() === id.toLowerCase(),
+      return Promise.resolve(run({ kind: 'logAnalytics', customerId: seg[1] ?? '' }, body, prefer));
+    // Resource-centric: the engine knows which component or Log Analytics workspace an ARM id names.
+    return Promise.resolve(
+      run({ kind: 'resource', resourceId: `/${seg.slice(0, -1).join('/')}` }, body, prefer),
     );
-    return known ? { kind: 'logAnalytics', customerId: id } : undefined;
   }
 
   function page(path: string, query: Record<string, string>, items: unknown[], size: number) {
