@@ -5,6 +5,7 @@ import { configureL10n } from './azure/l10n';
 import { registerCommands } from './commands';
 import { OUTPUT_CHANNEL_NAME, Views } from './constants';
 import { LogStreamManager } from './logs/streamManager';
+import { KqlCodeLensProvider } from './query/kqlCodeLens';
 import { QueryPanelManager } from './query/panelManager';
 import type { BaseServices, Services } from './services';
 import { AzureSessionImpl } from './session/azureSession';
@@ -36,6 +37,7 @@ export function activate(context: vscode.ExtensionContext): void {
     view,
     queryPanels,
     queryPanels.register(),
+    vscode.languages.registerCodeLensProvider({ language: 'kql' }, new KqlCodeLensProvider()),
     registerCommands(services),
   );
   log.info(`activated ${context.extension.id}`);

@@ -83,7 +83,8 @@ export function openTraceQuery(s: Services) {
 export function runKqlFile(s: Services) {
   // Running the same file again goes to the resource chosen for it last time, without asking.
   const bindingOfDocument = new Map<string, PanelBinding>();
-  return async (uri?: unknown): Promise<void> => {
+  // From the editor title or the palette: the selection or the whole file; from a code lens: its block.
+  return async (uri?: unknown, range?: unknown): Promise<void> => {
     const editor =
       uri instanceof vscode.Uri
         ? vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === uri.toString())
@@ -96,7 +97,11 @@ export function runKqlFile(s: Services) {
       return;
     }
     const selection =
-      editor && !editor.selection.isEmpty ? editor.document.getText(editor.selection) : undefined;
+      range instanceof vscode.Range
+        ? document.getText(range)
+        : editor && !editor.selection.isEmpty
+          ? editor.document.getText(editor.selection)
+          : undefined;
     const query = (selection ?? document.getText()).trim();
     if (!query) {
       void vscode.window.showInformationMessage(vscode.l10n.t('The file has no query to run.'));
