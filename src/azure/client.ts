@@ -40,6 +40,7 @@ import {
   retryOptionsOf,
   userAgentOf,
 } from './pipeline';
+import { queryResourceGraph } from './resourceGraph';
 import { untilAborted } from './timing';
 
 const SUBSCRIPTIONS_API = '2022-12-01';
@@ -97,6 +98,16 @@ class SdkAzureClient implements AzureClient {
       }
       return subscriptions;
     });
+  }
+
+  queryResourceGraph(
+    query: string,
+    subscriptionIds: readonly string[],
+    abortSignal?: AbortSignal,
+  ): Promise<{ rows: unknown[]; pages: number }> {
+    return callAzure(l10n.t('Query Azure Resource Graph'), this.log, () =>
+      queryResourceGraph(this.json, this.cloud.resourceManagerEndpoint, query, subscriptionIds, abortSignal),
+    );
   }
 
   listWorkspaces(subscriptionId: string, abortSignal?: AbortSignal): Promise<Workspace[]> {
