@@ -320,7 +320,10 @@ class SdkAzureClient implements AzureClient {
       this.log,
       async () => {
         // Both kinds are ARM resources: the resource-centric route needs no workspace GUID.
-        const result = await this.logs().queryResource(target.resourceId, kql, toQueryInterval(timespan), {
+        // 1.0.0 expands `/{+resourceId}/query`: an id with its leading slash gives `//subscriptions`,
+        // which the service answers with a misleading 403 (azure-sdk-for-js #39361, #38292).
+        const resourceId = target.resourceId.replace(/^\/+/, '');
+        const result = await this.logs().queryResource(resourceId, kql, toQueryInterval(timespan), {
           abortSignal: options.abortSignal,
           serverTimeoutInSeconds: options.serverTimeoutSeconds,
           includeQueryStatistics: true,

@@ -14,7 +14,7 @@ import { ARM_API_VERSION, type ArmResource, type EmulatedAzure, type WorkspaceSt
 
 export interface RecordedRequest {
   method: string;
-  /** Path with repeated slashes collapsed, without the query string. */
+  /** Path as sent (a doubled slash stays doubled), without the query string. */
   path: string;
   query: Record<string, string>;
   /** Request headers without authorization. */
@@ -67,6 +67,8 @@ class HttpError extends Error {
     readonly code: string,
     message: string,
     readonly headers: Record<string, string> = {},
+    /** More members of the error object, beside code and message. */
+    readonly extra: Record<string, unknown> = {},
   ) {
     super(message);
   }
@@ -151,7 +153,7 @@ export function createHandler(ctx: ServerContext): {
     // Logs query API: with or without the /v1 prefix (monitor-query-logs uses the endpoint as given).
     const q = lseg[0] === 'v1' ? { seg: seg.slice(1), lseg: lseg.slice(1) } : { seg, lseg };
     if (isLogsApi(method, lseg)) {
-      return queryRoute(req, q.seg, q.lseg, body, flags);
+      return queryRoute(req, q.seg, q.lseg, body, flags, path.includes('//'));
     }
 
     // v1 model management (ACI/AKS web services).
@@ -680,7 +682,21 @@ export function createHandler(ctx: ServerContext): {
     lseg: string[],
     body: unknown,
     flags: Set<FaultKind>,
+    doubledSlash: boolean,
   ) {
+    // The Logs service answers a doubled slash in a query path (`/v1//subscriptions/...`, what
+    // @azure/monitor-query-logs 1.0.0 sends for an ARM id with its leading slash) with 403
+    // InsufficientAccessError, not with a routing error (Azure/azure-sdk-for-js issues #39361 and
+    // #38292; body shape from sdk/monitor/monitor-query/TROUBLESHOOTING.md, "Insufficient access
+    // error for logs query"). Answered as such, so a client that sends it fails here as in Azure.
+    if (doubledSlash)
+      throw new HttpError(
+        403,
+        'InsufficientAccessError',
+        'The provided credentials have insufficient access to perform the requested operation',
+        {},
+        { correlationId: randomUUID() },
+      );
     const prefer = String(req.headers.prefer ?? '');
     const run = (scope: QueryScope, b: unknown, preferText: string) => {
       const { query, timespan } = asObject(b, 'The request body must be a JSON object.');
@@ -752,8 +768,10 @@ export function createHandler(ctx: ServerContext): {
   };
 
   async function respond(req: IncomingMessage, res: ServerResponse, text: string): Promise<void> {
-    const url = new URL(req.url ?? '/', 'https://emulator');
-    const path = url.pathname.replace(/\/{2,}/g, '/');
+    // Prefixing the origin keeps a path that starts with '//' a path (not a protocol-relative host),
+    // and no slash is collapsed: a doubled slash reaches the routes as the client sent it.
+    const url = new URL(`https://emulator${req.url ?? '/'}`);
+    const path = url.pathname;
     const query = Object.fromEntries(url.searchParams.entries());
     const method = (req.method ?? 'GET').toUpperCase();
     const headers = Object.fromEntries(
@@ -815,7 +833,8 @@ export function createHandler(ctx: ServerContext): {
       const answer = await route(req, path, query, body, flags);
       send(answer.status, answer.body, answer.headers);
     } catch (e) {
-      if (e instanceof HttpError) send(e.status, { error: { code: e.code, message: e.message } }, e.headers);
+      if (e instanceof HttpError)
+        send(e.status, { error: { code: e.code, message: e.message, ...e.extra } }, e.headers);
       else
         send(500, {
           error: { code: 'InternalServerError', message: e instanceof Error ? e.message : String(e) },
