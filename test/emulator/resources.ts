@@ -267,6 +267,7 @@ export class EmulatedAzure {
         scaleSettings: { scaleType: 'Default' },
         egressPublicNetworkAccess: 'Enabled',
         properties: {},
+        ...dep.extraProperties,
         provisioningState: dep.provisioningState,
       },
     };

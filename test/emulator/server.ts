@@ -452,8 +452,10 @@ export function createHandler(ctx: ServerContext): {
     }
     throw new HttpError(405, 'MethodNotAllowed', `${method} is not supported on '${path}'.`);
 
+    // The status URL carries the api-version of the request that started the operation (inferred
+    // from the Azure-AsyncOperation headers of the spec's examples, which name no version of their own).
     function operationUrl(subscriptionId: string, location: string, kind: string, id: string): string {
-      return `${base}/subscriptions/${subscriptionId}/providers/Microsoft.MachineLearningServices/locations/${location}/${kind}/${id}?api-version=${ARM_API_VERSION}`;
+      return `${base}/subscriptions/${subscriptionId}/providers/Microsoft.MachineLearningServices/locations/${location}/${kind}/${id}?api-version=${query['api-version'] ?? ARM_API_VERSION}`;
     }
 
     function putDeployment(
@@ -492,7 +494,10 @@ export function createHandler(ctx: ServerContext): {
       const existing = ctx.azure.deployment(w, endpoint.name, name);
       if (existing) assertNotBusy(existing.body);
       const before = existing ? structuredClone(existing.body) : undefined;
+      // Members this emulator does not model are stored and returned as sent, as a service of a
+      // newer API version keeps its newer members (inferred); read-only ones are replaced below.
       const resource: ArmResource = {
+        ...b,
         id: `${w.armId}/onlineEndpoints/${endpoint.name}/deployments/${name}`,
         name,
         type: 'Microsoft.MachineLearningServices/workspaces/onlineEndpoints/deployments',
