@@ -9,6 +9,7 @@ import type { FaultController, FaultKind, FaultSpec } from './faults';
 import type { LiveLogs } from './logs';
 import { deploymentLogKey, legacyLogKey } from './logs';
 import type { QueryEngine, QueryScope } from './query';
+import { MonitorError, monitorRoute, type MonitorState } from './monitor';
 import { ARM_API_VERSION, type ArmResource, type EmulatedAzure, type WorkspaceState } from './resources';
 
 export interface RecordedRequest {
@@ -43,6 +44,9 @@ export interface ServerContext {
   /** An operation nobody polls still ends after this long, as in Azure. */
   lroMaxMs: number;
   pageSizes: PageSizes;
+  /** Diagnostic settings (Azure Monitor); metrics are computed from the scenario. */
+  monitor: MonitorState;
+  now: () => Date;
 }
 
 interface Operation {
@@ -159,6 +163,8 @@ export function createHandler(ctx: ServerContext): {
         'MissingApiVersionParameter',
         'The api-version query parameter (?api-version=) is required for all requests.',
       );
+    const monitor = monitorRoute(ctx.azure, ctx.monitor, method, seg, query, body, ctx.now);
+    if (monitor) return monitor;
 
     if (lseg.length === 1 && method === 'GET') {
       const subs = ctx.azure.scenario.subscriptions.map((s) => ({
@@ -799,6 +805,11 @@ export function createHandler(ctx: ServerContext): {
       send(answer.status, answer.body, answer.headers);
     } catch (e) {
       if (e instanceof HttpError) send(e.status, { error: { code: e.code, message: e.message } }, e.headers);
+      else if (e instanceof MonitorError)
+        send(
+          e.status,
+          e.flat ? { code: e.code, message: e.message } : { error: { code: e.code, message: e.message } },
+        );
       else
         send(500, {
           error: { code: 'InternalServerError', message: e instanceof Error ? e.message : String(e) },
