@@ -76,6 +76,8 @@ export function toDeployment(dep: OnlineDeployment, ref: EndpointRef): Deploymen
     instanceCount: dep.sku?.capacity,
     model: p.model,
     description: p.description,
+    maxConcurrentRequestsPerInstance: p.requestSettings?.maxConcurrentRequestsPerInstance,
+    requestTimeoutMs: isoDurationMs(p.requestSettings?.requestTimeout),
   };
 }
 
@@ -117,6 +119,13 @@ export function toAppInsightsComponent(
     appId: raw.properties?.AppId || undefined,
     workspaceResourceId: raw.properties?.WorkspaceResourceId || undefined,
   };
+}
+
+/** PT5S, PT1M30S, PT0.5S → ms; undefined for anything else. */
+export function isoDurationMs(value: string | undefined): number | undefined {
+  const m = value ? /^PT(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?$/.exec(value) : null;
+  if (!m || (!m[1] && !m[2] && !m[3])) return undefined;
+  return Math.round((Number(m[1] ?? 0) * 3600 + Number(m[2] ?? 0) * 60 + Number(m[3] ?? 0)) * 1000);
 }
 
 function workspaceRefOf(ref: WorkspaceRef): WorkspaceRef {

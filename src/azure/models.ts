@@ -65,6 +65,10 @@ export interface Deployment extends DeploymentRef {
   instanceCount?: number;
   model?: string;
   description?: string;
+  /** requestSettings: the 429 limit is 2 × this × instances. */
+  maxConcurrentRequestsPerInstance?: number;
+  /** requestSettings.requestTimeout in ms (a 408 follows when scoring takes longer). */
+  requestTimeoutMs?: number;
 }
 
 export interface LegacyServiceRef extends WorkspaceRef {
