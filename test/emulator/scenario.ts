@@ -55,6 +55,11 @@ export interface ScenarioDeployment {
   requestsPerMinute?: number;
   /** What its metrics, logs and last operation show (default healthy); see health.ts. */
   health?: HealthProfile;
+  /**
+   * More members of `properties`, as deployments made with newer API versions carry them (for
+   * example `dataCollector` and `startupProbe`, defined by stable/2025-09-01/mfe.json).
+   */
+  extraProperties?: Record<string, unknown>;
 }
 
 export interface ScenarioLegacyService {
