@@ -74,7 +74,6 @@ export interface DeploymentWire {
     instanceType?: string;
     model?: string;
     description?: string;
-    requestSettings?: { maxConcurrentRequestsPerInstance?: number; requestTimeout?: string };
   };
 }
 
@@ -93,8 +92,6 @@ export function toDeployment(dep: OnlineDeployment | DeploymentWire, ref: Endpoi
     instanceCount: dep.sku?.capacity,
     model: p.model,
     description: p.description,
-    maxConcurrentRequestsPerInstance: p.requestSettings?.maxConcurrentRequestsPerInstance,
-    requestTimeoutMs: isoDurationMs(p.requestSettings?.requestTimeout),
   };
 }
 
@@ -136,13 +133,6 @@ export function toAppInsightsComponent(
     appId: raw.properties?.AppId || undefined,
     workspaceResourceId: raw.properties?.WorkspaceResourceId || undefined,
   };
-}
-
-/** PT5S, PT1M30S, PT0.5S → ms; undefined for anything else. */
-export function isoDurationMs(value: string | undefined): number | undefined {
-  const m = value ? /^PT(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?$/.exec(value) : null;
-  if (!m || (!m[1] && !m[2] && !m[3])) return undefined;
-  return Math.round((Number(m[1] ?? 0) * 3600 + Number(m[2] ?? 0) * 60 + Number(m[3] ?? 0)) * 1000);
 }
 
 function workspaceRefOf(ref: WorkspaceRef): WorkspaceRef {
