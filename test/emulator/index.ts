@@ -7,6 +7,8 @@ import { makeCertificate } from './cert';
 import { FaultController } from './faults';
 import { LiveLogs } from './logs';
 import { createQueryEngine, type QueryEngine } from './query';
+import { LiveTelemetry } from './query/live';
+import { ScoringService } from './scoring';
 import { EmulatedAzure } from './resources';
 import type { Scenario } from './scenario';
 import { createHandler, type PageSizes, type RecordedRequest } from './server';
@@ -17,6 +19,8 @@ export { deploymentLogKey, legacyLogKey } from './logs';
 export type { FaultKind, FaultSpec } from './faults';
 export type { RecordedRequest } from './server';
 export type { Scenario } from './scenario';
+export type { ScoringRecord } from './scoring';
+export { LiveTelemetry } from './query/live';
 
 export interface EmulatorOptions {
   /** 'default', 'scale', a path to a scenario JSON file, or a scenario object. */
@@ -38,6 +42,8 @@ export interface EmulatorOptions {
   now?: () => Date;
   /** Rows of the benchmark component's requests table (default: the query engine's 500,000). */
   bigRows?: number;
+  /** How late the telemetry of a scoring request becomes visible to queries (default 0 ms). */
+  ingestionDelayMs?: number;
 }
 
 export interface RunningEmulator {
@@ -54,6 +60,10 @@ export interface RunningEmulator {
   readonly logs: LiveLogs;
   readonly query: QueryEngine;
   readonly azure: EmulatedAzure;
+  /** The endpoints' scoring URIs: keys, tokens, what each request got. */
+  readonly scoring: ScoringService;
+  /** Rows written by answered scoring requests (ingestionDelayMs is settable while running). */
+  readonly telemetry: LiveTelemetry;
   stop(): Promise<void>;
 }
 
@@ -85,13 +95,17 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     now,
   });
   const faults = new FaultController();
+  const telemetry = new LiveTelemetry(options.ingestionDelayMs ?? 0);
   const query = createQueryEngine(scenario, {
     seed: scenario.seed,
     now,
+    live: telemetry,
     ...(options.bigRows !== undefined ? { bigRows: options.bigRows } : {}),
   });
   const requests: RecordedRequest[] = [];
+  const scoring = new ScoringService({ azure, faults, query, live: telemetry, now, seed: scenario.seed });
   const handler = createHandler({
+    scoring,
     url: () => url,
     azure,
     logs,
@@ -119,6 +133,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     logs,
     query,
     azure,
+    scoring,
+    telemetry,
     stop: async () => {
       logs.dispose();
       handler.dispose();
