@@ -47,8 +47,8 @@ import {
   retryOptionsOf,
   userAgentOf,
 } from './pipeline';
+import { RawDeployments } from './rawDeployment';
 import { openScoringSession } from './scoring';
-import { untilAborted } from './timing';
 
 const SUBSCRIPTIONS_API = '2022-12-01';
 const APP_INSIGHTS_API = '2020-02-02';
@@ -63,6 +63,7 @@ class SdkAzureClient implements AzureClient {
   private readonly armPipeline: Pipeline;
   private readonly json: JsonClient;
   private readonly legacy: LegacyServices;
+  private readonly rawDeployments: RawDeployments;
   private readonly mlClients = new Map<string, AzureMachineLearningWorkspaces>();
   private logsClient: LogsQueryClient | undefined;
   /** Display names seen in listSubscriptions, for messages in the user's terms. */
@@ -81,6 +82,7 @@ class SdkAzureClient implements AzureClient {
     });
     this.json = new JsonClient(this.armPipeline);
     this.legacy = new LegacyServices(this.json);
+    this.rawDeployments = new RawDeployments(this.json, options.cloud.resourceManagerEndpoint);
   }
 
   // ── Subscriptions and workspaces ────────────────────────────────────────────────────────────
@@ -204,35 +206,9 @@ class SdkAzureClient implements AzureClient {
           ref.endpointName,
         );
     return callAzure(operation, this.log, async () => {
-      const { abortSignal } = options;
-      const current = await this.getSdkDeployment(ref, abortSignal);
-      // The PATCH of this API carries only tags and sku: the flag needs the whole resource back.
-      // The SDK serializer drops id, name, type and provisioningState; its 2.1.1 mappers do not mark
-      // systemData read-only (its typings do), so it is left out here.
-      const { systemData: _readOnly, ...writable } = current;
-      const body: OnlineDeployment = {
-        ...writable,
-        properties: { ...current.properties, appInsightsEnabled: enabled },
-      };
-      const poller = await this.ml(ref.subscriptionId).onlineDeployments.beginCreateOrUpdate(
-        ref.resourceGroup,
-        ref.workspaceName,
-        ref.endpointName,
-        ref.deploymentName,
-        body,
-        {
-          abortSignal,
-          ...(options.pollIntervalMs !== undefined ? { updateIntervalInMs: options.pollIntervalMs } : {}),
-        },
-      );
-      options.onAccepted?.();
-      try {
-        // Aborting stops the waiting only; the update goes on in Azure.
-        await untilAborted(poller.pollUntilDone({ abortSignal }), abortSignal);
-      } finally {
-        if (!poller.isDone()) poller.stopPolling();
-      }
-      return toDeployment(await this.getSdkDeployment(ref, abortSignal), ref);
+      // Raw JSON, not the SDK: its serializer would drop every property its 2022-10-01 models lack.
+      const final = await this.rawDeployments.setAppInsights(ref, enabled, options);
+      return toDeployment(final, ref);
     });
   }
 
@@ -342,7 +318,10 @@ class SdkAzureClient implements AzureClient {
       this.log,
       async () => {
         // Both kinds are ARM resources: the resource-centric route needs no workspace GUID.
-        const result = await this.logs().queryResource(target.resourceId, kql, toQueryInterval(timespan), {
+        // 1.0.0 expands `/{+resourceId}/query`: an id with its leading slash gives `//subscriptions`,
+        // which the service answers with a misleading 403 (azure-sdk-for-js #39361, #38292).
+        const resourceId = target.resourceId.replace(/^\/+/, '');
+        const result = await this.logs().queryResource(resourceId, kql, toQueryInterval(timespan), {
           abortSignal: options.abortSignal,
           serverTimeoutInSeconds: options.serverTimeoutSeconds,
           includeQueryStatistics: true,

@@ -138,6 +138,11 @@ export class EmulatedAzure {
     return w.ws.legacyServices.map((s) => this.legacyService(w, s.name)).filter((s): s is LegacyState => !!s);
   }
 
+  /** Regions of the scenario's workspaces, as ARM lists a provider's supported locations. */
+  locations(): string[] {
+    return [...new Set([...this.workspaces.values()].map((w) => w.ws.location))];
+  }
+
   systemData(): Record<string, unknown> {
     return {
       createdAt: this.created,
@@ -263,6 +268,7 @@ export class EmulatedAzure {
         scaleSettings: { scaleType: 'Default' },
         egressPublicNetworkAccess: 'Enabled',
         properties: {},
+        ...dep.extraProperties,
         provisioningState: dep.provisioningState,
       },
     };

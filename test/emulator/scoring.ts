@@ -22,7 +22,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { EMULATOR_TOKEN } from '../../src/azure/credentials';
+import { emulatorTokenAudience } from '../../src/azure/credentials';
 import type { FaultController } from './faults';
 import type { QueryEngine } from './query';
 import { formatDatetime } from './query/evaluate';
@@ -394,8 +394,9 @@ export class ScoringService {
         );
       }
       case 'AADToken':
-        // The emulator's one Microsoft Entra identity.
-        return presented === EMULATOR_TOKEN;
+        // A Microsoft Entra token for the Azure ML data plane: audience https://ml.azure.com
+        // (how-to-authenticate-online-endpoint); an ARM or Logs token is refused.
+        return emulatorTokenAudience(presented) === 'https://ml.azure.com';
       default:
         return false;
     }
