@@ -11,6 +11,7 @@ import { LiveTelemetry } from './query/live';
 import { ScoringService } from './scoring';
 import { EmulatedAzure } from './resources';
 import type { Scenario } from './scenario';
+import { DEFAULT_RESOURCE_GRAPH, ResourceGraph, type ResourceGraphOptions } from './resourceGraph';
 import { createHandler, type PageSizes, type RecordedRequest } from './server';
 import { buildScaleScenario } from './scenarios/scale';
 
@@ -44,6 +45,8 @@ export interface EmulatorOptions {
   bigRows?: number;
   /** How late the telemetry of a scoring request becomes visible to queries (default 0 ms). */
   ingestionDelayMs?: number;
+  /** Azure Resource Graph: on, quota, index lag, types left out (defaults in resourceGraph.ts). */
+  resourceGraph?: Partial<ResourceGraphOptions>;
 }
 
 export interface RunningEmulator {
@@ -71,6 +74,8 @@ export interface RunningEmulator {
   readonly scoring: ScoringService;
   /** Rows written by answered scoring requests (ingestionDelayMs is settable while running). */
   readonly telemetry: LiveTelemetry;
+  /** The Resource Graph index; its options can be changed while it runs. */
+  readonly graph: ResourceGraph;
   stop(): Promise<void>;
 }
 
@@ -111,9 +116,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   });
   const requests: RecordedRequest[] = [];
   const scoring = new ScoringService({ azure, faults, query, live: telemetry, now, seed: scenario.seed });
+  const graph = new ResourceGraph(azure, { ...DEFAULT_RESOURCE_GRAPH, ...options.resourceGraph });
   const logsOrigin = () => url.replace('//127.0.0.1:', '//localhost:');
   const handler = createHandler({
     scoring,
+    graph,
     url: () => url,
     armAudience: () => url,
     logsAudience: logsOrigin,
@@ -148,6 +155,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     azure,
     scoring,
     telemetry,
+    graph,
     stop: async () => {
       logs.dispose();
       handler.dispose();
