@@ -11,7 +11,14 @@ import {
   type QueryTimeInterval,
 } from '@azure/monitor-query-logs';
 import type { Pipeline } from '@azure/core-rest-pipeline';
-import type { AzureClient, AzureClientOptions, CloudEndpoints, LogsOptions, QueryOptions } from './api';
+import type {
+  AzureClient,
+  AzureClientOptions,
+  CloudEndpoints,
+  LogsOptions,
+  QueryOptions,
+  ScoringSession,
+} from './api';
 import { callAzure, type AzureLog } from './errorMapping';
 import { LegacyServices } from './legacy';
 import { toAppInsightsComponent, toDeployment, toEndpoint, toSubscription, toWorkspace } from './mappers';
@@ -40,7 +47,9 @@ import {
   retryOptionsOf,
   userAgentOf,
 } from './pipeline';
-import { untilAborted } from './timing';
+import { RawDeployments } from './rawDeployment';
+import { openScoringSession } from './scoring';
+import { queryResourceGraph } from './resourceGraph';
 
 const SUBSCRIPTIONS_API = '2022-12-01';
 const APP_INSIGHTS_API = '2020-02-02';
@@ -55,6 +64,7 @@ class SdkAzureClient implements AzureClient {
   private readonly armPipeline: Pipeline;
   private readonly json: JsonClient;
   private readonly legacy: LegacyServices;
+  private readonly rawDeployments: RawDeployments;
   private readonly mlClients = new Map<string, AzureMachineLearningWorkspaces>();
   private logsClient: LogsQueryClient | undefined;
   /** Display names seen in listSubscriptions, for messages in the user's terms. */
@@ -73,6 +83,7 @@ class SdkAzureClient implements AzureClient {
     });
     this.json = new JsonClient(this.armPipeline);
     this.legacy = new LegacyServices(this.json);
+    this.rawDeployments = new RawDeployments(this.json, options.cloud.resourceManagerEndpoint);
   }
 
   // ── Subscriptions and workspaces ────────────────────────────────────────────────────────────
@@ -97,6 +108,16 @@ class SdkAzureClient implements AzureClient {
       }
       return subscriptions;
     });
+  }
+
+  queryResourceGraph(
+    query: string,
+    subscriptionIds: readonly string[],
+    abortSignal?: AbortSignal,
+  ): Promise<{ rows: unknown[]; pages: number }> {
+    return callAzure(l10n.t('Query Azure Resource Graph'), this.log, () =>
+      queryResourceGraph(this.json, this.cloud.resourceManagerEndpoint, query, subscriptionIds, abortSignal),
+    );
   }
 
   listWorkspaces(subscriptionId: string, abortSignal?: AbortSignal): Promise<Workspace[]> {
@@ -196,35 +217,9 @@ class SdkAzureClient implements AzureClient {
           ref.endpointName,
         );
     return callAzure(operation, this.log, async () => {
-      const { abortSignal } = options;
-      const current = await this.getSdkDeployment(ref, abortSignal);
-      // The PATCH of this API carries only tags and sku: the flag needs the whole resource back.
-      // The SDK serializer drops id, name, type and provisioningState; its 2.1.1 mappers do not mark
-      // systemData read-only (its typings do), so it is left out here.
-      const { systemData: _readOnly, ...writable } = current;
-      const body: OnlineDeployment = {
-        ...writable,
-        properties: { ...current.properties, appInsightsEnabled: enabled },
-      };
-      const poller = await this.ml(ref.subscriptionId).onlineDeployments.beginCreateOrUpdate(
-        ref.resourceGroup,
-        ref.workspaceName,
-        ref.endpointName,
-        ref.deploymentName,
-        body,
-        {
-          abortSignal,
-          ...(options.pollIntervalMs !== undefined ? { updateIntervalInMs: options.pollIntervalMs } : {}),
-        },
-      );
-      options.onAccepted?.();
-      try {
-        // Aborting stops the waiting only; the update goes on in Azure.
-        await untilAborted(poller.pollUntilDone({ abortSignal }), abortSignal);
-      } finally {
-        if (!poller.isDone()) poller.stopPolling();
-      }
-      return toDeployment(await this.getSdkDeployment(ref, abortSignal), ref);
+      // Raw JSON, not the SDK: its serializer would drop every property its 2022-10-01 models lack.
+      const final = await this.rawDeployments.setAppInsights(ref, enabled, options);
+      return toDeployment(final, ref);
     });
   }
 
@@ -306,6 +301,20 @@ class SdkAzureClient implements AzureClient {
     );
   }
 
+  openScoringSession(endpoint: Endpoint, abortSignal?: AbortSignal): Promise<ScoringSession> {
+    return openScoringSession(
+      {
+        cloud: this.cloud,
+        credential: this.options.credential,
+        ml: (subscriptionId) => this.ml(subscriptionId),
+        log: this.log,
+        userAgent: userAgentOf(this.options.userAgentPrefix),
+      },
+      endpoint,
+      abortSignal,
+    );
+  }
+
   query(
     target: QueryTarget,
     kql: string,
@@ -320,7 +329,10 @@ class SdkAzureClient implements AzureClient {
       this.log,
       async () => {
         // Both kinds are ARM resources: the resource-centric route needs no workspace GUID.
-        const result = await this.logs().queryResource(target.resourceId, kql, toQueryInterval(timespan), {
+        // 1.0.0 expands `/{+resourceId}/query`: an id with its leading slash gives `//subscriptions`,
+        // which the service answers with a misleading 403 (azure-sdk-for-js #39361, #38292).
+        const resourceId = target.resourceId.replace(/^\/+/, '');
+        const result = await this.logs().queryResource(resourceId, kql, toQueryInterval(timespan), {
           abortSignal: options.abortSignal,
           serverTimeoutInSeconds: options.serverTimeoutSeconds,
           includeQueryStatistics: true,

@@ -103,3 +103,49 @@ void describe('Logs queries', () => {
     );
   });
 });
+
+void describe('Logs queries: the resource id in the path', () => {
+  let t: TestAzure;
+  before(async () => {
+    t = await startTestAzure();
+  });
+  after(() => t.stop());
+
+  void it('sends an ARM id with one slash after the endpoint, whatever slashes the id starts with', async () => {
+    const scenario = scenarioOf(t.emu);
+    const sub = scenario.subscriptions.find((s) => s.workspaces.some((w) => w.appInsights));
+    const w = sub?.workspaces.find((x) => x.appInsights);
+    assert.ok(sub && w?.appInsights);
+    const id = `/subscriptions/${sub.subscriptionId}/resourceGroups/${w.resourceGroup}/providers/microsoft.insights/components/${w.appInsights.name}`;
+    for (const resourceId of [id, id.slice(1), `//${id.slice(1)}`]) {
+      const from = t.emu.requests.length;
+      const result = await t.client.query({ kind: 'appInsights', resourceId }, 'requests | take 1', {
+        duration: 'P1D',
+      });
+      assert.equal(result.status, 'Success');
+      const sent = t.emu.requests.slice(from).find((r) => r.method === 'POST');
+      assert.equal(sent?.path, `/v1${id}/query`);
+    }
+  });
+
+  void it('is answered 403 InsufficientAccessError for a doubled slash, as the Logs service answers it', async () => {
+    // What @azure/monitor-query-logs 1.0.0 sends for an id with its leading slash (issue #39361).
+    const scenario = scenarioOf(t.emu);
+    const sub = scenario.subscriptions.find((s) => s.workspaces.some((w) => w.appInsights));
+    const w = sub?.workspaces.find((x) => x.appInsights);
+    assert.ok(sub && w?.appInsights);
+    const response = await fetch(
+      // On the ARM origin, so that global fetch needs no localhost resolution; the token decides.
+      `${t.emu.url}/v1//subscriptions/${sub.subscriptionId}/resourceGroups/${w.resourceGroup}/providers/microsoft.insights/components/${w.appInsights.name}/query`,
+      {
+        method: 'POST',
+        headers: { authorization: `Bearer ${t.emu.logsToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ query: 'requests | take 1' }),
+      },
+    );
+    assert.equal(response.status, 403);
+    const body = (await response.json()) as { error?: { code?: string; correlationId?: string } };
+    assert.equal(body.error?.code, 'InsufficientAccessError');
+    assert.ok(body.error.correlationId);
+  });
+});
