@@ -64,6 +64,21 @@ export interface AzureClientOptions {
   /** Base back-off of the pipeline in ms (tests shorten it). */
   retryDelayMs?: number;
   userAgentPrefix?: string;
+  /**
+   * Sees every HTTP exchange (each attempt): method, URL, status, the bodies and the headers that
+   * steer polling. Never request headers, so never a token. For `npm run check:azure` recordings.
+   */
+  observe?: (exchange: ObservedExchange) => void;
+}
+
+export interface ObservedExchange {
+  method: string;
+  url: string;
+  status: number;
+  requestBody?: string;
+  /** Only location, azure-asyncoperation, operation-location, retry-after and content-type. */
+  responseHeaders: Record<string, string>;
+  responseBody?: string;
 }
 
 export interface LogsOptions {

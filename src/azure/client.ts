@@ -44,6 +44,7 @@ import {
   createArmPipeline,
   failedAttemptLogPolicy,
   JsonClient,
+  observerPolicy,
   retryOptionsOf,
   userAgentOf,
 } from './pipeline';
@@ -91,6 +92,7 @@ class SdkAzureClient implements AzureClient {
       retryDelayMs: options.retryDelayMs,
       userAgentPrefix: options.userAgentPrefix,
       log: options.log,
+      observe: options.observe,
     });
     this.json = new JsonClient(this.armPipeline);
     this.legacy = new LegacyServices(this.json);
@@ -454,6 +456,8 @@ class SdkAzureClient implements AzureClient {
         userAgentOptions: { userAgentPrefix: userAgentOf(this.options.userAgentPrefix) },
       });
       if (this.log) this.logsClient.pipeline.addPolicy(failedAttemptLogPolicy(this.log), { phase: 'Retry' });
+      if (this.options.observe)
+        this.logsClient.pipeline.addPolicy(observerPolicy(this.options.observe), { phase: 'Retry' });
     }
     return this.logsClient;
   }
