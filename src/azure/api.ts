@@ -1,6 +1,8 @@
 // The contract between src/azure/ (loaded lazily, with the SDKs) and the rest of the extension.
 // Only types live here, so importing it costs nothing at activation.
 import type { TokenCredential } from '@azure/core-auth';
+import type { MetricsAnswer } from '../core/metrics';
+import type { DiagnosticSetting, FailedOperation, MetricsRequest } from './monitor';
 import type {
   AppInsightsComponent,
   ContainerType,
@@ -62,6 +64,21 @@ export interface AzureClientOptions {
   /** Base back-off of the pipeline in ms (tests shorten it). */
   retryDelayMs?: number;
   userAgentPrefix?: string;
+  /**
+   * Sees every HTTP exchange (each attempt): method, URL, status, the bodies and the headers that
+   * steer polling. Never request headers, so never a token. For `npm run check:azure` recordings.
+   */
+  observe?: (exchange: ObservedExchange) => void;
+}
+
+export interface ObservedExchange {
+  method: string;
+  url: string;
+  status: number;
+  requestBody?: string;
+  /** Only location, azure-asyncoperation, operation-location, retry-after and content-type. */
+  responseHeaders: Record<string, string>;
+  responseBody?: string;
 }
 
 export interface LogsOptions {
@@ -72,6 +89,43 @@ export interface LogsOptions {
 export interface QueryOptions {
   abortSignal?: AbortSignal;
   serverTimeoutSeconds?: number;
+}
+
+export interface ScoringSendOptions {
+  /** The request body: bytes, or a factory of a fresh stream (a file read as it is sent) and its size. */
+  body: Uint8Array | { stream: () => NodeJS.ReadableStream; length?: number };
+  contentType?: string;
+  /** Pin to one deployment (azureml-model-deployment header); otherwise the endpoint's traffic decides. */
+  deployment?: string;
+  /** x-ms-client-request-id the extension generated. */
+  clientRequestId: string;
+  abortSignal?: AbortSignal;
+  /** Bytes of the answer kept for display (default 1 MiB); the rest is read and counted. */
+  maxResponseBytes?: number;
+}
+
+export interface ScoringAnswer {
+  status: number;
+  /** Response headers, lower-case names. */
+  headers: Record<string, string>;
+  /** The first maxResponseBytes of the body. */
+  body: Uint8Array;
+  totalBytes: number;
+  truncated: boolean;
+  startedAt: Date;
+  /** Until the response headers arrived. */
+  headersMs: number;
+  /** Until the last byte of the body arrived. */
+  totalMs: number;
+}
+
+/**
+ * Test requests to one endpoint's scoring URI. The key or token lives only inside the session
+ * (in memory, for as long as the caller keeps it) and only goes to that URI's host.
+ */
+export interface ScoringSession {
+  readonly scoringUri: string;
+  send(options: ScoringSendOptions): Promise<ScoringAnswer>;
 }
 
 /** Everything the extension asks of Azure. Lists follow every page. */
@@ -118,13 +172,41 @@ export interface AzureClient {
   ): Promise<string>;
 
   getAppInsightsComponent(armId: string, abortSignal?: AbortSignal): Promise<AppInsightsComponent>;
+  /**
+   * Gets the endpoint's credential by its auth mode (listKeys for Key, the token operation for
+   * AMLToken, a Microsoft Entra token for AADToken) and returns a session that sends test requests
+   * to its scoring URI with it.
+   */
+  openScoringSession(endpoint: Endpoint, abortSignal?: AbortSignal): Promise<ScoringSession>;
   query(
     target: QueryTarget,
     kql: string,
     timespan: QueryTimespan,
     options?: QueryOptions,
   ): Promise<QueryResult>;
+
+  /** Azure Monitor platform metrics of one resource (ARM Microsoft.Insights/metrics). */
+  queryMetrics(
+    resourceId: string,
+    request: MetricsRequest,
+    abortSignal?: AbortSignal,
+  ): Promise<MetricsAnswer>;
+  listDiagnosticSettings(resourceId: string, abortSignal?: AbortSignal): Promise<DiagnosticSetting[]>;
+  createDiagnosticSetting(
+    resourceId: string,
+    name: string,
+    setting: { workspaceId: string; categories: string[] },
+    abortSignal?: AbortSignal,
+  ): Promise<DiagnosticSetting>;
+  /** Failed operations on a resource from the activity log, newest first. */
+  listFailedOperations(
+    resourceId: string,
+    sinceMs: number,
+    abortSignal?: AbortSignal,
+  ): Promise<FailedOperation[]>;
 }
+
+export type { DiagnosticSetting, FailedOperation, MetricsRequest } from './monitor';
 
 /** What the lazily loaded bundle (dist/azure.js, entry src/azure/index.ts) exports. */
 export interface AzureModule {

@@ -9,6 +9,7 @@
 import pLimit, { type LimitFunction } from 'p-limit';
 import type { AzureClient } from '../azure/api';
 import { isAzureRequestError, type AzureErrorKind } from '../azure/errors';
+import { failureAction, type FailureAction } from '../errorPresentation';
 import type { Deployment, Endpoint, LegacyService, Subscription, Workspace } from '../azure/models';
 import { fleetQuery, FreshReads, shapeFleet, type FleetSnapshot } from '../core/fleet';
 import type {
@@ -18,9 +19,6 @@ import type {
   SubscriptionTarget,
   WorkspaceTarget,
 } from '../targets';
-
-/** What the user can do about a failure. */
-export type FailureAction = 'signIn' | 'selectTenant' | 'retry' | 'openSettings';
 
 /** The list that could not be read. */
 export type FailedList = 'subscriptions' | 'workspaces' | 'endpoints' | 'legacyServices' | 'deployments';
@@ -72,20 +70,6 @@ export type FleetSource =
 
 /** An index row lags a write by seconds to minutes (inferred from the Resource Graph overview). */
 const FRESH_READ_TTL_MS = 10 * 60_000;
-
-export function failureAction(e: unknown): FailureAction {
-  if (!isAzureRequestError(e)) return 'retry';
-  switch (e.kind) {
-    case 'signIn':
-      return 'signIn';
-    case 'forbidden':
-      return 'selectTenant';
-    case 'config':
-      return 'openSettings';
-    default:
-      return 'retry';
-  }
-}
 
 function failure(list: FailedList, error: unknown): ModelNode {
   return {

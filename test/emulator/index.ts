@@ -5,23 +5,31 @@ import type { AddressInfo } from 'node:net';
 import { EMULATOR_TOKEN, emulatorToken } from '../../src/azure/credentials';
 import { makeCertificate } from './cert';
 import { FaultController } from './faults';
-import { LiveLogs } from './logs';
+import { deploymentLogKey, LiveLogs } from './logs';
 import { createQueryEngine, type QueryEngine } from './query';
+import { LiveTelemetry } from './query/live';
+import { ScoringService } from './scoring';
 import { EmulatedAzure } from './resources';
 import type { Scenario } from './scenario';
+import { logsOf } from './health';
+import { createMonitorState } from './monitor';
 import { DEFAULT_RESOURCE_GRAPH, ResourceGraph, type ResourceGraphOptions } from './resourceGraph';
 import { createHandler, type PageSizes, type RecordedRequest } from './server';
+import { buildDiagnoseScenario } from './scenarios/diagnose';
 import { buildScaleScenario } from './scenarios/scale';
 
 export { EMULATOR_TOKEN };
 export { deploymentLogKey, legacyLogKey } from './logs';
+export type { HealthProfile } from './health';
 export type { FaultKind, FaultSpec } from './faults';
 export type { RecordedRequest } from './server';
 export type { Scenario } from './scenario';
+export type { ScoringRecord } from './scoring';
+export { LiveTelemetry } from './query/live';
 
 export interface EmulatorOptions {
   /** 'default', 'scale', a path to a scenario JSON file, or a scenario object. */
-  scenario?: 'default' | 'scale' | (string & {}) | Scenario;
+  scenario?: 'default' | 'scale' | 'diagnose' | (string & {}) | Scenario;
   /** 0 (default) picks a free port. */
   port?: number;
   /** Added to every answer (benchmarks). */
@@ -39,6 +47,8 @@ export interface EmulatorOptions {
   now?: () => Date;
   /** Rows of the benchmark component's requests table (default: the query engine's 500,000). */
   bigRows?: number;
+  /** How late the telemetry of a scoring request becomes visible to queries (default 0 ms). */
+  ingestionDelayMs?: number;
   /** Azure Resource Graph: on, quota, index lag, types left out (defaults in resourceGraph.ts). */
   resourceGraph?: Partial<ResourceGraphOptions>;
 }
@@ -64,6 +74,10 @@ export interface RunningEmulator {
   readonly logs: LiveLogs;
   readonly query: QueryEngine;
   readonly azure: EmulatedAzure;
+  /** The endpoints' scoring URIs: keys, tokens, what each request got. */
+  readonly scoring: ScoringService;
+  /** Rows written by answered scoring requests (ingestionDelayMs is settable while running). */
+  readonly telemetry: LiveTelemetry;
   /** The Resource Graph index; its options can be changed while it runs. */
   readonly graph: ResourceGraph;
   stop(): Promise<void>;
@@ -80,6 +94,7 @@ export const DEFAULT_PAGE_SIZES: PageSizes = {
 export function loadScenario(spec: EmulatorOptions['scenario'] = 'default'): Scenario {
   if (typeof spec === 'object') return spec;
   if (spec === 'scale') return buildScaleScenario();
+  if (spec === 'diagnose') return buildDiagnoseScenario();
   const path = spec === 'default' ? `${__dirname}/scenarios/default.json` : spec;
   return JSON.parse(readFileSync(path, 'utf8')) as Scenario;
 }
@@ -96,16 +111,35 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     restartEveryLines: options.restartEveryLines ?? 600,
     now,
   });
+  // Deployments whose profile has fixed logs (a failed init, a crash loop…) show those.
+  for (const d of azure.deployments.values()) {
+    const profile = d.endpoint.deployments.find((x) => x.name === d.body.name)?.health;
+    const fixed = profile ? logsOf(profile, now()) : undefined;
+    if (!fixed) continue;
+    const ref = {
+      subscriptionId: d.workspace.sub.subscriptionId,
+      workspaceName: d.workspace.ws.name,
+      endpointName: d.endpoint.name,
+      deploymentName: d.body.name,
+    };
+    if (fixed.inferenceServer) logs.pin(deploymentLogKey(ref, 'InferenceServer'), fixed.inferenceServer);
+    if (fixed.storageInitializer)
+      logs.pin(deploymentLogKey(ref, 'StorageInitializer'), fixed.storageInitializer);
+  }
   const faults = new FaultController();
+  const telemetry = new LiveTelemetry(options.ingestionDelayMs ?? 0);
   const query = createQueryEngine(scenario, {
     seed: scenario.seed,
     now,
+    live: telemetry,
     ...(options.bigRows !== undefined ? { bigRows: options.bigRows } : {}),
   });
   const requests: RecordedRequest[] = [];
+  const scoring = new ScoringService({ azure, faults, query, live: telemetry, now, seed: scenario.seed });
   const graph = new ResourceGraph(azure, { ...DEFAULT_RESOURCE_GRAPH, ...options.resourceGraph });
   const logsOrigin = () => url.replace('//127.0.0.1:', '//localhost:');
   const handler = createHandler({
+    scoring,
     graph,
     url: () => url,
     armAudience: () => url,
@@ -119,6 +153,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     lroPolls: options.lroPolls ?? 2,
     lroMaxMs: options.lroMaxMs ?? 10_000,
     pageSizes: { ...DEFAULT_PAGE_SIZES, ...options.pageSizes },
+    monitor: createMonitorState(azure),
+    now,
   });
   const server: Server = createServer({ key: cert.key, cert: cert.cert, keepAlive: true }, handler.handle);
   await new Promise<void>((resolve, reject) => {
@@ -139,6 +175,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     logs,
     query,
     azure,
+    scoring,
+    telemetry,
     graph,
     stop: async () => {
       logs.dispose();
