@@ -1,6 +1,8 @@
 // The contract between src/azure/ (loaded lazily, with the SDKs) and the rest of the extension.
 // Only types live here, so importing it costs nothing at activation.
 import type { TokenCredential } from '@azure/core-auth';
+import type { MetricsAnswer } from '../core/metrics';
+import type { DiagnosticSetting, FailedOperation, MetricsRequest } from './monitor';
 import type {
   AppInsightsComponent,
   ContainerType,
@@ -182,7 +184,29 @@ export interface AzureClient {
     timespan: QueryTimespan,
     options?: QueryOptions,
   ): Promise<QueryResult>;
+
+  /** Azure Monitor platform metrics of one resource (ARM Microsoft.Insights/metrics). */
+  queryMetrics(
+    resourceId: string,
+    request: MetricsRequest,
+    abortSignal?: AbortSignal,
+  ): Promise<MetricsAnswer>;
+  listDiagnosticSettings(resourceId: string, abortSignal?: AbortSignal): Promise<DiagnosticSetting[]>;
+  createDiagnosticSetting(
+    resourceId: string,
+    name: string,
+    setting: { workspaceId: string; categories: string[] },
+    abortSignal?: AbortSignal,
+  ): Promise<DiagnosticSetting>;
+  /** Failed operations on a resource from the activity log, newest first. */
+  listFailedOperations(
+    resourceId: string,
+    sinceMs: number,
+    abortSignal?: AbortSignal,
+  ): Promise<FailedOperation[]>;
 }
+
+export type { DiagnosticSetting, FailedOperation, MetricsRequest } from './monitor';
 
 /** What the lazily loaded bundle (dist/azure.js, entry src/azure/index.ts) exports. */
 export interface AzureModule {
