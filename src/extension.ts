@@ -10,6 +10,7 @@ import { QueryPanelManager } from './query/panelManager';
 import type { BaseServices, Services } from './services';
 import { AzureSessionImpl } from './session/azureSession';
 import { Settings } from './settings';
+import { isFilterActive } from './core/fleet';
 import { ServicesTreeProvider } from './tree/servicesTree';
 import { VsCodeUserInput } from './vscodeUserInput';
 
@@ -30,6 +31,10 @@ export function activate(context: vscode.ExtensionContext): void {
     treeDataProvider: tree,
     showCollapseAll: true,
   });
+  tree.attachView(view);
+  const showFilter = () => {
+    view.description = isFilterActive(tree.filter) ? vscode.l10n.t('Filtered') : undefined;
+  };
   const queryPanels = new QueryPanelManager(base);
   const services: Services = { ...base, tree, logStreams, queryPanels };
 
@@ -37,6 +42,7 @@ export function activate(context: vscode.ExtensionContext): void {
     logStreams,
     tree,
     view,
+    tree.onDidChangeFilter(showFilter),
     queryPanels,
     queryPanels.register(),
     vscode.languages.registerCodeLensProvider({ language: 'kql' }, new KqlCodeLensProvider()),
