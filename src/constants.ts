@@ -22,6 +22,7 @@ export const Commands = {
   showDiagnostics: 'amlMonitor.showDiagnostics',
   goToDeployment: 'amlMonitor.goToDeployment',
   filterTree: 'amlMonitor.filterTree',
+  showMetrics: 'amlMonitor.showMetrics',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 

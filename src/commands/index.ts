@@ -5,6 +5,7 @@ import type { Services } from '../services';
 import { selectSubscriptions, selectTenant, signIn } from './account';
 import { withErrorHandling } from './errorHandling';
 import { filterTree, goToDeployment } from './fleet';
+import { showMetrics } from './metrics';
 import { getLogs, stopLogStream, streamLogs } from './logs';
 import { openTraceQuery, runKqlFile, runQueryInPanel } from './query';
 import { scaffoldScoreFile } from './scaffold';
@@ -44,6 +45,7 @@ export function commandTable(s: Services): Record<CommandId, CommandHandler> {
     [Commands.showDiagnostics]: showDiagnostics(s),
     [Commands.goToDeployment]: goToDeployment(s),
     [Commands.filterTree]: filterTree(s),
+    [Commands.showMetrics]: showMetrics(s),
   };
 }
 
