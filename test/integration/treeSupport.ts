@@ -2,7 +2,8 @@
 // the ground truth read with the plain client.
 import assert from 'node:assert/strict';
 import type { AzureClient } from '../../src/azure/api';
-import { flatten, loadSubtree, TreeModel, type ModelNode } from '../../src/tree/model';
+import { TreeModel, type ModelNode } from '../../src/tree/model';
+import { flatten, loadSubtree } from '../support/treeLoad';
 
 /** Counts calls in flight at once through the client (each call's pages are sequential). */
 export function counting(client: AzureClient): { client: AzureClient; max: () => number } {
