@@ -7,8 +7,7 @@ import { readFileSync } from 'node:fs';
 import { buildScaleScenario } from '../test/emulator/scenarios/scale';
 import { startTestAzure } from '../test/integration/support';
 import type { Subscription } from '../src/azure/models';
-import { TreeModel, type ModelNode } from '../src/tree/model';
-import { flatten, loadSubtree } from '../test/support/treeLoad';
+import { flatten, loadSubtree, TreeModel, type ModelNode } from '../src/tree/model';
 
 const LATENCY_MS = 100;
 

@@ -3,7 +3,7 @@
 // tree-wide bound on requests in flight.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { flatten, loadSubtree } from '../support/treeLoad';
+import { flatten, loadSubtree } from '../../src/tree/model';
 import { startTestAzure } from './support';
 import { count, countsOf, groundTruth, loadEverything, newModel } from './treeSupport';
 

@@ -2,8 +2,7 @@
 // the ground truth read with the plain client.
 import assert from 'node:assert/strict';
 import type { AzureClient } from '../../src/azure/api';
-import { TreeModel, type ModelNode } from '../../src/tree/model';
-import { flatten, loadSubtree } from '../support/treeLoad';
+import { flatten, loadSubtree, TreeModel, type ModelNode } from '../../src/tree/model';
 
 /** Counts calls in flight at once through the client (each call's pages are sequential). */
 export function counting(client: AzureClient): { client: AzureClient; max: () => number } {

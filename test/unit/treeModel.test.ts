@@ -5,8 +5,7 @@ import { test } from 'node:test';
 import type { AzureClient } from '../../src/azure/api';
 import { AzureRequestError } from '../../src/azure/errors';
 import type { Deployment, Endpoint, Subscription, Workspace } from '../../src/azure/models';
-import { TreeModel, type ModelNode } from '../../src/tree/model';
-import { flatten, loadSubtree } from '../support/treeLoad';
+import { flatten, loadSubtree, TreeModel, type ModelNode } from '../../src/tree/model';
 
 const sub = (n: number): Subscription => ({
   subscriptionId: `0000000${n}-0000-0000-0000-000000000000`,
