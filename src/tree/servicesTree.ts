@@ -2,12 +2,12 @@
 // caches children per node, keeps amlMonitor.treeState in step for the welcome views, tracks busy
 // nodes, and reloads a node (or everything) on request.
 import * as vscode from 'vscode';
-import { ContextKeys, Settings as SettingKeys, type TreeState } from '../constants';
+import { ContextKeys, Settings as SettingKeys, Views, type TreeState } from '../constants';
 import { provisioningVisualState } from '../core/treePresentation';
 import type { BaseServices, LogStreamRegistry, TreeRefresher } from '../services';
-import { targetKey, type Target } from '../targets';
+import { targetKey, targetOf, type Target } from '../targets';
 import { TreeModel, type ModelNode, type RootResult } from './model';
-import { createNode, type AnyNode, type NodeContext, type TreeNode } from './nodes';
+import { createNode, TreeNode, type AnyNode, type NodeContext } from './nodes';
 import { presentationStrings } from './strings';
 
 /** How often a node that Azure reports as Creating/Updating/Scaling/Deleting is re-read. */
@@ -42,6 +42,7 @@ export class ServicesTreeProvider
       isSignedIn: () => s.azure.isSignedIn(),
       subscriptionFilter: () => s.settings.subscriptions,
       concurrency: s.settings.treeConcurrency,
+      log: (level, message) => (level === 'warn' ? s.log.warn(message) : s.log.info(message)),
     });
     this.context = {
       strings: presentationStrings(),
@@ -82,8 +83,21 @@ export class ServicesTreeProvider
         ])
         .then((models) => models.map((m) => this.track(createNode(node, m))));
       this.children.set(node, loaded);
+      const first = loaded;
+      void first.then(() => this.loadDeferred(node, first));
     }
     return loaded;
+  }
+
+  /** Children the model left for later (v1 services beside endpoints painted from the index). */
+  private async loadDeferred(node: AnyNode, loaded: Promise<AnyNode[]>): Promise<void> {
+    const generation = this.generation;
+    const later = await this.model.loadDeferred(node.model).catch((): ModelNode[] => []);
+    if (later.length === 0 || this.disposed || generation !== this.generation) return;
+    if (this.children.get(node) !== loaded) return; // reloaded meanwhile: that load brings its own
+    const kids = [...(await loaded), ...later.map((m) => this.track(createNode(node, m)))];
+    this.children.set(node, Promise.resolve(kids));
+    this.changed.fire(node);
   }
 
   getParent(node: AnyNode): AnyNode | undefined {
@@ -100,6 +114,17 @@ export class ServicesTreeProvider
     if (node) void this.refreshNode(node);
   }
 
+  async refreshItem(item: unknown): Promise<void> {
+    if (item instanceof TreeNode) {
+      const node = item as AnyNode;
+      await vscode.window.withProgress({ location: { viewId: Views.services } }, () =>
+        this.refreshNode(node),
+      );
+      return;
+    }
+    this.refresh(targetOf(item));
+  }
+
   /** Re-reads a node (an error node retries its parent's list). Resolves when the view has the news. */
   async refreshNode(node: AnyNode): Promise<void> {
     if (node.model.kind === 'error' || node.model.kind === 'empty' || node.model.kind === 'subscription') {
@@ -109,6 +134,7 @@ export class ServicesTreeProvider
         return;
       }
       if (parent !== node) return this.refreshNode(parent);
+      this.model.preferArm(parent.model);
       this.invalidate(parent);
       this.changed.fire(parent);
       return;
@@ -150,10 +176,6 @@ export class ServicesTreeProvider
     } else if (count <= 0) {
       this.refresh(target);
     }
-  }
-
-  isBusy(target: Target): boolean {
-    return this.busy.has(targetKey(target));
   }
 
   dispose(): void {
