@@ -11,6 +11,7 @@ import type {
   LegacyService,
   LegacyServiceRef,
   LongRunningOptions,
+  QueryColumn,
   QueryResult,
   QueryTarget,
   QueryTimespan,
@@ -71,7 +72,26 @@ export interface LogsOptions {
 
 export interface QueryOptions {
   abortSignal?: AbortSignal;
+  /** The longest the service may run the query (the `Prefer: wait=` header). */
   serverTimeoutSeconds?: number;
+}
+
+export interface QueryStreamOptions extends QueryOptions {
+  /** A table's name and columns, before any of its rows. */
+  onTable?(index: number, name: string, columns: QueryColumn[]): void;
+  /** Rows of table `index` as they are parsed, in order; cells converted as the SDK converts them. */
+  onRows?(index: number, rows: unknown[][]): void;
+}
+
+/** What a streamed query ends with; its rows went to onRows. */
+export interface QueryStreamResult {
+  status: 'Success' | 'PartialFailure';
+  tableCount: number;
+  rowCounts: number[];
+  /** Present when status is PartialFailure: the rows are incomplete. */
+  partialError?: { code: string; message: string };
+  statistics?: Record<string, unknown>;
+  visualization?: Record<string, unknown>;
 }
 
 /** Everything the extension asks of Azure. Lists follow every page. */
@@ -115,6 +135,13 @@ export interface AzureClient {
     timespan: QueryTimespan,
     options?: QueryOptions,
   ): Promise<QueryResult>;
+  /** The same query, its rows handed over while the answer is still arriving. */
+  queryStream(
+    target: QueryTarget,
+    kql: string,
+    timespan: QueryTimespan,
+    options: QueryStreamOptions,
+  ): Promise<QueryStreamResult>;
 }
 
 /** What the lazily loaded bundle (dist/azure.js, entry src/azure/index.ts) exports. */

@@ -47,6 +47,8 @@ export class Grid {
   private searchCache = new Map<number, { text: string; offsets: Uint32Array }>();
   private selected: { viewIndex: number; col: number } | undefined;
   private renderQueued = false;
+  /** Why sorting is off (rows still arriving), or undefined when it is on. */
+  private sortDisabledReason: string | undefined;
   private widths: number[] = [];
 
   constructor(
@@ -160,6 +162,12 @@ export class Grid {
     this.callbacks.changed();
   }
 
+  /** Turns the header's sort buttons off with a reason (shown as their tooltip), or back on. */
+  setSortDisabled(reason: string | undefined): void {
+    this.sortDisabledReason = reason;
+    this.updateHeaderSort();
+  }
+
   focus(): void {
     this.viewport.focus();
   }
@@ -201,8 +209,12 @@ export class Grid {
       const indicator = cell.querySelector('.grid-sort-indicator');
       if (indicator) indicator.textContent = state === 'ascending' ? '▲' : state === 'descending' ? '▼' : '';
       const button = cell.querySelector('button');
-      if (button)
-        button.title = state === 'ascending' ? this.strings.sortDescending : this.strings.sortAscending;
+      if (button) {
+        button.disabled = this.sortDisabledReason !== undefined;
+        button.title =
+          this.sortDisabledReason ??
+          (state === 'ascending' ? this.strings.sortDescending : this.strings.sortAscending);
+      }
     }
   }
 
