@@ -94,10 +94,56 @@ export interface QueryStreamResult {
   visualization?: Record<string, unknown>;
 }
 
+export interface ScoringSendOptions {
+  /** The request body: bytes, or a factory of a fresh stream (a file read as it is sent) and its size. */
+  body: Uint8Array | { stream: () => NodeJS.ReadableStream; length?: number };
+  contentType?: string;
+  /** Pin to one deployment (azureml-model-deployment header); otherwise the endpoint's traffic decides. */
+  deployment?: string;
+  /** x-ms-client-request-id the extension generated. */
+  clientRequestId: string;
+  abortSignal?: AbortSignal;
+  /** Bytes of the answer kept for display (default 1 MiB); the rest is read and counted. */
+  maxResponseBytes?: number;
+}
+
+export interface ScoringAnswer {
+  status: number;
+  /** Response headers, lower-case names. */
+  headers: Record<string, string>;
+  /** The first maxResponseBytes of the body. */
+  body: Uint8Array;
+  totalBytes: number;
+  truncated: boolean;
+  startedAt: Date;
+  /** Until the response headers arrived. */
+  headersMs: number;
+  /** Until the last byte of the body arrived. */
+  totalMs: number;
+}
+
+/**
+ * Test requests to one endpoint's scoring URI. The key or token lives only inside the session
+ * (in memory, for as long as the caller keeps it) and only goes to that URI's host.
+ */
+export interface ScoringSession {
+  readonly scoringUri: string;
+  send(options: ScoringSendOptions): Promise<ScoringAnswer>;
+}
+
 /** Everything the extension asks of Azure. Lists follow every page. */
 export interface AzureClient {
   readonly cloud: CloudEndpoints;
   listSubscriptions(abortSignal?: AbortSignal): Promise<Subscription[]>;
+  /**
+   * Every row of a Resource Graph query over these subscriptions, all pages followed (skip token).
+   * Rows are plain JSON objects as the service answers them (resultFormat objectArray).
+   */
+  queryResourceGraph(
+    query: string,
+    subscriptionIds: readonly string[],
+    abortSignal?: AbortSignal,
+  ): Promise<{ rows: unknown[]; pages: number }>;
   listWorkspaces(subscriptionId: string, abortSignal?: AbortSignal): Promise<Workspace[]>;
   getWorkspace(ref: WorkspaceRef, abortSignal?: AbortSignal): Promise<Workspace>;
   listEndpoints(ref: WorkspaceRef, abortSignal?: AbortSignal): Promise<Endpoint[]>;
@@ -129,6 +175,12 @@ export interface AzureClient {
   ): Promise<string>;
 
   getAppInsightsComponent(armId: string, abortSignal?: AbortSignal): Promise<AppInsightsComponent>;
+  /**
+   * Gets the endpoint's credential by its auth mode (listKeys for Key, the token operation for
+   * AMLToken, a Microsoft Entra token for AADToken) and returns a session that sends test requests
+   * to its scoring URI with it.
+   */
+  openScoringSession(endpoint: Endpoint, abortSignal?: AbortSignal): Promise<ScoringSession>;
   query(
     target: QueryTarget,
     kql: string,

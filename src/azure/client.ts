@@ -12,6 +12,7 @@ import type {
   QueryOptions,
   QueryStreamOptions,
   QueryStreamResult,
+  ScoringSession,
 } from './api';
 import { callAzure, type AzureLog } from './errorMapping';
 import { LegacyServices } from './legacy';
@@ -34,9 +35,11 @@ import type {
   Workspace,
   WorkspaceRef,
 } from './models';
-import { createArmPipeline, JsonClient, sendForStream } from './pipeline';
+import { createArmPipeline, JsonClient, sendForStream, userAgentOf } from './pipeline';
 import { QueryResponseParser, type QueryErrorBody } from './queryStream';
-import { untilAborted } from './timing';
+import { RawDeployments } from './rawDeployment';
+import { openScoringSession } from './scoring';
+import { queryResourceGraph } from './resourceGraph';
 
 const SUBSCRIPTIONS_API = '2022-12-01';
 const APP_INSIGHTS_API = '2020-02-02';
@@ -51,6 +54,7 @@ class SdkAzureClient implements AzureClient {
   private readonly armPipeline: Pipeline;
   private readonly json: JsonClient;
   private readonly legacy: LegacyServices;
+  private readonly rawDeployments: RawDeployments;
   private readonly mlClients = new Map<string, AzureMachineLearningWorkspaces>();
   private logsPipeline: Pipeline | undefined;
   /** Display names seen in listSubscriptions, for messages in the user's terms. */
@@ -69,6 +73,7 @@ class SdkAzureClient implements AzureClient {
     });
     this.json = new JsonClient(this.armPipeline);
     this.legacy = new LegacyServices(this.json);
+    this.rawDeployments = new RawDeployments(this.json, options.cloud.resourceManagerEndpoint);
   }
 
   // ── Subscriptions and workspaces ────────────────────────────────────────────────────────────
@@ -93,6 +98,16 @@ class SdkAzureClient implements AzureClient {
       }
       return subscriptions;
     });
+  }
+
+  queryResourceGraph(
+    query: string,
+    subscriptionIds: readonly string[],
+    abortSignal?: AbortSignal,
+  ): Promise<{ rows: unknown[]; pages: number }> {
+    return callAzure(l10n.t('Query Azure Resource Graph'), this.log, () =>
+      queryResourceGraph(this.json, this.cloud.resourceManagerEndpoint, query, subscriptionIds, abortSignal),
+    );
   }
 
   listWorkspaces(subscriptionId: string, abortSignal?: AbortSignal): Promise<Workspace[]> {
@@ -192,35 +207,9 @@ class SdkAzureClient implements AzureClient {
           ref.endpointName,
         );
     return callAzure(operation, this.log, async () => {
-      const { abortSignal } = options;
-      const current = await this.getSdkDeployment(ref, abortSignal);
-      // The PATCH of this API carries only tags and sku: the flag needs the whole resource back.
-      // The SDK serializer drops id, name, type and provisioningState; its 2.1.1 mappers do not mark
-      // systemData read-only (its typings do), so it is left out here.
-      const { systemData: _readOnly, ...writable } = current;
-      const body: OnlineDeployment = {
-        ...writable,
-        properties: { ...current.properties, appInsightsEnabled: enabled },
-      };
-      const poller = await this.ml(ref.subscriptionId).onlineDeployments.beginCreateOrUpdate(
-        ref.resourceGroup,
-        ref.workspaceName,
-        ref.endpointName,
-        ref.deploymentName,
-        body,
-        {
-          abortSignal,
-          ...(options.pollIntervalMs !== undefined ? { updateIntervalInMs: options.pollIntervalMs } : {}),
-        },
-      );
-      options.onAccepted?.();
-      try {
-        // Aborting stops the waiting only; the update goes on in Azure.
-        await untilAborted(poller.pollUntilDone({ abortSignal }), abortSignal);
-      } finally {
-        if (!poller.isDone()) poller.stopPolling();
-      }
-      return toDeployment(await this.getSdkDeployment(ref, abortSignal), ref);
+      // Raw JSON, not the SDK: its serializer would drop every property its 2022-10-01 models lack.
+      const final = await this.rawDeployments.setAppInsights(ref, enabled, options);
+      return toDeployment(final, ref);
     });
   }
 
@@ -299,6 +288,20 @@ class SdkAzureClient implements AzureClient {
         );
         return toAppInsightsComponent(body ?? {}, armId);
       },
+    );
+  }
+
+  openScoringSession(endpoint: Endpoint, abortSignal?: AbortSignal): Promise<ScoringSession> {
+    return openScoringSession(
+      {
+        cloud: this.cloud,
+        credential: this.options.credential,
+        ml: (subscriptionId) => this.ml(subscriptionId),
+        log: this.log,
+        userAgent: userAgentOf(this.options.userAgentPrefix),
+      },
+      endpoint,
+      abortSignal,
     );
   }
 

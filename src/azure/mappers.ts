@@ -61,15 +61,31 @@ export function toEndpoint(ep: OnlineEndpoint, ref: WorkspaceRef): Endpoint {
   };
 }
 
-export function toDeployment(dep: OnlineDeployment, ref: EndpointRef): Deployment {
-  const p = dep.properties;
+/** What the tree needs of a deployment, read from the SDK's model or from the raw JSON alike. */
+export interface DeploymentWire {
+  id?: string;
+  name?: string;
+  location?: string;
+  sku?: { capacity?: number };
+  properties?: {
+    endpointComputeType?: string;
+    provisioningState?: string;
+    appInsightsEnabled?: boolean;
+    instanceType?: string;
+    model?: string;
+    description?: string;
+  };
+}
+
+export function toDeployment(dep: OnlineDeployment | DeploymentWire, ref: EndpointRef): Deployment {
+  const p: DeploymentWire['properties'] = dep.properties ?? {};
   return {
     ...workspaceRefOf(ref),
     endpointName: ref.endpointName,
     deploymentName: dep.name ?? '',
     armId: dep.id ?? '',
-    location: dep.location,
-    computeType: p.endpointComputeType,
+    location: dep.location ?? '',
+    computeType: p.endpointComputeType ?? 'Managed',
     provisioningState: p.provisioningState ?? 'Succeeded',
     appInsightsEnabled: p.appInsightsEnabled === true,
     instanceType: p.instanceType,

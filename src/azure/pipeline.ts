@@ -91,7 +91,7 @@ function pathOf(url: string): string {
 export interface JsonResponse<T> {
   status: number;
   body: T;
-  headers: { get(name: string): string | undefined };
+  headers: { get(name: string): string | undefined; toJSON(): Record<string, string> };
 }
 
 /** Plain JSON over a shared pipeline, for the ARM and v1 calls that have no generated SDK. */

@@ -2,13 +2,16 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { EMULATOR_TOKEN } from '../../src/azure/credentials';
+import { EMULATOR_TOKEN, emulatorToken } from '../../src/azure/credentials';
 import { makeCertificate } from './cert';
 import { FaultController } from './faults';
 import { LiveLogs } from './logs';
 import { createQueryEngine, type QueryEngine } from './query';
+import { LiveTelemetry } from './query/live';
+import { ScoringService } from './scoring';
 import { EmulatedAzure } from './resources';
 import type { Scenario } from './scenario';
+import { DEFAULT_RESOURCE_GRAPH, ResourceGraph, type ResourceGraphOptions } from './resourceGraph';
 import { createHandler, type PageSizes, type RecordedRequest } from './server';
 import { buildScaleScenario } from './scenarios/scale';
 
@@ -17,6 +20,8 @@ export { deploymentLogKey, legacyLogKey } from './logs';
 export type { FaultKind, FaultSpec } from './faults';
 export type { RecordedRequest } from './server';
 export type { Scenario } from './scenario';
+export type { ScoringRecord } from './scoring';
+export { LiveTelemetry } from './query/live';
 
 export interface EmulatorOptions {
   /** 'default', 'scale', a path to a scenario JSON file, or a scenario object. */
@@ -38,15 +43,26 @@ export interface EmulatorOptions {
   now?: () => Date;
   /** Rows of the benchmark component's requests table (default: the query engine's 500,000). */
   bigRows?: number;
+  /** How late the telemetry of a scoring request becomes visible to queries (default 0 ms). */
+  ingestionDelayMs?: number;
+  /** Azure Resource Graph: on, quota, index lag, types left out (defaults in resourceGraph.ts). */
+  resourceGraph?: Partial<ResourceGraphOptions>;
 }
 
 export interface RunningEmulator {
-  /** https://127.0.0.1:<port>: ARM, the v1 host and the Logs query API share it. */
+  /** https://127.0.0.1:<port>: Resource Manager and the v1 host (the ARM audience). */
   readonly url: string;
+  /**
+   * https://localhost:<port>/v1: the Logs query API. Another origin than `url`, so that its token
+   * audience differs from ARM's as in Azure; a Logs token on ARM, or the reverse, is refused.
+   */
+  readonly logsUrl: string;
   /** PEM of the emulator's certificate, to trust (NODE_EXTRA_CA_CERTS or tls.setDefaultCACertificates). */
   readonly caPath: string;
-  /** The bearer token it accepts. */
+  /** A bearer token for ARM and the v1 API (audience `url`). */
   readonly token: string;
+  /** A bearer token for the Logs query API (audience the origin of `logsUrl`). */
+  readonly logsToken: string;
   readonly scenario: Scenario;
   readonly faults: FaultController;
   /** Every request seen, in order. */
@@ -54,6 +70,12 @@ export interface RunningEmulator {
   readonly logs: LiveLogs;
   readonly query: QueryEngine;
   readonly azure: EmulatedAzure;
+  /** The endpoints' scoring URIs: keys, tokens, what each request got. */
+  readonly scoring: ScoringService;
+  /** Rows written by answered scoring requests (ingestionDelayMs is settable while running). */
+  readonly telemetry: LiveTelemetry;
+  /** The Resource Graph index; its options can be changed while it runs. */
+  readonly graph: ResourceGraph;
   stop(): Promise<void>;
 }
 
@@ -85,14 +107,23 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     now,
   });
   const faults = new FaultController();
+  const telemetry = new LiveTelemetry(options.ingestionDelayMs ?? 0);
   const query = createQueryEngine(scenario, {
     seed: scenario.seed,
     now,
+    live: telemetry,
     ...(options.bigRows !== undefined ? { bigRows: options.bigRows } : {}),
   });
   const requests: RecordedRequest[] = [];
+  const scoring = new ScoringService({ azure, faults, query, live: telemetry, now, seed: scenario.seed });
+  const graph = new ResourceGraph(azure, { ...DEFAULT_RESOURCE_GRAPH, ...options.resourceGraph });
+  const logsOrigin = () => url.replace('//127.0.0.1:', '//localhost:');
   const handler = createHandler({
+    scoring,
+    graph,
     url: () => url,
+    armAudience: () => url,
+    logsAudience: logsOrigin,
     azure,
     logs,
     faults,
@@ -109,16 +140,22 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
   url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const tokenLifetime = Date.now() + 365 * 24 * 3600 * 1000;
   return {
     url,
+    logsUrl: `${logsOrigin()}/v1`,
     caPath: cert.caPath,
-    token: EMULATOR_TOKEN,
+    token: emulatorToken(url, tokenLifetime),
+    logsToken: emulatorToken(logsOrigin(), tokenLifetime),
     scenario,
     faults,
     requests,
     logs,
     query,
     azure,
+    scoring,
+    telemetry,
+    graph,
     stop: async () => {
       logs.dispose();
       handler.dispose();

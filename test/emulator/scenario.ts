@@ -50,6 +50,11 @@ export interface ScenarioDeployment {
   model: string;
   /** Mean requests per minute in generated telemetry (default 20). */
   requestsPerMinute?: number;
+  /**
+   * More members of `properties`, as deployments made with newer API versions carry them (for
+   * example `dataCollector` and `startupProbe`, defined by stable/2025-09-01/mfe.json).
+   */
+  extraProperties?: Record<string, unknown>;
 }
 
 export interface ScenarioLegacyService {

@@ -4,11 +4,14 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { EMULATOR_TOKEN } from '../../src/azure/credentials';
+import { audienceOf, emulatorTokenAudience } from '../../src/azure/credentials';
+import { refuseApiVersion } from './apiVersions';
 import type { FaultController, FaultKind, FaultSpec } from './faults';
 import type { LiveLogs } from './logs';
 import { deploymentLogKey, legacyLogKey } from './logs';
 import type { QueryEngine, QueryScope } from './query';
+import type { ScoringService } from './scoring';
+import type { ResourceGraph } from './resourceGraph';
 import { ARM_API_VERSION, type ArmResource, type EmulatedAzure, type WorkspaceState } from './resources';
 
 export interface RecordedRequest {
@@ -33,16 +36,23 @@ export interface PageSizes {
 
 export interface ServerContext {
   url: () => string;
+  /** Audience a token must carry for ARM (and the v1 API, which takes the ARM token). */
+  armAudience: () => string;
+  /** Audience a token must carry for the Logs query API (another origin, as in Azure). */
+  logsAudience: () => string;
   azure: EmulatedAzure;
   logs: LiveLogs;
   faults: FaultController;
   query: QueryEngine;
+  graph: ResourceGraph;
   requests: RecordedRequest[];
   latencyMs: number;
   lroPolls: number;
   /** An operation nobody polls still ends after this long, as in Azure. */
   lroMaxMs: number;
   pageSizes: PageSizes;
+  /** The endpoints' scoring URIs (their own auth, not the ARM token). */
+  scoring: ScoringService;
 }
 
 interface Operation {
@@ -70,6 +80,9 @@ class HttpError extends Error {
 }
 
 const ML = 'microsoft.machinelearningservices';
+const INT32_MAX = 2 ** 31 - 1;
+/** EndpointComputeType values across mfe.json versions (2022-10-01: Managed, Kubernetes; later: AzureMLCompute). */
+const COMPUTE_TYPES = ['Managed', 'Kubernetes', 'AzureMLCompute'];
 
 export function createHandler(ctx: ServerContext): {
   handle: (req: IncomingMessage, res: ServerResponse) => void;
@@ -144,13 +157,41 @@ export function createHandler(ctx: ServerContext): {
 
     // Logs query API: with or without the /v1 prefix (monitor-query-logs uses the endpoint as given).
     const q = lseg[0] === 'v1' ? { seg: seg.slice(1), lseg: lseg.slice(1) } : { seg, lseg };
-    if (method === 'POST' && (q.lseg.at(-1) === 'query' || q.lseg[0] === '$batch')) {
+    if (isLogsApi(method, lseg)) {
       return queryRoute(req, q.seg, q.lseg, body, flags, path.includes('//'));
     }
 
     // v1 model management (ACI/AKS web services).
     if (lseg[0] === 'modelmanagement')
       return legacyRoute(method, seg.slice(2), lseg.slice(2), query, body, req, flags);
+
+    // Azure Resource Graph (see resourceGraph.ts for its sources).
+    if (lseg[0] === 'providers' && lseg[1] === 'microsoft.resourcegraph' && lseg.length === 3) {
+      if (!ctx.graph.options.enabled)
+        // A cloud without the provider: ARM's answer for an unknown namespace (inferred wording).
+        throw new HttpError(
+          404,
+          'InvalidResourceNamespace',
+          "The resource namespace 'Microsoft.ResourceGraph' is invalid.",
+        );
+      if (!query['api-version'])
+        throw new HttpError(
+          400,
+          'MissingApiVersionParameter',
+          'The api-version query parameter (?api-version=) is required for all requests.',
+        );
+      // The stable versions of specification/resourcegraph/resource-manager/Microsoft.ResourceGraph/stable.
+      if (!['2019-04-01', '2021-03-01', '2022-10-01', '2024-04-01'].includes(query['api-version']))
+        throw new HttpError(
+          400,
+          'InvalidApiVersionParameter',
+          `The api-version '${query['api-version']}' is invalid. The supported versions are '2024-04-01,2022-10-01,2021-03-01,2019-04-01'.`,
+        );
+      if (lseg[2] !== 'resources' || method !== 'POST')
+        throw new HttpError(405, 'MethodNotAllowed', `${method} is not supported on '${path}'.`);
+      // One user behind the emulator's one token: one quota.
+      return ctx.graph.query(body, 'emulator-user');
+    }
 
     // ARM.
     if (lseg[0] !== 'subscriptions')
@@ -161,6 +202,8 @@ export function createHandler(ctx: ServerContext): {
         'MissingApiVersionParameter',
         'The api-version query parameter (?api-version=) is required for all requests.',
       );
+    const refusal = refuseApiVersion(seg, query['api-version'], ctx.azure.locations());
+    if (refusal) throw new HttpError(refusal.status, refusal.code, refusal.message);
 
     if (lseg.length === 1 && method === 'GET') {
       const subs = ctx.azure.scenario.subscriptions.map((s) => ({
@@ -354,6 +397,23 @@ export function createHandler(ctx: ServerContext): {
         `Online endpoint '${seg[9]}' was not found in workspace '${ws.ws.name}'.`,
       );
     if (lseg.length === 10 && method === 'GET') return { status: 200, body: ctx.azure.endpointBody(ws, ep) };
+    // POST …/onlineEndpoints/{name}/listKeys and …/token (stable/2022-10-01 examples/OnlineEndpoint/
+    // listKeys.json, getToken.json). Asking for the credential of another auth mode is refused
+    // (inferred: the service's exact answer is not documented).
+    if (lseg.length === 11 && (lseg[10] === 'listkeys' || lseg[10] === 'token') && method === 'POST') {
+      const wanted = lseg[10] === 'listkeys' ? 'Key' : 'AMLToken';
+      if (ep.authMode !== wanted)
+        throw new HttpError(
+          400,
+          'BadArgument',
+          `Endpoint '${ep.name}' uses auth mode ${ep.authMode}; ${lseg[10] === 'listkeys' ? 'keys' : 'tokens'} exist only for auth mode ${wanted}.`,
+        );
+      const endpointId = `${ws.armId}/onlineEndpoints/${ep.name}`;
+      return {
+        status: 200,
+        body: lseg[10] === 'listkeys' ? ctx.scoring.keysOf(endpointId) : ctx.scoring.issueToken(endpointId),
+      };
+    }
     if (lseg[10] !== 'deployments')
       throw new HttpError(404, 'ResourceNotFound', `The resource '${path}' was not found.`);
     if (lseg.length === 11 && method === 'GET') {
@@ -416,9 +476,16 @@ export function createHandler(ctx: ServerContext): {
           `Invalid containerType '${JSON.stringify(container)}'. Allowed values: InferenceServer, StorageInitializer.`,
         );
       }
-      const tail = b.tail === undefined ? 5000 : Number(b.tail);
-      if (!Number.isInteger(tail) || tail < 0 || tail > 10000)
-        throw new HttpError(400, 'UserError', 'tail must be an integer between 0 and 10000.');
+      // DeploymentLogsRequest.tail (mfe.json, 2022-10-01 and later): integer, format int32,
+      // x-nullable, no minimum or maximum. What the service does without it, and with a negative
+      // value, is not published: the default of 5000 and the refusal of negatives are (inferred).
+      const tail = b.tail === undefined || b.tail === null ? 5000 : b.tail;
+      if (typeof tail !== 'number' || !Number.isInteger(tail) || tail < 0 || tail > INT32_MAX)
+        throw new HttpError(
+          400,
+          'UserError',
+          `The value '${JSON.stringify(b.tail)}' of 'tail' is not valid: it takes a whole number of lines from 0 to ${INT32_MAX}.`,
+        );
       const content = ctx.logs.content(
         deploymentLogKey(
           {
@@ -435,8 +502,10 @@ export function createHandler(ctx: ServerContext): {
     }
     throw new HttpError(405, 'MethodNotAllowed', `${method} is not supported on '${path}'.`);
 
+    // The status URL carries the api-version of the request that started the operation (inferred
+    // from the Azure-AsyncOperation headers of the spec's examples, which name no version of their own).
     function operationUrl(subscriptionId: string, location: string, kind: string, id: string): string {
-      return `${base}/subscriptions/${subscriptionId}/providers/Microsoft.MachineLearningServices/locations/${location}/${kind}/${id}?api-version=${ARM_API_VERSION}`;
+      return `${base}/subscriptions/${subscriptionId}/providers/Microsoft.MachineLearningServices/locations/${location}/${kind}/${id}?api-version=${query['api-version'] ?? ARM_API_VERSION}`;
     }
 
     function putDeployment(
@@ -446,9 +515,15 @@ export function createHandler(ctx: ServerContext): {
       raw: unknown,
       f: Set<FaultKind>,
     ) {
+      // Required members of OnlineDeployments_CreateOrUpdate's body (mfe.json, 2022-10-01):
+      // OnlineDeploymentTrackedResource requires `properties`, TrackedResource (common-types v3)
+      // requires `location`, and OnlineDeploymentProperties requires its discriminator
+      // `endpointComputeType` (Managed | Kubernetes in 2022-10-01; AzureMLCompute in later
+      // versions). The status (400) and the error body `{ error: { code, message } }` follow the
+      // spec's ErrorResponse; the codes and wording the service uses are (inferred).
       const b = asObject(raw, 'The request body must be a JSON object.');
       const props =
-        b.properties && typeof b.properties === 'object'
+        b.properties && typeof b.properties === 'object' && !Array.isArray(b.properties)
           ? (b.properties as Record<string, unknown>)
           : undefined;
       if (typeof b.location !== 'string' || !b.location)
@@ -457,17 +532,22 @@ export function createHandler(ctx: ServerContext): {
           'LocationRequired',
           "The 'location' property is required for this definition.",
         );
-      if (!props || (props.endpointComputeType !== 'Managed' && props.endpointComputeType !== 'Kubernetes')) {
+      if (!props)
+        throw new HttpError(400, 'UserError', "The 'properties' of the online deployment are required.");
+      if (!COMPUTE_TYPES.includes(String(props.endpointComputeType))) {
         throw new HttpError(
           400,
           'UserError',
-          "properties.endpointComputeType is required: 'Managed' or 'Kubernetes'.",
+          `properties.endpointComputeType is required: one of ${COMPUTE_TYPES.map((t) => `'${t}'`).join(', ')}.`,
         );
       }
       const existing = ctx.azure.deployment(w, endpoint.name, name);
       if (existing) assertNotBusy(existing.body);
       const before = existing ? structuredClone(existing.body) : undefined;
+      // Members this emulator does not model are stored and returned as sent, as a service of a
+      // newer API version keeps its newer members (inferred); read-only ones are replaced below.
       const resource: ArmResource = {
+        ...b,
         id: `${w.armId}/onlineEndpoints/${endpoint.name}/deployments/${name}`,
         name,
         type: 'Microsoft.MachineLearningServices/workspaces/onlineEndpoints/deployments',
@@ -735,6 +815,31 @@ export function createHandler(ctx: ServerContext): {
   }
 
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
+    const scoringPath = new URL(req.url ?? '/', 'https://emulator').pathname.replace(/\/{2,}/g, '/');
+    if (ctx.scoring.handles(scoringPath)) {
+      // Scoring bodies are read as a stream by the scoring service; the record keeps no body.
+      const record: RecordedRequest = {
+        method: (req.method ?? 'POST').toUpperCase(),
+        path: scoringPath,
+        query: Object.fromEntries(new URL(req.url ?? '/', 'https://emulator').searchParams.entries()),
+        headers: Object.fromEntries(
+          Object.entries(req.headers)
+            .filter(([k]) => k !== 'authorization')
+            .map(([k, v]) => [k, String(v)]),
+        ),
+        body: undefined,
+        status: 0,
+        time: Date.now(),
+      };
+      ctx.requests.push(record);
+      res.on('finish', () => (record.status = res.statusCode));
+      ctx.scoring.handle(req, res, scoringPath).catch((e: unknown) => {
+        if (res.headersSent || res.destroyed) return;
+        res.writeHead(500, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ message: e instanceof Error ? e.message : String(e) }));
+      });
+      return;
+    }
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -797,19 +902,11 @@ export function createHandler(ctx: ServerContext): {
         if (handled) return;
       }
       const isPublic = path.toLowerCase().startsWith('/discovery/');
-      if (!isPublic && req.headers.authorization !== `Bearer ${EMULATOR_TOKEN}`) {
-        throw new HttpError(
-          401,
-          req.headers.authorization ? 'InvalidAuthenticationToken' : 'AuthenticationFailed',
-          req.headers.authorization
-            ? 'The access token is invalid.'
-            : "Authentication failed. The 'Authorization' header is missing.",
-          {
-            'www-authenticate':
-              'Bearer authorization_uri="https://login.microsoftonline.com/common", error="invalid_token"',
-          },
+      if (!isPublic)
+        checkToken(
+          req.headers.authorization,
+          isLogsApi(method, path.toLowerCase().split('/').filter(Boolean)),
         );
-      }
       const flags = new Set<FaultKind>();
       for (const kind of ['lroFailed', 'partialQuery'] as const)
         if (ctx.faults.take(method, path, [kind])) flags.add(kind);
@@ -823,6 +920,49 @@ export function createHandler(ctx: ServerContext): {
           error: { code: 'InternalServerError', message: e instanceof Error ? e.message : String(e) },
         });
     }
+  }
+
+  /**
+   * Every API checks that the token was issued for it. ARM answers a token for another resource
+   * with 401 InvalidAuthenticationTokenAudience, "The access token has been obtained for wrong
+   * audience or resource '…'. It should exactly match with one of the allowed audiences '…'."
+   * (Azure-Samples/active-directory-dotnetcore-daemon-v2#145, JetBrains/azure-tools-for-intellij#16).
+   * The Logs API answers 403 InvalidTokenError, "The provided authentication is not valid for this
+   * resource" (Azure/azure-sdk-for-js#15399, microsoft/onefuzz#3287). The v1 model-management API
+   * takes the ARM token (azureml-core authenticates it with the ARM audience); its answer to
+   * another audience is (inferred) ARM's.
+   */
+  function checkToken(authorization: string | undefined, logsApi: boolean): void {
+    const bearer = /^Bearer (.+)$/i.exec(authorization ?? '')?.[1];
+    const audience = bearer ? emulatorTokenAudience(bearer) : undefined;
+    if (audience === undefined) {
+      throw new HttpError(
+        401,
+        authorization ? 'InvalidAuthenticationToken' : 'AuthenticationFailed',
+        authorization
+          ? 'The access token is invalid.'
+          : "Authentication failed. The 'Authorization' header is missing.",
+        {
+          'www-authenticate':
+            'Bearer authorization_uri="https://login.microsoftonline.com/common", error="invalid_token"',
+        },
+      );
+    }
+    const expected = audienceOf(logsApi ? ctx.logsAudience() : ctx.armAudience());
+    if (audience === expected) return;
+    if (logsApi) {
+      throw new HttpError(
+        403,
+        'InvalidTokenError',
+        'The provided authentication is not valid for this resource',
+      );
+    }
+    const message =
+      `The access token has been obtained for wrong audience or resource '${audience}'. ` +
+      `It should exactly match with one of the allowed audiences '${expected}/','${expected}'.`;
+    throw new HttpError(401, 'InvalidAuthenticationTokenAudience', message, {
+      'www-authenticate': `Bearer authorization_uri="https://login.microsoftonline.com/common", error="invalid_token", error_description="${message}"`,
+    });
   }
 
   async function applyFault(
@@ -922,6 +1062,12 @@ export function createHandler(ctx: ServerContext): {
       operations.clear();
     },
   };
+}
+
+/** Requests for the Logs query API (`lseg`: the lower-case path split on '/'), with or without /v1. */
+function isLogsApi(method: string, lseg: string[]): boolean {
+  const rest = lseg[0] === 'v1' ? lseg.slice(1) : lseg;
+  return method === 'POST' && (rest.at(-1) === 'query' || rest[0] === '$batch');
 }
 
 function asObject(value: unknown, message: string): Record<string, unknown> {
