@@ -3,6 +3,7 @@
 // whole answer), small results take the same path in one chunk, and a page that comes back gets
 // every row so far in one message.
 import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
 import { after, before, describe, it } from 'node:test';
 import { EventEmitter, installStandInVscode, l10n } from '../support/standInVscode';
 import type { AzureSession, BaseServices } from '../../src/services';
@@ -13,11 +14,20 @@ import { startTestAzure, type TestAzure } from './support';
 
 type ResultMessage = Extract<ToWebview, { type: 'result' }>;
 
+function realVscode(): { Uri: { file(path: string): unknown } } | undefined {
+  try {
+    return createRequire(__filename)('vscode') as { Uri: { file(path: string): unknown } };
+  } catch {
+    return undefined;
+  }
+}
+// Inside code-server's extension host (the e2e run) the real API answers; in plain Node a stand-in.
+const inHost = realVscode();
 const joinPath = (base: { path: string }, ...parts: string[]) => ({ path: [base.path, ...parts].join('/') });
-installStandInVscode({
+const standIn = {
   EventEmitter,
   l10n,
-  Uri: { joinPath },
+  Uri: { joinPath, file: (path: string) => ({ path }) },
   env: { language: 'en', clipboard: { writeText: () => Promise.resolve() } },
   window: { setStatusBarMessage: () => ({ dispose: () => undefined }) },
   workspace: {
@@ -25,7 +35,9 @@ installStandInVscode({
     onDidChangeConfiguration: new EventEmitter<unknown>().event,
   },
   Disposable: { from: () => ({ dispose: () => undefined }) },
-});
+};
+if (!inHost) installStandInVscode(standIn);
+const extensionUri = (inHost ?? standIn).Uri.file('/ext');
 
 function fakeWebviewPanel() {
   const posted: ToWebview[] = [];
@@ -98,7 +110,7 @@ void describe('query panel host: rows in chunks', () => {
     } as unknown as AzureSession;
     const log = { info: () => undefined, warn: () => undefined, error: () => undefined };
     services = {
-      context: { extensionUri: { path: '/ext' } },
+      context: { extensionUri },
       log,
       settings: new Settings(),
       azure,
