@@ -37,6 +37,17 @@ import type {
 } from './models';
 import { createArmPipeline, JsonClient, sendForStream, userAgentOf } from './pipeline';
 import { QueryResponseParser, type QueryErrorBody } from './queryStream';
+import type { MetricsAnswer } from '../core/metrics';
+import { parseArmId } from '../core/armId';
+import {
+  createDiagnosticSetting,
+  listDiagnosticSettings,
+  listFailedOperations,
+  queryMetrics,
+  type DiagnosticSetting,
+  type FailedOperation,
+  type MetricsRequest,
+} from './monitor';
 import { RawDeployments } from './rawDeployment';
 import { openScoringSession } from './scoring';
 import { queryResourceGraph } from './resourceGraph';
@@ -70,6 +81,7 @@ class SdkAzureClient implements AzureClient {
       retryDelayMs: options.retryDelayMs,
       userAgentPrefix: options.userAgentPrefix,
       log: options.log,
+      observe: options.observe,
     });
     this.json = new JsonClient(this.armPipeline);
     this.legacy = new LegacyServices(this.json);
@@ -386,6 +398,64 @@ class SdkAzureClient implements AzureClient {
     );
   }
 
+  // ── Azure Monitor ────────────────────────────────────────────────────────────────────────────
+
+  queryMetrics(
+    resourceId: string,
+    request: MetricsRequest,
+    abortSignal?: AbortSignal,
+  ): Promise<MetricsAnswer> {
+    return callAzure(l10n.t('Read the metrics of "{0}"', lastSegment(resourceId)), this.log, () =>
+      queryMetrics(this.json, this.cloud.resourceManagerEndpoint, resourceId, request, abortSignal),
+    );
+  }
+
+  listDiagnosticSettings(resourceId: string, abortSignal?: AbortSignal): Promise<DiagnosticSetting[]> {
+    return callAzure(l10n.t('List the diagnostic settings of "{0}"', lastSegment(resourceId)), this.log, () =>
+      listDiagnosticSettings(this.json, this.cloud.resourceManagerEndpoint, resourceId, abortSignal),
+    );
+  }
+
+  createDiagnosticSetting(
+    resourceId: string,
+    name: string,
+    setting: { workspaceId: string; categories: string[] },
+    abortSignal?: AbortSignal,
+  ): Promise<DiagnosticSetting> {
+    return callAzure(
+      l10n.t('Create diagnostic setting "{0}" on "{1}"', name, lastSegment(resourceId)),
+      this.log,
+      () =>
+        createDiagnosticSetting(
+          this.json,
+          this.cloud.resourceManagerEndpoint,
+          resourceId,
+          name,
+          setting,
+          abortSignal,
+        ),
+    );
+  }
+
+  listFailedOperations(
+    resourceId: string,
+    sinceMs: number,
+    abortSignal?: AbortSignal,
+  ): Promise<FailedOperation[]> {
+    return callAzure(l10n.t('Read the activity log of "{0}"', lastSegment(resourceId)), this.log, () => {
+      const subscriptionId = parseArmId(resourceId)?.subscriptionId;
+      if (!subscriptionId) throw new Error(l10n.t('"{0}" is not an Azure resource id.', resourceId));
+      return listFailedOperations(
+        this.json,
+        this.cloud.resourceManagerEndpoint,
+        subscriptionId,
+        resourceId,
+        sinceMs,
+        abortSignal,
+      );
+    });
+  }
+
   // ── Clients, built once ──────────────────────────────────────────────────────────────────────
 
   private ml(subscriptionId: string): AzureMachineLearningWorkspaces {
@@ -411,6 +481,7 @@ class SdkAzureClient implements AzureClient {
       retryDelayMs: this.options.retryDelayMs,
       userAgentPrefix: this.options.userAgentPrefix,
       log: this.options.log,
+      observe: this.options.observe,
     });
     return this.logsPipeline;
   }
@@ -428,6 +499,10 @@ class SdkAzureClient implements AzureClient {
   private subscriptionLabel(subscriptionId: string): string {
     return this.subscriptionNames.get(subscriptionId) ?? subscriptionId;
   }
+}
+
+function lastSegment(resourceId: string): string {
+  return resourceId.split('/').filter(Boolean).pop() ?? resourceId;
 }
 
 /** The request's timespan as @azure/monitor-query-logs 1.0.0 writes it (convertTimespanToInterval). */

@@ -1,5 +1,6 @@
 // One authenticated ARM pipeline per AzureClient, shared by the ML clients of every subscription,
 // the generic ARM calls and the v1 calls (all use the ARM token): one token cache, one retry policy.
+import { Transform } from 'node:stream';
 import type { TokenCredential } from '@azure/core-auth';
 import { createClientPipeline, ServiceClient } from '@azure/core-client';
 import {
@@ -12,6 +13,7 @@ import {
   type PipelineRequest,
   type PipelineResponse,
 } from '@azure/core-rest-pipeline';
+import type { ObservedExchange } from './api';
 import type { AzureLog } from './errorMapping';
 
 export interface PipelineSettings {
@@ -21,6 +23,7 @@ export interface PipelineSettings {
   retryDelayMs?: number;
   userAgentPrefix?: string;
   log?: AzureLog;
+  observe?: (exchange: ObservedExchange) => void;
 }
 
 export function retryOptionsOf(settings: Pick<PipelineSettings, 'maxRetries' | 'retryDelayMs'>) {
@@ -42,7 +45,60 @@ export function createArmPipeline(settings: PipelineSettings): Pipeline {
     userAgentOptions: { userAgentPrefix: userAgentOf(settings.userAgentPrefix) },
   });
   if (settings.log) pipeline.addPolicy(failedAttemptLogPolicy(settings.log), { phase: 'Retry' });
+  if (settings.observe) pipeline.addPolicy(observerPolicy(settings.observe), { phase: 'Retry' });
   return pipeline;
+}
+
+const OBSERVED_HEADERS = [
+  'location',
+  'azure-asyncoperation',
+  'operation-location',
+  'retry-after',
+  'content-type',
+];
+
+/** Hands each exchange to an observer: no request headers (the token lives there). */
+export function observerPolicy(observe: (exchange: ObservedExchange) => void): PipelinePolicy {
+  return {
+    name: 'amlMonitorExchangeObserver',
+    async sendRequest(request, next) {
+      const response = await next(request);
+      const responseHeaders: Record<string, string> = {};
+      for (const name of OBSERVED_HEADERS) {
+        const value = response.headers.get(name);
+        if (value !== undefined) responseHeaders[name] = value;
+      }
+      const exchange = (responseBody: string | undefined): ObservedExchange => ({
+        method: request.method,
+        url: request.url,
+        status: response.status,
+        ...(typeof request.body === 'string' ? { requestBody: request.body } : {}),
+        responseHeaders,
+        ...(responseBody ? { responseBody } : {}),
+      });
+      const streamed = response.readableStreamBody;
+      if (!streamed) {
+        observe(exchange(response.bodyAsText ?? undefined));
+        return response;
+      }
+      // A streamed body (the Logs query) is observed once it has been read through, unchanged.
+      const chunks: Buffer[] = [];
+      const tee = new Transform({
+        transform(chunk: Buffer, _encoding, done) {
+          chunks.push(chunk);
+          done(null, chunk);
+        },
+        flush(done) {
+          observe(exchange(Buffer.concat(chunks).toString('utf8')));
+          done();
+        },
+      });
+      streamed.pipe(tee);
+      streamed.on('error', (e: Error) => tee.destroy(e));
+      response.readableStreamBody = tee;
+      return response;
+    },
+  };
 }
 
 export function userAgentOf(prefix: string | undefined): string {
