@@ -132,6 +132,19 @@ void describe('contracts: the client against Microsoft published specifications'
     assert.equal(dep?.instanceType, 'string');
   });
 
+  void it('OnlineDeployments_Get (2022-10-01, through the ML SDK)', async () => {
+    const f = fixture('online-deployments-get');
+    replay.serve([exchangeOf(f)]);
+    const dep = await client.getDeployment(deploymentRef(f.parameters));
+    assertRequestMatches(f, replay.requests[0]);
+    assert.equal(dep.deploymentName, 'string');
+    assert.equal(dep.computeType, 'Managed');
+    assert.equal(dep.provisioningState, 'Creating');
+    assert.equal(dep.appInsightsEnabled, false);
+    assert.equal(dep.instanceCount, 1);
+    assert.equal(dep.model, 'string');
+  });
+
   void it('OnlineDeployments_GetLogs (2022-10-01)', async () => {
     const f = fixture('online-deployments-get-logs');
     replay.serve([exchangeOf(f)]);
@@ -206,5 +219,27 @@ void describe('contracts: the client against Microsoft published specifications'
       { name: 'count_', type: 'long' },
     ]);
     assert.deepEqual(table?.rows, [['operation1', '10']]);
+  });
+
+  void it('Query_ResourceExecute (Logs v1), streamed: the same request, the rows handed over as parsed', async () => {
+    const f = fixture('logs-query-resource');
+    replay.serve([exchangeOf(f)]);
+    const resourceId =
+      '/subscriptions/subid/resourceGroups/my-resource-group/providers/Microsoft.Insights/components/my-component';
+    const tables: { name: string; columns: unknown[]; rows: unknown[][] }[] = [];
+    const result = await client.queryStream(
+      { kind: 'appInsights', resourceId },
+      'requests | take 1',
+      { duration: 'PT24H' },
+      {
+        onTable: (index, name, columns) => (tables[index] = { name, columns, rows: [] }),
+        onRows: (index, rows) => tables[index]?.rows.push(...rows),
+      },
+    );
+    assertRequestMatches(f, replay.requests[0]);
+    assert.equal(result.status, 'Success');
+    assert.deepEqual(result.rowCounts, [1]);
+    assert.equal(tables[0]?.name, 'PrimaryResult');
+    assert.deepEqual(tables[0]?.rows, [['operation1', '10']]);
   });
 });
