@@ -6,6 +6,7 @@ import { createClientPipeline, ServiceClient } from '@azure/core-client';
 import {
   createHttpHeaders,
   createPipelineRequest,
+  isRestError,
   RestError,
   type HttpMethods,
   type Pipeline,
@@ -15,6 +16,7 @@ import {
 } from '@azure/core-rest-pipeline';
 import type { ObservedExchange } from './api';
 import type { AzureLog } from './errorMapping';
+import { BODY_READ_FAILED } from './errorText';
 
 export interface PipelineSettings {
   credential: TokenCredential;
@@ -45,6 +47,7 @@ export function createArmPipeline(settings: PipelineSettings): Pipeline {
     userAgentOptions: { userAgentPrefix: userAgentOf(settings.userAgentPrefix) },
   });
   if (settings.log) pipeline.addPolicy(failedAttemptLogPolicy(settings.log), { phase: 'Retry' });
+  pipeline.addPolicy(cutBodyAsResetPolicy(), { phase: 'Sign' });
   if (settings.observe) pipeline.addPolicy(observerPolicy(settings.observe), { phase: 'Retry' });
   return pipeline;
 }
@@ -97,6 +100,32 @@ export function observerPolicy(observe: (exchange: ObservedExchange) => void): P
       streamed.on('error', (e: Error) => tee.destroy(e));
       response.readableStreamBody = tee;
       return response;
+    },
+  };
+}
+
+/**
+ * A connection reset while the body arrives surfaces as a PARSE_ERROR, which the retry policy does
+ * not retry (it retries only system errors such as ECONNRESET before the response). Below the retry
+ * policy (Sign phase: closest to the transport), such a failure is rethrown with the code of what
+ * happened, a reset, so that it is retried like any other dropped connection.
+ */
+export function cutBodyAsResetPolicy(): PipelinePolicy {
+  return {
+    name: 'amlMonitorCutBodyAsReset',
+    async sendRequest(request, next) {
+      try {
+        return await next(request);
+      } catch (error) {
+        if (
+          isRestError(error) &&
+          error.code === RestError.PARSE_ERROR &&
+          error.message.startsWith(BODY_READ_FAILED)
+        ) {
+          throw new RestError(error.message, { code: 'ECONNRESET', request });
+        }
+        throw error;
+      }
     },
   };
 }
@@ -174,7 +203,22 @@ export class JsonClient {
       body: options.body === undefined ? undefined : JSON.stringify(options.body),
     });
     const response = await this.client.sendRequest(request);
-    const parsed = parseJson(response.bodyAsText);
+    let parsed: unknown;
+    if (response.bodyAsText?.trim()) {
+      try {
+        parsed = JSON.parse(response.bodyAsText);
+      } catch {
+        // A success that is not JSON (a proxy's page, a body cut short) must not read as "empty".
+        if (response.status < 400)
+          throw new RestError('The response body is not JSON.', {
+            code: RestError.PARSE_ERROR,
+            statusCode: response.status,
+            request,
+            response,
+          });
+        parsed = undefined;
+      }
+    }
     if (response.status >= 400) throw restErrorOf(request, response, parsed);
     return { status: response.status, body: parsed as T, headers: response.headers };
   }
