@@ -20,6 +20,9 @@ export const Commands = {
   scaffoldScoreFile: 'amlMonitor.scaffoldScoreFile',
   openSettings: 'amlMonitor.openSettings',
   showDiagnostics: 'amlMonitor.showDiagnostics',
+  sendTestRequest: 'amlMonitor.sendTestRequest',
+  resendTestRequest: 'amlMonitor.resendTestRequest',
+  testRequestHistory: 'amlMonitor.testRequestHistory',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 

@@ -10,6 +10,7 @@ import { QueryPanelManager } from './query/panelManager';
 import type { BaseServices, Services } from './services';
 import { AzureSessionImpl } from './session/azureSession';
 import { Settings } from './settings';
+import { TestRequestService } from './testRequest/service';
 import { ServicesTreeProvider } from './tree/servicesTree';
 
 export function activate(context: vscode.ExtensionContext): void {
@@ -29,7 +30,8 @@ export function activate(context: vscode.ExtensionContext): void {
     showCollapseAll: true,
   });
   const queryPanels = new QueryPanelManager(base);
-  const services: Services = { ...base, tree, logStreams, queryPanels };
+  const testRequests = new TestRequestService(base);
+  const services: Services = { ...base, tree, logStreams, queryPanels, testRequests };
 
   context.subscriptions.push(
     logStreams,
@@ -37,6 +39,8 @@ export function activate(context: vscode.ExtensionContext): void {
     view,
     queryPanels,
     queryPanels.register(),
+    testRequests,
+    testRequests.register(),
     vscode.languages.registerCodeLensProvider({ language: 'kql' }, new KqlCodeLensProvider()),
     registerCommands(services),
   );

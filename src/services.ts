@@ -5,6 +5,7 @@ import type { LogStreamManager } from './logs/streamManager';
 import type { QueryPanelManager } from './query/panelManager';
 import type { Settings } from './settings';
 import type { Target } from './targets';
+import type { TestRequestService } from './testRequest/service';
 
 /** The signed-in connection to Azure: builds the client lazily, rebuilds it when auth or cloud settings change. */
 export interface AzureSession {
@@ -43,4 +44,5 @@ export interface Services extends BaseServices {
   readonly tree: TreeRefresher;
   readonly logStreams: LogStreamManager;
   readonly queryPanels: QueryPanelManager;
+  readonly testRequests: TestRequestService;
 }
