@@ -8,7 +8,7 @@ import type { HistoryEntry, RequestSource } from '../core/testRequestHistory';
 import type { Services } from '../services';
 import { targetOf } from '../targets';
 import { ANSWER_SCHEME, type SentRequest } from '../testRequest/service';
-import { UserCancelledError } from './errorHandling';
+import { UserCancelledError, type UserInput } from '../ui';
 import { pickEndpoint } from './pickers';
 
 /** Files above this size are sent without checking that they parse as JSON first. */
@@ -19,7 +19,7 @@ interface SourceItem extends vscode.QuickPickItem {
   browse?: true;
 }
 
-async function pickSource(): Promise<RequestSource> {
+async function pickSource(ui: UserInput): Promise<RequestSource> {
   const items: SourceItem[] = [];
   const editor = vscode.window.activeTextEditor;
   if (editor && editor.document.uri.scheme !== ANSWER_SCHEME) {
@@ -59,25 +59,23 @@ async function pickSource(): Promise<RequestSource> {
   items.push(...sampleItems, ...otherItems);
   items.push({ label: `$(folder-opened) ${vscode.l10n.t('Choose a File…')}`, browse: true });
 
-  const choice = await vscode.window.showQuickPick(items, {
+  const choice = await ui.pick(items, {
     title: vscode.l10n.t('Send Test Request: Request Body'),
     placeHolder: vscode.l10n.t('JSON to send to the scoring URI'),
     matchOnDescription: true,
   });
-  if (!choice) throw new UserCancelledError();
   if (choice.source) return choice.source;
-  const picked = await vscode.window.showOpenDialog({
+  const [uri] = await ui.openDialog({
     canSelectMany: false,
     filters: { JSON: ['json'], [vscode.l10n.t('All files')]: ['*'] }, // l10n-ignore: JSON is a format name
     openLabel: vscode.l10n.t('Send'),
   });
-  const uri = picked?.[0];
   if (!uri) throw new UserCancelledError();
   return { kind: 'file', uri: uri.toString(), label: vscode.workspace.asRelativePath(uri, false) };
 }
 
 /** Warns before sending something that is not JSON; the user may still send it (a raw-HTTP score.py). */
-async function confirmJson(source: RequestSource): Promise<void> {
+async function confirmJson(ui: UserInput, source: RequestSource): Promise<void> {
   let text: string | undefined;
   if (source.kind === 'text') text = source.text;
   else {
@@ -90,13 +88,12 @@ async function confirmJson(source: RequestSource): Promise<void> {
   try {
     JSON.parse(text);
   } catch (e) {
-    const send = vscode.l10n.t('Send Anyway');
-    const choice = await vscode.window.showWarningMessage(
-      vscode.l10n.t('{0} is not valid JSON: {1}', source.label, e instanceof Error ? e.message : String(e)),
-      { modal: true },
-      send,
+    const send = await ui.confirm(
+      vscode.l10n.t('{0} is not valid JSON. Send it anyway?', source.label),
+      e instanceof Error ? e.message : String(e),
+      vscode.l10n.t('Send Anyway'),
     );
-    if (choice !== send) throw new UserCancelledError();
+    if (!send) throw new UserCancelledError();
   }
 }
 
@@ -117,11 +114,10 @@ async function pickPin(s: Services, endpoint: Endpoint): Promise<string | undefi
       deployment: d.deploymentName,
     })),
   ];
-  const choice = await vscode.window.showQuickPick(items, {
+  const choice = await s.ui.pick(items, {
     title: vscode.l10n.t('Send Test Request: Deployment'),
     placeHolder: vscode.l10n.t('Which deployment answers'),
   });
-  if (!choice) throw new UserCancelledError();
   return choice.deployment;
 }
 
@@ -158,8 +154,8 @@ export function sendTestRequest(s: Services) {
     const endpoint = await client.getEndpoint(chosen.endpoint);
     const deployment =
       chosen.kind === 'deployment' ? chosen.deployment.deploymentName : await pickPin(s, endpoint);
-    const source = await pickSource();
-    await confirmJson(source);
+    const source = await pickSource(s.ui);
+    await confirmJson(s.ui, source);
     await sendAndShow(s, endpoint, source, deployment);
   };
 }
@@ -167,12 +163,13 @@ export function sendTestRequest(s: Services) {
 async function pickHistoryEntry(s: Services, endpointId?: string): Promise<HistoryEntry> {
   const entries = s.testRequests.entries(endpointId);
   if (entries.length === 0) {
-    void vscode.window.showInformationMessage(
+    void s.ui.notify(
+      'info',
       vscode.l10n.t('No test requests yet. Use Send Test Request on an endpoint or deployment.'),
     );
     throw new UserCancelledError();
   }
-  const choice = await vscode.window.showQuickPick(
+  const choice = await s.ui.pick(
     entries.map((e) => ({
       label: `${e.endpoint.endpointName}${e.deployment ? ` › ${e.deployment}` : ''} · ${
         e.status !== undefined ? `HTTP ${e.status}` : vscode.l10n.t('no answer')

@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import { isAzureRequestError } from '../azure/errors';
 import type { ContainerType } from '../azure/models';
 import { Commands, ContextKeys } from '../constants';
-import type { BaseServices, LogStreamRegistry } from '../services';
+import type { BaseServices, LogStreams } from '../services';
 import { type ServiceTarget, type Target, targetDisplayName, targetKey } from '../targets';
 import {
   type FetchSnapshot,
@@ -46,6 +46,10 @@ function marker(text: string): string {
   return `──── ${text} ────`;
 }
 
+function lineCutNote(removed: number): string {
+  return ` … ${vscode.l10n.t('[line cut: {0} more characters]', removed)}`;
+}
+
 const messages: FollowerMessages = {
   restarted: () => marker(vscode.l10n.t('container restarted')),
   skipped: (window, widenedTo) =>
@@ -63,6 +67,7 @@ const messages: FollowerMessages = {
     ),
   reconnecting: (reason) => marker(vscode.l10n.t('connection lost ({0}); reconnecting…', reason)),
   reconnected: () => marker(vscode.l10n.t('reconnected')),
+  lineCut: (removed) => lineCutNote(removed),
   ended: (reason, error) =>
     marker(
       isAzureRequestError(error) && error.kind === 'notFound'
@@ -71,7 +76,7 @@ const messages: FollowerMessages = {
     ),
 };
 
-export class LogStreamManager implements LogStreamRegistry, vscode.Disposable {
+export class LogStreamManager implements LogStreams, vscode.Disposable {
   private readonly streams = new Map<string, Stream>();
   /** Channels outlive their streams so that an ended log can still be read; disposed with the manager. */
   private readonly channels = new Map<string, vscode.OutputChannel>();
@@ -162,10 +167,6 @@ export class LogStreamManager implements LogStreamRegistry, vscode.Disposable {
     return stopped;
   }
 
-  stopAll(): void {
-    for (const [key, stream] of this.streams) this.end(key, stream);
-  }
-
   /** One snapshot of the last tailLines lines into the channel, without following. */
   async snapshot(target: ServiceTarget, container: LogContainer): Promise<void> {
     const running = this.streams.get(streamKey(target, container));
@@ -186,7 +187,12 @@ export class LogStreamManager implements LogStreamRegistry, vscode.Disposable {
         const abort = new AbortController();
         const subscription = token.onCancellationRequested(() => abort.abort());
         try {
-          const text = await fetchSnapshotText(this.fetcher(target, container), tail, abort.signal);
+          const text = await fetchSnapshotText(
+            this.fetcher(target, container),
+            tail,
+            abort.signal,
+            lineCutNote,
+          );
           const channel = this.channelFor(target, container);
           channel.appendLine(
             marker(vscode.l10n.t('{0}: snapshot of the last {1} lines', new Date().toLocaleString(), tail)),
