@@ -23,6 +23,7 @@ export const Commands = {
   sendTestRequest: 'amlMonitor.sendTestRequest',
   resendTestRequest: 'amlMonitor.resendTestRequest',
   testRequestHistory: 'amlMonitor.testRequestHistory',
+  showMetrics: 'amlMonitor.showMetrics',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 

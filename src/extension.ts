@@ -6,6 +6,7 @@ import { registerCommands } from './commands';
 import { OUTPUT_CHANNEL_NAME, Views } from './constants';
 import { LogStreamManager } from './logs/streamManager';
 import { KqlCodeLensProvider } from './query/kqlCodeLens';
+import { MetricsPanels } from './metrics/panel';
 import { QueryPanelManager } from './query/panelManager';
 import type { BaseServices, Services } from './services';
 import { AzureSessionImpl } from './session/azureSession';
@@ -33,7 +34,8 @@ export function activate(context: vscode.ExtensionContext): void {
   });
   const queryPanels = new QueryPanelManager(base);
   const testRequests = new TestRequestService(base);
-  const services: Services = { ...base, tree, logStreams, queryPanels, testRequests };
+  const metricsViews = new MetricsPanels(base);
+  const services: Services = { ...base, tree, logStreams, queryPanels, testRequests, metricsViews };
 
   context.subscriptions.push(
     logStreams,
@@ -43,6 +45,7 @@ export function activate(context: vscode.ExtensionContext): void {
     queryPanels.register(),
     testRequests,
     testRequests.register(),
+    metricsViews,
     vscode.languages.registerCodeLensProvider({ language: 'kql' }, new KqlCodeLensProvider()),
     registerCommands(services),
   );

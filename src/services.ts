@@ -3,6 +3,7 @@ import type * as vscode from 'vscode';
 import type { AzureClient, CloudEndpoints } from './azure/api';
 import type { ActiveLogStream, LogContainer } from './logs/streamManager';
 import type { PanelBinding } from './query/protocol';
+import type { MetricsTarget } from './metrics/panel';
 import type { Settings } from './settings';
 import type { ServiceTarget, Target } from './targets';
 import type { TestRequestService } from './testRequest/service';
@@ -78,4 +79,6 @@ export interface Services extends BaseServices {
   readonly logStreams: LogStreams;
   readonly queryPanels: QueryPanels;
   readonly testRequests: TestRequestService;
+  /** Metrics views of endpoints and deployments: one per resource. */
+  readonly metricsViews: { open(target: MetricsTarget): unknown };
 }
