@@ -23,6 +23,8 @@ export const Commands = {
   sendTestRequest: 'amlMonitor.sendTestRequest',
   resendTestRequest: 'amlMonitor.resendTestRequest',
   testRequestHistory: 'amlMonitor.testRequestHistory',
+  goToDeployment: 'amlMonitor.goToDeployment',
+  filterTree: 'amlMonitor.filterTree',
   showMetrics: 'amlMonitor.showMetrics',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];

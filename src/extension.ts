@@ -12,6 +12,7 @@ import type { BaseServices, Services } from './services';
 import { AzureSessionImpl } from './session/azureSession';
 import { Settings } from './settings';
 import { TestRequestService } from './testRequest/service';
+import { isFilterActive } from './core/fleet';
 import { ServicesTreeProvider } from './tree/servicesTree';
 import { VsCodeUserInput } from './vscodeUserInput';
 
@@ -32,6 +33,10 @@ export function activate(context: vscode.ExtensionContext): void {
     treeDataProvider: tree,
     showCollapseAll: true,
   });
+  tree.attachView(view);
+  const showFilter = () => {
+    view.description = isFilterActive(tree.filter) ? vscode.l10n.t('Filtered') : undefined;
+  };
   const queryPanels = new QueryPanelManager(base);
   const testRequests = new TestRequestService(base);
   const metricsViews = new MetricsPanels(base);
@@ -41,6 +46,7 @@ export function activate(context: vscode.ExtensionContext): void {
     logStreams,
     tree,
     view,
+    tree.onDidChangeFilter(showFilter),
     queryPanels,
     queryPanels.register(),
     testRequests,
