@@ -42,6 +42,7 @@ import type {
 } from './models';
 import {
   createArmPipeline,
+  cutBodyAsResetPolicy,
   failedAttemptLogPolicy,
   JsonClient,
   observerPolicy,
@@ -290,7 +291,9 @@ class SdkAzureClient implements AzureClient {
     options: LogsOptions & { init: boolean },
   ): Promise<string> {
     return callAzure(
-      `Get ${options.init ? 'init container' : 'service'} logs of v1 web service "${ref.serviceName}"`,
+      options.init
+        ? l10n.t('Get the init container logs of v1 web service "{0}"', ref.serviceName)
+        : l10n.t('Get the logs of v1 web service "{0}"', ref.serviceName),
       this.log,
       () => this.legacy.logs(workspace, ref, options),
     );
@@ -456,6 +459,7 @@ class SdkAzureClient implements AzureClient {
         userAgentOptions: { userAgentPrefix: userAgentOf(this.options.userAgentPrefix) },
       });
       if (this.log) this.logsClient.pipeline.addPolicy(failedAttemptLogPolicy(this.log), { phase: 'Retry' });
+      this.logsClient.pipeline.addPolicy(cutBodyAsResetPolicy(), { phase: 'Sign' });
       if (this.options.observe)
         this.logsClient.pipeline.addPolicy(observerPolicy(this.options.observe), { phase: 'Retry' });
     }
