@@ -7,6 +7,11 @@ export interface Scenario {
   seed: number;
   tenantId: string;
   subscriptions: ScenarioSubscription[];
+  /**
+   * Regions whose discovery document names a model-management host of its own (v1 services are
+   * served there only, not on the api host).
+   */
+  separateModelManagementHost?: string[];
 }
 
 export interface ScenarioSubscription {
