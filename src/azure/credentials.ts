@@ -7,8 +7,42 @@ import type { CloudEndpoints, CredentialOptions, SessionTokenProvider } from './
 import { isLoopbackUrl, requestEndpointsOf } from './clouds';
 import { AzureRequestError } from './errors';
 
-/** The one bearer token the local emulator accepts. Not a secret: it only opens loopback emulators. */
+/** Issuer of the local emulator's tokens. Not a secret: they only open loopback emulators. */
 export const EMULATOR_TOKEN = 'amlmonitor-emulator-token';
+
+/**
+ * A token of the local emulator for one audience, shaped like an Entra access token (a JWT whose
+ * `aud` names the resource) so that the emulator can refuse a token meant for another service, as
+ * ARM and the Logs API do. Unsigned: it proves nothing and opens nothing but a loopback emulator.
+ */
+export function emulatorToken(audience: string, expiresOnTimestamp: number): string {
+  const part = (value: object) => Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
+  return [
+    part({ alg: 'none', typ: 'JWT' }),
+    part({ iss: EMULATOR_TOKEN, aud: audienceOf(audience), exp: Math.floor(expiresOnTimestamp / 1000) }),
+    'unsigned',
+  ].join('.');
+}
+
+/** The audience of an emulator token, or undefined for anything the emulator did not issue. */
+export function emulatorTokenAudience(token: string): string | undefined {
+  const payload = token.split('.')[1];
+  if (!payload) return undefined;
+  try {
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as {
+      iss?: unknown;
+      aud?: unknown;
+    };
+    return claims.iss === EMULATOR_TOKEN && typeof claims.aud === 'string' ? claims.aud : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A scope (`https://host/.default`) or resource URL as the audience a token carries: no trailing slash. */
+export function audienceOf(scopeOrResource: string): string {
+  return scopeOrResource.replace(/\/\.default$/, '').replace(/\/+$/, '');
+}
 
 const ONE_HOUR_MS = 60 * 60 * 1000;
 
@@ -35,8 +69,11 @@ export function createCredential(options: CredentialOptions): TokenCredential {
     case 'emulator':
       assertLoopbackCloud(cloud);
       return {
-        getToken: () =>
-          Promise.resolve({ token: EMULATOR_TOKEN, expiresOnTimestamp: Date.now() + ONE_HOUR_MS }),
+        getToken: (scopes) => {
+          const scope = (Array.isArray(scopes) ? scopes[0] : scopes) ?? '';
+          const expiresOnTimestamp = Date.now() + ONE_HOUR_MS;
+          return Promise.resolve({ token: emulatorToken(scope, expiresOnTimestamp), expiresOnTimestamp });
+        },
       };
     default:
       throw new AzureRequestError({

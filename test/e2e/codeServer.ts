@@ -52,7 +52,8 @@ export function emulatorSettings(emulatorUrl: string): Record<string, unknown> {
     'amlMonitor.cloud': 'Custom',
     'amlMonitor.customCloud': {
       resourceManagerEndpoint: emulatorUrl,
-      logAnalyticsEndpoint: `${emulatorUrl}/v1`,
+      // The emulator's Logs API answers on localhost: another origin, so another token audience.
+      logAnalyticsEndpoint: `${emulatorUrl.replace('//127.0.0.1:', '//localhost:')}/v1`,
     },
     'amlMonitor.auth': 'emulator',
     'amlMonitor.logs.pollIntervalSeconds': 1,

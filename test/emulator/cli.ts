@@ -28,12 +28,12 @@ async function main(): Promise<void> {
   }
   const settings = {
     'amlMonitor.cloud': 'Custom',
-    'amlMonitor.customCloud': { resourceManagerEndpoint: emu.url, logAnalyticsEndpoint: `${emu.url}/v1` },
+    'amlMonitor.customCloud': { resourceManagerEndpoint: emu.url, logAnalyticsEndpoint: emu.logsUrl },
     'amlMonitor.auth': 'emulator',
   };
   console.log(`Azure emulator (${emu.scenario.name} scenario) on ${emu.url}
   Resource Manager:   ${emu.url}
-  Logs query API:     ${emu.url}/v1
+  Logs query API:     ${emu.logsUrl}
   v1 services:        ${emu.url}/modelmanagement/v1.0
   Certificate (CA):   ${emu.caPath}
 Trust it:  NODE_EXTRA_CA_CERTS=${emu.caPath}

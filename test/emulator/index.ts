@@ -2,7 +2,7 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { EMULATOR_TOKEN } from '../../src/azure/credentials';
+import { EMULATOR_TOKEN, emulatorToken } from '../../src/azure/credentials';
 import { makeCertificate } from './cert';
 import { FaultController } from './faults';
 import { LiveLogs } from './logs';
@@ -41,12 +41,19 @@ export interface EmulatorOptions {
 }
 
 export interface RunningEmulator {
-  /** https://127.0.0.1:<port>: ARM, the v1 host and the Logs query API share it. */
+  /** https://127.0.0.1:<port>: Resource Manager and the v1 host (the ARM audience). */
   readonly url: string;
+  /**
+   * https://localhost:<port>/v1: the Logs query API. Another origin than `url`, so that its token
+   * audience differs from ARM's as in Azure; a Logs token on ARM, or the reverse, is refused.
+   */
+  readonly logsUrl: string;
   /** PEM of the emulator's certificate, to trust (NODE_EXTRA_CA_CERTS or tls.setDefaultCACertificates). */
   readonly caPath: string;
-  /** The bearer token it accepts. */
+  /** A bearer token for ARM and the v1 API (audience `url`). */
   readonly token: string;
+  /** A bearer token for the Logs query API (audience the origin of `logsUrl`). */
+  readonly logsToken: string;
   readonly scenario: Scenario;
   readonly faults: FaultController;
   /** Every request seen, in order. */
@@ -91,8 +98,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     ...(options.bigRows !== undefined ? { bigRows: options.bigRows } : {}),
   });
   const requests: RecordedRequest[] = [];
+  const logsOrigin = () => url.replace('//127.0.0.1:', '//localhost:');
   const handler = createHandler({
     url: () => url,
+    armAudience: () => url,
+    logsAudience: logsOrigin,
     azure,
     logs,
     faults,
@@ -109,10 +119,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
   url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const tokenLifetime = Date.now() + 365 * 24 * 3600 * 1000;
   return {
     url,
+    logsUrl: `${logsOrigin()}/v1`,
     caPath: cert.caPath,
-    token: EMULATOR_TOKEN,
+    token: emulatorToken(url, tokenLifetime),
+    logsToken: emulatorToken(logsOrigin(), tokenLifetime),
     scenario,
     faults,
     requests,

@@ -137,6 +137,11 @@ export class EmulatedAzure {
     return w.ws.legacyServices.map((s) => this.legacyService(w, s.name)).filter((s): s is LegacyState => !!s);
   }
 
+  /** Regions of the scenario's workspaces, as ARM lists a provider's supported locations. */
+  locations(): string[] {
+    return [...new Set([...this.workspaces.values()].map((w) => w.ws.location))];
+  }
+
   systemData(): Record<string, unknown> {
     return {
       createdAt: this.created,

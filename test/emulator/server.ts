@@ -4,7 +4,8 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { EMULATOR_TOKEN } from '../../src/azure/credentials';
+import { audienceOf, emulatorTokenAudience } from '../../src/azure/credentials';
+import { refuseApiVersion } from './apiVersions';
 import type { FaultController, FaultKind, FaultSpec } from './faults';
 import type { LiveLogs } from './logs';
 import { deploymentLogKey, legacyLogKey } from './logs';
@@ -33,6 +34,10 @@ export interface PageSizes {
 
 export interface ServerContext {
   url: () => string;
+  /** Audience a token must carry for ARM (and the v1 API, which takes the ARM token). */
+  armAudience: () => string;
+  /** Audience a token must carry for the Logs query API (another origin, as in Azure). */
+  logsAudience: () => string;
   azure: EmulatedAzure;
   logs: LiveLogs;
   faults: FaultController;
@@ -70,6 +75,9 @@ class HttpError extends Error {
 }
 
 const ML = 'microsoft.machinelearningservices';
+const INT32_MAX = 2 ** 31 - 1;
+/** EndpointComputeType values across mfe.json versions (2022-10-01: Managed, Kubernetes; later: AzureMLCompute). */
+const COMPUTE_TYPES = ['Managed', 'Kubernetes', 'AzureMLCompute'];
 
 export function createHandler(ctx: ServerContext): {
   handle: (req: IncomingMessage, res: ServerResponse) => void;
@@ -149,7 +157,7 @@ export function createHandler(ctx: ServerContext): {
 
     // Logs query API: with or without the /v1 prefix (monitor-query-logs uses the endpoint as given).
     const q = lseg[0] === 'v1' ? { seg: seg.slice(1), lseg: lseg.slice(1) } : { seg, lseg };
-    if (method === 'POST' && (q.lseg.at(-1) === 'query' || q.lseg[0] === '$batch')) {
+    if (isLogsApi(method, lseg)) {
       return queryRoute(req, q.seg, q.lseg, body, flags, path.includes('//'));
     }
 
@@ -168,6 +176,8 @@ export function createHandler(ctx: ServerContext): {
         'MissingApiVersionParameter',
         'The api-version query parameter (?api-version=) is required for all requests.',
       );
+    const refusal = refuseApiVersion(seg, query['api-version'], ctx.azure.locations());
+    if (refusal) throw new HttpError(refusal.status, refusal.code, refusal.message);
 
     if (lseg.length === 1 && method === 'GET') {
       const subs = ctx.azure.scenario.subscriptions.map((s) => ({
@@ -423,9 +433,16 @@ export function createHandler(ctx: ServerContext): {
           `Invalid containerType '${JSON.stringify(container)}'. Allowed values: InferenceServer, StorageInitializer.`,
         );
       }
-      const tail = b.tail === undefined ? 5000 : Number(b.tail);
-      if (!Number.isInteger(tail) || tail < 0 || tail > 10000)
-        throw new HttpError(400, 'UserError', 'tail must be an integer between 0 and 10000.');
+      // DeploymentLogsRequest.tail (mfe.json, 2022-10-01 and later): integer, format int32,
+      // x-nullable, no minimum or maximum. What the service does without it, and with a negative
+      // value, is not published: the default of 5000 and the refusal of negatives are (inferred).
+      const tail = b.tail === undefined || b.tail === null ? 5000 : b.tail;
+      if (typeof tail !== 'number' || !Number.isInteger(tail) || tail < 0 || tail > INT32_MAX)
+        throw new HttpError(
+          400,
+          'UserError',
+          `The value '${JSON.stringify(b.tail)}' of 'tail' is not valid: it takes a whole number of lines from 0 to ${INT32_MAX}.`,
+        );
       const content = ctx.logs.content(
         deploymentLogKey(
           {
@@ -455,9 +472,15 @@ export function createHandler(ctx: ServerContext): {
       raw: unknown,
       f: Set<FaultKind>,
     ) {
+      // Required members of OnlineDeployments_CreateOrUpdate's body (mfe.json, 2022-10-01):
+      // OnlineDeploymentTrackedResource requires `properties`, TrackedResource (common-types v3)
+      // requires `location`, and OnlineDeploymentProperties requires its discriminator
+      // `endpointComputeType` (Managed | Kubernetes in 2022-10-01; AzureMLCompute in later
+      // versions). The status (400) and the error body `{ error: { code, message } }` follow the
+      // spec's ErrorResponse; the codes and wording the service uses are (inferred).
       const b = asObject(raw, 'The request body must be a JSON object.');
       const props =
-        b.properties && typeof b.properties === 'object'
+        b.properties && typeof b.properties === 'object' && !Array.isArray(b.properties)
           ? (b.properties as Record<string, unknown>)
           : undefined;
       if (typeof b.location !== 'string' || !b.location)
@@ -466,11 +489,13 @@ export function createHandler(ctx: ServerContext): {
           'LocationRequired',
           "The 'location' property is required for this definition.",
         );
-      if (!props || (props.endpointComputeType !== 'Managed' && props.endpointComputeType !== 'Kubernetes')) {
+      if (!props)
+        throw new HttpError(400, 'UserError', "The 'properties' of the online deployment are required.");
+      if (!COMPUTE_TYPES.includes(String(props.endpointComputeType))) {
         throw new HttpError(
           400,
           'UserError',
-          "properties.endpointComputeType is required: 'Managed' or 'Kubernetes'.",
+          `properties.endpointComputeType is required: one of ${COMPUTE_TYPES.map((t) => `'${t}'`).join(', ')}.`,
         );
       }
       const existing = ctx.azure.deployment(w, endpoint.name, name);
@@ -830,19 +855,11 @@ export function createHandler(ctx: ServerContext): {
         if (handled) return;
       }
       const isPublic = path.toLowerCase().startsWith('/discovery/');
-      if (!isPublic && req.headers.authorization !== `Bearer ${EMULATOR_TOKEN}`) {
-        throw new HttpError(
-          401,
-          req.headers.authorization ? 'InvalidAuthenticationToken' : 'AuthenticationFailed',
-          req.headers.authorization
-            ? 'The access token is invalid.'
-            : "Authentication failed. The 'Authorization' header is missing.",
-          {
-            'www-authenticate':
-              'Bearer authorization_uri="https://login.microsoftonline.com/common", error="invalid_token"',
-          },
+      if (!isPublic)
+        checkToken(
+          req.headers.authorization,
+          isLogsApi(method, path.toLowerCase().split('/').filter(Boolean)),
         );
-      }
       const flags = new Set<FaultKind>();
       for (const kind of ['lroFailed', 'partialQuery'] as const)
         if (ctx.faults.take(method, path, [kind])) flags.add(kind);
@@ -856,6 +873,49 @@ export function createHandler(ctx: ServerContext): {
           error: { code: 'InternalServerError', message: e instanceof Error ? e.message : String(e) },
         });
     }
+  }
+
+  /**
+   * Every API checks that the token was issued for it. ARM answers a token for another resource
+   * with 401 InvalidAuthenticationTokenAudience, "The access token has been obtained for wrong
+   * audience or resource '…'. It should exactly match with one of the allowed audiences '…'."
+   * (Azure-Samples/active-directory-dotnetcore-daemon-v2#145, JetBrains/azure-tools-for-intellij#16).
+   * The Logs API answers 403 InvalidTokenError, "The provided authentication is not valid for this
+   * resource" (Azure/azure-sdk-for-js#15399, microsoft/onefuzz#3287). The v1 model-management API
+   * takes the ARM token (azureml-core authenticates it with the ARM audience); its answer to
+   * another audience is (inferred) ARM's.
+   */
+  function checkToken(authorization: string | undefined, logsApi: boolean): void {
+    const bearer = /^Bearer (.+)$/i.exec(authorization ?? '')?.[1];
+    const audience = bearer ? emulatorTokenAudience(bearer) : undefined;
+    if (audience === undefined) {
+      throw new HttpError(
+        401,
+        authorization ? 'InvalidAuthenticationToken' : 'AuthenticationFailed',
+        authorization
+          ? 'The access token is invalid.'
+          : "Authentication failed. The 'Authorization' header is missing.",
+        {
+          'www-authenticate':
+            'Bearer authorization_uri="https://login.microsoftonline.com/common", error="invalid_token"',
+        },
+      );
+    }
+    const expected = audienceOf(logsApi ? ctx.logsAudience() : ctx.armAudience());
+    if (audience === expected) return;
+    if (logsApi) {
+      throw new HttpError(
+        403,
+        'InvalidTokenError',
+        'The provided authentication is not valid for this resource',
+      );
+    }
+    const message =
+      `The access token has been obtained for wrong audience or resource '${audience}'. ` +
+      `It should exactly match with one of the allowed audiences '${expected}/','${expected}'.`;
+    throw new HttpError(401, 'InvalidAuthenticationTokenAudience', message, {
+      'www-authenticate': `Bearer authorization_uri="https://login.microsoftonline.com/common", error="invalid_token", error_description="${message}"`,
+    });
   }
 
   async function applyFault(
@@ -955,6 +1015,12 @@ export function createHandler(ctx: ServerContext): {
       operations.clear();
     },
   };
+}
+
+/** Requests for the Logs query API (`lseg`: the lower-case path split on '/'), with or without /v1. */
+function isLogsApi(method: string, lseg: string[]): boolean {
+  const rest = lseg[0] === 'v1' ? lseg.slice(1) : lseg;
+  return method === 'POST' && (rest.at(-1) === 'query' || rest[0] === '$batch');
 }
 
 function asObject(value: unknown, message: string): Record<string, unknown> {

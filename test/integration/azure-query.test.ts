@@ -135,10 +135,10 @@ void describe('Logs queries: the resource id in the path', () => {
     const w = sub?.workspaces.find((x) => x.appInsights);
     assert.ok(sub && w?.appInsights);
     const response = await fetch(
-      `${t.emu.url}/v1//subscriptions/${sub.subscriptionId}/resourceGroups/${w.resourceGroup}/providers/microsoft.insights/components/${w.appInsights.name}/query`,
+      `${t.emu.logsUrl}//subscriptions/${sub.subscriptionId}/resourceGroups/${w.resourceGroup}/providers/microsoft.insights/components/${w.appInsights.name}/query`,
       {
         method: 'POST',
-        headers: { authorization: `Bearer ${t.emu.token}`, 'content-type': 'application/json' },
+        headers: { authorization: `Bearer ${t.emu.logsToken}`, 'content-type': 'application/json' },
         body: JSON.stringify({ query: 'requests | take 1' }),
       },
     );

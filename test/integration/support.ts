@@ -56,7 +56,7 @@ export async function startTestAzure(options: TestAzureOptions = {}): Promise<Te
     trustCa(readFileSync(emu.caPath, 'utf8'));
     const cloud = resolveCloud('Custom', {
       resourceManagerEndpoint: emu.url,
-      logAnalyticsEndpoint: `${emu.url}/v1`,
+      logAnalyticsEndpoint: emu.logsUrl,
     });
     const log: string[] = [];
     const client = createAzureClient({

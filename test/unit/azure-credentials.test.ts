@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { SessionTokenProvider } from '../../src/azure/api';
 import { resolveCloud } from '../../src/azure/clouds';
-import { createCredential, EMULATOR_TOKEN, jwtExpiry } from '../../src/azure/credentials';
+import { createCredential, emulatorTokenAudience, jwtExpiry } from '../../src/azure/credentials';
 import { isAzureRequestError } from '../../src/azure/errors';
 
 const loopback = resolveCloud('Custom', {
@@ -10,12 +10,15 @@ const loopback = resolveCloud('Custom', {
   logAnalyticsEndpoint: 'https://localhost:8443/v1',
 });
 
-void test('emulator auth hands out the fixed token for a loopback cloud', async () => {
-  const token = await createCredential({ kind: 'emulator', cloud: loopback }).getToken(
-    'https://127.0.0.1:8443/.default',
-  );
-  assert.equal(token?.token, EMULATOR_TOKEN);
-  assert.ok((token?.expiresOnTimestamp ?? 0) > Date.now());
+void test('emulator auth hands out a token for the audience asked, for a loopback cloud', async () => {
+  const credential = createCredential({ kind: 'emulator', cloud: loopback });
+  const arm = await credential.getToken('https://127.0.0.1:8443/.default');
+  const logs = await credential.getToken(['https://localhost:8443/.default']);
+  assert.equal(emulatorTokenAudience(arm?.token ?? ''), 'https://127.0.0.1:8443');
+  assert.equal(emulatorTokenAudience(logs?.token ?? ''), 'https://localhost:8443');
+  assert.ok((arm?.expiresOnTimestamp ?? 0) > Date.now());
+  assert.equal(jwtExpiry(arm?.token ?? ''), Math.floor((arm?.expiresOnTimestamp ?? 0) / 1000) * 1000);
+  assert.equal(emulatorTokenAudience('opaque-token'), undefined);
 });
 
 void test('emulator auth is refused for a public cloud and for a custom cloud with one remote endpoint', () => {
