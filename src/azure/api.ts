@@ -78,6 +78,15 @@ export interface QueryOptions {
 export interface AzureClient {
   readonly cloud: CloudEndpoints;
   listSubscriptions(abortSignal?: AbortSignal): Promise<Subscription[]>;
+  /**
+   * Every row of a Resource Graph query over these subscriptions, all pages followed (skip token).
+   * Rows are plain JSON objects as the service answers them (resultFormat objectArray).
+   */
+  queryResourceGraph(
+    query: string,
+    subscriptionIds: readonly string[],
+    abortSignal?: AbortSignal,
+  ): Promise<{ rows: unknown[]; pages: number }>;
   listWorkspaces(subscriptionId: string, abortSignal?: AbortSignal): Promise<Workspace[]>;
   getWorkspace(ref: WorkspaceRef, abortSignal?: AbortSignal): Promise<Workspace>;
   listEndpoints(ref: WorkspaceRef, abortSignal?: AbortSignal): Promise<Endpoint[]>;

@@ -41,6 +41,7 @@ import {
   userAgentOf,
 } from './pipeline';
 import { RawDeployments } from './rawDeployment';
+import { queryResourceGraph } from './resourceGraph';
 
 const SUBSCRIPTIONS_API = '2022-12-01';
 const APP_INSIGHTS_API = '2020-02-02';
@@ -99,6 +100,16 @@ class SdkAzureClient implements AzureClient {
       }
       return subscriptions;
     });
+  }
+
+  queryResourceGraph(
+    query: string,
+    subscriptionIds: readonly string[],
+    abortSignal?: AbortSignal,
+  ): Promise<{ rows: unknown[]; pages: number }> {
+    return callAzure(l10n.t('Query Azure Resource Graph'), this.log, () =>
+      queryResourceGraph(this.json, this.cloud.resourceManagerEndpoint, query, subscriptionIds, abortSignal),
+    );
   }
 
   listWorkspaces(subscriptionId: string, abortSignal?: AbortSignal): Promise<Workspace[]> {

@@ -27,6 +27,8 @@ export interface Workspace extends WorkspaceRef {
   /** URL of the discovery document that names the regional API host for v1 services. */
   discoveryUrl?: string;
   provisioningState?: string;
+  /** 'index' when read from Azure Resource Graph (may lag a change); absent when read from ARM. */
+  source?: 'index';
 }
 
 export interface EndpointRef extends WorkspaceRef {
@@ -47,6 +49,8 @@ export interface Endpoint extends EndpointRef {
   description?: string;
   /** Deployment name → percent of live traffic. */
   traffic: Record<string, number>;
+  /** 'index' when read from Azure Resource Graph (may lag a change); absent when read from ARM. */
+  source?: 'index';
 }
 
 export interface DeploymentRef extends EndpointRef {
@@ -65,6 +69,8 @@ export interface Deployment extends DeploymentRef {
   instanceCount?: number;
   model?: string;
   description?: string;
+  /** 'index' when read from Azure Resource Graph (may lag a change); absent when read from ARM. */
+  source?: 'index';
 }
 
 export interface LegacyServiceRef extends WorkspaceRef {

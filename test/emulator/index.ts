@@ -9,6 +9,7 @@ import { LiveLogs } from './logs';
 import { createQueryEngine, type QueryEngine } from './query';
 import { EmulatedAzure } from './resources';
 import type { Scenario } from './scenario';
+import { DEFAULT_RESOURCE_GRAPH, ResourceGraph, type ResourceGraphOptions } from './resourceGraph';
 import { createHandler, type PageSizes, type RecordedRequest } from './server';
 import { buildScaleScenario } from './scenarios/scale';
 
@@ -38,6 +39,8 @@ export interface EmulatorOptions {
   now?: () => Date;
   /** Rows of the benchmark component's requests table (default: the query engine's 500,000). */
   bigRows?: number;
+  /** Azure Resource Graph: on, quota, index lag, types left out (defaults in resourceGraph.ts). */
+  resourceGraph?: Partial<ResourceGraphOptions>;
 }
 
 export interface RunningEmulator {
@@ -61,6 +64,8 @@ export interface RunningEmulator {
   readonly logs: LiveLogs;
   readonly query: QueryEngine;
   readonly azure: EmulatedAzure;
+  /** The Resource Graph index; its options can be changed while it runs. */
+  readonly graph: ResourceGraph;
   stop(): Promise<void>;
 }
 
@@ -98,8 +103,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     ...(options.bigRows !== undefined ? { bigRows: options.bigRows } : {}),
   });
   const requests: RecordedRequest[] = [];
+  const graph = new ResourceGraph(azure, { ...DEFAULT_RESOURCE_GRAPH, ...options.resourceGraph });
   const logsOrigin = () => url.replace('//127.0.0.1:', '//localhost:');
   const handler = createHandler({
+    graph,
     url: () => url,
     armAudience: () => url,
     logsAudience: logsOrigin,
@@ -132,6 +139,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     logs,
     query,
     azure,
+    graph,
     stop: async () => {
       logs.dispose();
       handler.dispose();

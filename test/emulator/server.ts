@@ -10,6 +10,7 @@ import type { FaultController, FaultKind, FaultSpec } from './faults';
 import type { LiveLogs } from './logs';
 import { deploymentLogKey, legacyLogKey } from './logs';
 import type { QueryEngine, QueryScope } from './query';
+import type { ResourceGraph } from './resourceGraph';
 import { ARM_API_VERSION, type ArmResource, type EmulatedAzure, type WorkspaceState } from './resources';
 
 export interface RecordedRequest {
@@ -42,6 +43,7 @@ export interface ServerContext {
   logs: LiveLogs;
   faults: FaultController;
   query: QueryEngine;
+  graph: ResourceGraph;
   requests: RecordedRequest[];
   latencyMs: number;
   lroPolls: number;
@@ -166,6 +168,34 @@ export function createHandler(ctx: ServerContext): {
       return legacyRoute(method, seg.slice(2), lseg.slice(2), query, body, req, flags, undefined);
     if (lseg[0] === 'mms' && lseg[2] === 'modelmanagement')
       return legacyRoute(method, seg.slice(4), lseg.slice(4), query, body, req, flags, seg[1] ?? '');
+
+    // Azure Resource Graph (see resourceGraph.ts for its sources).
+    if (lseg[0] === 'providers' && lseg[1] === 'microsoft.resourcegraph' && lseg.length === 3) {
+      if (!ctx.graph.options.enabled)
+        // A cloud without the provider: ARM's answer for an unknown namespace (inferred wording).
+        throw new HttpError(
+          404,
+          'InvalidResourceNamespace',
+          "The resource namespace 'Microsoft.ResourceGraph' is invalid.",
+        );
+      if (!query['api-version'])
+        throw new HttpError(
+          400,
+          'MissingApiVersionParameter',
+          'The api-version query parameter (?api-version=) is required for all requests.',
+        );
+      // The stable versions of specification/resourcegraph/resource-manager/Microsoft.ResourceGraph/stable.
+      if (!['2019-04-01', '2021-03-01', '2022-10-01', '2024-04-01'].includes(query['api-version']))
+        throw new HttpError(
+          400,
+          'InvalidApiVersionParameter',
+          `The api-version '${query['api-version']}' is invalid. The supported versions are '2024-04-01,2022-10-01,2021-03-01,2019-04-01'.`,
+        );
+      if (lseg[2] !== 'resources' || method !== 'POST')
+        throw new HttpError(405, 'MethodNotAllowed', `${method} is not supported on '${path}'.`);
+      // One user behind the emulator's one token: one quota.
+      return ctx.graph.query(body, 'emulator-user');
+    }
 
     // ARM.
     if (lseg[0] !== 'subscriptions')

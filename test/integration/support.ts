@@ -24,6 +24,7 @@ export interface TestAzureOptions {
   maxRetries?: number;
   /** Exponential back-off base; short in tests. Retry-After from the service is still honoured. */
   retryDelayMs?: number;
+  resourceGraph?: EmulatorOptions['resourceGraph'];
 }
 
 export interface TestAzure {
@@ -51,6 +52,7 @@ export async function startTestAzure(options: TestAzureOptions = {}): Promise<Te
     ...(options.logIntervalMs !== undefined ? { logIntervalMs: options.logIntervalMs } : {}),
     ...(options.lroPolls !== undefined ? { lroPolls: options.lroPolls } : {}),
     ...(options.lroMaxMs !== undefined ? { lroMaxMs: options.lroMaxMs } : {}),
+    ...(options.resourceGraph !== undefined ? { resourceGraph: options.resourceGraph } : {}),
   });
   try {
     trustCa(readFileSync(emu.caPath, 'utf8'));
