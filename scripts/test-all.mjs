@@ -1,4 +1,4 @@
-// The README's test command: static checks, then unit, integration and end-to-end tests.
+// The README's test command: static checks, then unit, integration, contract and end-to-end tests.
 // Each step runs in its own process; the first failure stops the run with its exit code.
 import { spawnSync } from 'node:child_process';
 
@@ -8,6 +8,7 @@ const steps = [
   ['build', ['run', 'build']],
   ['unit', ['run', 'test:unit']],
   ['integration', ['run', 'test:integration']],
+  ['contracts', ['run', 'test:contracts']],
   ['package', ['run', 'package']],
   ['e2e', ['run', 'test:e2e']],
 ];

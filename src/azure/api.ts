@@ -74,6 +74,43 @@ export interface QueryOptions {
   serverTimeoutSeconds?: number;
 }
 
+export interface ScoringSendOptions {
+  /** The request body: bytes, or a factory of a fresh stream (a file read as it is sent) and its size. */
+  body: Uint8Array | { stream: () => NodeJS.ReadableStream; length?: number };
+  contentType?: string;
+  /** Pin to one deployment (azureml-model-deployment header); otherwise the endpoint's traffic decides. */
+  deployment?: string;
+  /** x-ms-client-request-id the extension generated. */
+  clientRequestId: string;
+  abortSignal?: AbortSignal;
+  /** Bytes of the answer kept for display (default 1 MiB); the rest is read and counted. */
+  maxResponseBytes?: number;
+}
+
+export interface ScoringAnswer {
+  status: number;
+  /** Response headers, lower-case names. */
+  headers: Record<string, string>;
+  /** The first maxResponseBytes of the body. */
+  body: Uint8Array;
+  totalBytes: number;
+  truncated: boolean;
+  startedAt: Date;
+  /** Until the response headers arrived. */
+  headersMs: number;
+  /** Until the last byte of the body arrived. */
+  totalMs: number;
+}
+
+/**
+ * Test requests to one endpoint's scoring URI. The key or token lives only inside the session
+ * (in memory, for as long as the caller keeps it) and only goes to that URI's host.
+ */
+export interface ScoringSession {
+  readonly scoringUri: string;
+  send(options: ScoringSendOptions): Promise<ScoringAnswer>;
+}
+
 /** Everything the extension asks of Azure. Lists follow every page. */
 export interface AzureClient {
   readonly cloud: CloudEndpoints;
@@ -118,6 +155,12 @@ export interface AzureClient {
   ): Promise<string>;
 
   getAppInsightsComponent(armId: string, abortSignal?: AbortSignal): Promise<AppInsightsComponent>;
+  /**
+   * Gets the endpoint's credential by its auth mode (listKeys for Key, the token operation for
+   * AMLToken, a Microsoft Entra token for AADToken) and returns a session that sends test requests
+   * to its scoring URI with it.
+   */
+  openScoringSession(endpoint: Endpoint, abortSignal?: AbortSignal): Promise<ScoringSession>;
   query(
     target: QueryTarget,
     kql: string,

@@ -11,7 +11,14 @@ import {
   type QueryTimeInterval,
 } from '@azure/monitor-query-logs';
 import type { Pipeline } from '@azure/core-rest-pipeline';
-import type { AzureClient, AzureClientOptions, CloudEndpoints, LogsOptions, QueryOptions } from './api';
+import type {
+  AzureClient,
+  AzureClientOptions,
+  CloudEndpoints,
+  LogsOptions,
+  QueryOptions,
+  ScoringSession,
+} from './api';
 import { callAzure, type AzureLog } from './errorMapping';
 import { LegacyServices } from './legacy';
 import { toAppInsightsComponent, toDeployment, toEndpoint, toSubscription, toWorkspace } from './mappers';
@@ -41,6 +48,7 @@ import {
   userAgentOf,
 } from './pipeline';
 import { RawDeployments } from './rawDeployment';
+import { openScoringSession } from './scoring';
 import { queryResourceGraph } from './resourceGraph';
 
 const SUBSCRIPTIONS_API = '2022-12-01';
@@ -290,6 +298,20 @@ class SdkAzureClient implements AzureClient {
         );
         return toAppInsightsComponent(body ?? {}, armId);
       },
+    );
+  }
+
+  openScoringSession(endpoint: Endpoint, abortSignal?: AbortSignal): Promise<ScoringSession> {
+    return openScoringSession(
+      {
+        cloud: this.cloud,
+        credential: this.options.credential,
+        ml: (subscriptionId) => this.ml(subscriptionId),
+        log: this.log,
+        userAgent: userAgentOf(this.options.userAgentPrefix),
+      },
+      endpoint,
+      abortSignal,
     );
   }
 

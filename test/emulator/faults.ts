@@ -1,7 +1,21 @@
 // Fault injection per method and path: the answers Azure gives when things go wrong.
 
 export type FaultKind =
-  '429' | '500' | '503' | 'slow' | 'drop' | 'lroFailed' | 'partialQuery' | '401' | '403' | '404' | '409';
+  | '429'
+  | '500'
+  | '503'
+  | 'slow'
+  | 'drop'
+  | 'lroFailed'
+  | 'partialQuery'
+  | '401'
+  | '403'
+  | '404'
+  | '409'
+  // Scoring URIs only (scoring.ts): timeout, model error, bad gateway.
+  | '408'
+  | '424'
+  | '502';
 
 export interface FaultSpec {
   method?: string;

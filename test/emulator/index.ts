@@ -7,6 +7,8 @@ import { makeCertificate } from './cert';
 import { FaultController } from './faults';
 import { LiveLogs } from './logs';
 import { createQueryEngine, type QueryEngine } from './query';
+import { LiveTelemetry } from './query/live';
+import { ScoringService } from './scoring';
 import { EmulatedAzure } from './resources';
 import type { Scenario } from './scenario';
 import { DEFAULT_RESOURCE_GRAPH, ResourceGraph, type ResourceGraphOptions } from './resourceGraph';
@@ -18,6 +20,8 @@ export { deploymentLogKey, legacyLogKey } from './logs';
 export type { FaultKind, FaultSpec } from './faults';
 export type { RecordedRequest } from './server';
 export type { Scenario } from './scenario';
+export type { ScoringRecord } from './scoring';
+export { LiveTelemetry } from './query/live';
 
 export interface EmulatorOptions {
   /** 'default', 'scale', a path to a scenario JSON file, or a scenario object. */
@@ -39,6 +43,8 @@ export interface EmulatorOptions {
   now?: () => Date;
   /** Rows of the benchmark component's requests table (default: the query engine's 500,000). */
   bigRows?: number;
+  /** How late the telemetry of a scoring request becomes visible to queries (default 0 ms). */
+  ingestionDelayMs?: number;
   /** Azure Resource Graph: on, quota, index lag, types left out (defaults in resourceGraph.ts). */
   resourceGraph?: Partial<ResourceGraphOptions>;
 }
@@ -64,6 +70,10 @@ export interface RunningEmulator {
   readonly logs: LiveLogs;
   readonly query: QueryEngine;
   readonly azure: EmulatedAzure;
+  /** The endpoints' scoring URIs: keys, tokens, what each request got. */
+  readonly scoring: ScoringService;
+  /** Rows written by answered scoring requests (ingestionDelayMs is settable while running). */
+  readonly telemetry: LiveTelemetry;
   /** The Resource Graph index; its options can be changed while it runs. */
   readonly graph: ResourceGraph;
   stop(): Promise<void>;
@@ -97,15 +107,19 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     now,
   });
   const faults = new FaultController();
+  const telemetry = new LiveTelemetry(options.ingestionDelayMs ?? 0);
   const query = createQueryEngine(scenario, {
     seed: scenario.seed,
     now,
+    live: telemetry,
     ...(options.bigRows !== undefined ? { bigRows: options.bigRows } : {}),
   });
   const requests: RecordedRequest[] = [];
+  const scoring = new ScoringService({ azure, faults, query, live: telemetry, now, seed: scenario.seed });
   const graph = new ResourceGraph(azure, { ...DEFAULT_RESOURCE_GRAPH, ...options.resourceGraph });
   const logsOrigin = () => url.replace('//127.0.0.1:', '//localhost:');
   const handler = createHandler({
+    scoring,
     graph,
     url: () => url,
     armAudience: () => url,
@@ -139,6 +153,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     logs,
     query,
     azure,
+    scoring,
+    telemetry,
     graph,
     stop: async () => {
       logs.dispose();

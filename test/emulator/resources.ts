@@ -9,6 +9,7 @@ import type {
   ScenarioWorkspace,
 } from './scenario';
 import { stableGuid } from './random';
+import { scoringUriOf } from './scoring';
 
 const ML = 'Microsoft.MachineLearningServices';
 export const ARM_API_VERSION = '2022-10-01';
@@ -193,7 +194,7 @@ export class EmulatedAzure {
 
   endpointBody(w: WorkspaceState, ep: ScenarioEndpoint): ArmResource {
     const id = `${w.armId}/onlineEndpoints/${ep.name}`;
-    const host = `${ep.name}.${w.ws.location}.inference.ml.azure.com`;
+    const scoringUri = scoringUriOf(this.baseUrl(), w.ws.location, ep.name);
     return {
       id,
       name: ep.name,
@@ -210,8 +211,8 @@ export class EmulatedAzure {
       properties: {
         authMode: ep.authMode,
         description: ep.description ?? '',
-        scoringUri: `https://${host}/score`,
-        swaggerUri: `https://${host}/swagger.json`,
+        scoringUri,
+        swaggerUri: scoringUri.replace(/\/score$/, '/swagger.json'),
         traffic: { ...ep.traffic },
         mirrorTraffic: {},
         publicNetworkAccess: 'Enabled',

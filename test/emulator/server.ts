@@ -10,6 +10,7 @@ import type { FaultController, FaultKind, FaultSpec } from './faults';
 import type { LiveLogs } from './logs';
 import { deploymentLogKey, legacyLogKey } from './logs';
 import type { QueryEngine, QueryScope } from './query';
+import type { ScoringService } from './scoring';
 import type { ResourceGraph } from './resourceGraph';
 import { ARM_API_VERSION, type ArmResource, type EmulatedAzure, type WorkspaceState } from './resources';
 
@@ -50,6 +51,8 @@ export interface ServerContext {
   /** An operation nobody polls still ends after this long, as in Azure. */
   lroMaxMs: number;
   pageSizes: PageSizes;
+  /** The endpoints' scoring URIs (their own auth, not the ARM token). */
+  scoring: ScoringService;
 }
 
 interface Operation {
@@ -401,6 +404,23 @@ export function createHandler(ctx: ServerContext): {
         `Online endpoint '${seg[9]}' was not found in workspace '${ws.ws.name}'.`,
       );
     if (lseg.length === 10 && method === 'GET') return { status: 200, body: ctx.azure.endpointBody(ws, ep) };
+    // POST …/onlineEndpoints/{name}/listKeys and …/token (stable/2022-10-01 examples/OnlineEndpoint/
+    // listKeys.json, getToken.json). Asking for the credential of another auth mode is refused
+    // (inferred: the service's exact answer is not documented).
+    if (lseg.length === 11 && (lseg[10] === 'listkeys' || lseg[10] === 'token') && method === 'POST') {
+      const wanted = lseg[10] === 'listkeys' ? 'Key' : 'AMLToken';
+      if (ep.authMode !== wanted)
+        throw new HttpError(
+          400,
+          'BadArgument',
+          `Endpoint '${ep.name}' uses auth mode ${ep.authMode}; ${lseg[10] === 'listkeys' ? 'keys' : 'tokens'} exist only for auth mode ${wanted}.`,
+        );
+      const endpointId = `${ws.armId}/onlineEndpoints/${ep.name}`;
+      return {
+        status: 200,
+        body: lseg[10] === 'listkeys' ? ctx.scoring.keysOf(endpointId) : ctx.scoring.issueToken(endpointId),
+      };
+    }
     if (lseg[10] !== 'deployments')
       throw new HttpError(404, 'ResourceNotFound', `The resource '${path}' was not found.`);
     if (lseg.length === 11 && method === 'GET') {
@@ -823,6 +843,31 @@ export function createHandler(ctx: ServerContext): {
   }
 
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
+    const scoringPath = new URL(req.url ?? '/', 'https://emulator').pathname.replace(/\/{2,}/g, '/');
+    if (ctx.scoring.handles(scoringPath)) {
+      // Scoring bodies are read as a stream by the scoring service; the record keeps no body.
+      const record: RecordedRequest = {
+        method: (req.method ?? 'POST').toUpperCase(),
+        path: scoringPath,
+        query: Object.fromEntries(new URL(req.url ?? '/', 'https://emulator').searchParams.entries()),
+        headers: Object.fromEntries(
+          Object.entries(req.headers)
+            .filter(([k]) => k !== 'authorization')
+            .map(([k, v]) => [k, String(v)]),
+        ),
+        body: undefined,
+        status: 0,
+        time: Date.now(),
+      };
+      ctx.requests.push(record);
+      res.on('finish', () => (record.status = res.statusCode));
+      ctx.scoring.handle(req, res, scoringPath).catch((e: unknown) => {
+        if (res.headersSent || res.destroyed) return;
+        res.writeHead(500, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ message: e instanceof Error ? e.message : String(e) }));
+      });
+      return;
+    }
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {

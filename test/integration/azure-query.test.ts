@@ -135,7 +135,8 @@ void describe('Logs queries: the resource id in the path', () => {
     const w = sub?.workspaces.find((x) => x.appInsights);
     assert.ok(sub && w?.appInsights);
     const response = await fetch(
-      `${t.emu.logsUrl}//subscriptions/${sub.subscriptionId}/resourceGroups/${w.resourceGroup}/providers/microsoft.insights/components/${w.appInsights.name}/query`,
+      // On the ARM origin, so that global fetch needs no localhost resolution; the token decides.
+      `${t.emu.url}/v1//subscriptions/${sub.subscriptionId}/resourceGroups/${w.resourceGroup}/providers/microsoft.insights/components/${w.appInsights.name}/query`,
       {
         method: 'POST',
         headers: { authorization: `Bearer ${t.emu.logsToken}`, 'content-type': 'application/json' },

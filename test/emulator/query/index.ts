@@ -13,6 +13,7 @@ import {
   listComponents,
   listLogAnalyticsWorkspaces,
 } from './data';
+import { appendRows, type LiveTelemetry } from './live';
 import { KqlSemanticError, type ServiceError, partialError, toServiceError } from './errors';
 import { type Render, evaluate, formatDatetime, formatTimespan } from './evaluate';
 import { parseQuery } from './parser';
@@ -234,7 +235,7 @@ function statistics(
 
 export function createQueryEngine(
   scenario: Scenario,
-  options: { seed: number; now: () => Date; bigRows?: number },
+  options: { seed: number; now: () => Date; bigRows?: number; live?: LiveTelemetry },
 ): QueryEngine {
   const dataOptions = { seed: options.seed, bigRows: options.bigRows ?? DEFAULT_BIG_ROWS };
   const components = listComponents(scenario, dataOptions);
@@ -289,6 +290,27 @@ export function createQueryEngine(
     return data;
   };
 
+  /** The generated tables plus the rows of requests the emulator answered (visible by now). */
+  const withLiveRows = (
+    data: ComponentData | LogAnalyticsData,
+    tables: Map<string, SourceTable>,
+    now: number,
+  ): Map<string, SourceTable> => {
+    if (!options.live) return tables;
+    const scope =
+      data instanceof ComponentData
+        ? ({ kind: 'appInsights', componentId: data.info.componentId } as const)
+        : ({ kind: 'logAnalytics', customerId: data.info.customerId } as const);
+    const merged = new Map(tables);
+    for (const [name, rows] of options.live.visible(scope, now)) {
+      const source = merged.get(name);
+      if (!source) continue;
+      // Appended rows break the time order the binary search relies on.
+      merged.set(name, { ...source, table: appendRows(source.table, rows), sorted: false });
+    }
+    return merged;
+  };
+
   return {
     components,
     logAnalyticsWorkspaces: workspaces,
@@ -330,7 +352,7 @@ export function createQueryEngine(
       }
       try {
         const query = parseQuery(req.query);
-        const tables = data.tables(now);
+        const tables = withLiveRows(data, data.tables(now), now);
         const source = tables.get(query.table);
         if (!source) {
           const firstOp = query.ops[0];
