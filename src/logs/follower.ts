@@ -3,7 +3,7 @@
 // back off and resume from the last good snapshot, so nothing is lost or printed twice.
 import { isAzureRequestError } from '../azure/errors';
 import { type LogTailState, nextLogLines } from '../core/logTail';
-import { scrubSecrets } from '../core/scrubSecrets';
+import { defaultCutNote, scrubSecrets } from '../core/scrubSecrets';
 
 /** Fetches the last `tail` lines; rejects with AzureRequestError on failure. */
 export type FetchSnapshot = (tail: number, abortSignal: AbortSignal) => Promise<string>;
@@ -22,6 +22,8 @@ export interface FollowerMessages {
   skipped(window: number, widenedTo: number): string;
   reconnecting(reason: string): string;
   reconnected(): string;
+  /** Put where an over-long line was cut (the scrubber looks at MAX_SCRUBBED_LINE characters a line). */
+  lineCut?(removed: number): string;
   /** A failure no retry can fix (404 gone, 403 missing role, 400): the stream ends. */
   ended(reason: string, error: unknown): string;
 }
@@ -198,12 +200,18 @@ export class LogFollower {
     await this.print(result.lines);
   }
 
+  private cutNote(removed: number): string {
+    return this.o.messages.lineCut?.(removed) ?? defaultCutNote(removed);
+  }
+
   private async print(lines: string[]): Promise<void> {
     for (let from = 0; from < lines.length && !this.stopped; from += CHUNK_LINES) {
       if (from > 0) await (this.o.yieldToHost ?? yieldToEventLoop)();
       if (this.stopped) return;
       const chunk = lines.slice(from, from + CHUNK_LINES);
-      this.o.sink.append(scrubSecrets(chunk.join('\n') + '\n'));
+      this.o.sink.append(
+        scrubSecrets(chunk.join('\n') + '\n', { cutNote: (removed) => this.cutNote(removed) }),
+      );
     }
   }
 }
@@ -217,8 +225,9 @@ export async function fetchSnapshotText(
   fetch: FetchSnapshot,
   tail: number,
   abortSignal: AbortSignal,
+  cutNote: (removed: number) => string = defaultCutNote,
 ): Promise<string> {
   const text = await fetch(tail, abortSignal);
   const result = nextLogLines(undefined, text, tail);
-  return result.lines.length === 0 ? '' : scrubSecrets(result.lines.join('\n') + '\n');
+  return result.lines.length === 0 ? '' : scrubSecrets(result.lines.join('\n') + '\n', { cutNote });
 }

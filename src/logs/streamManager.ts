@@ -46,6 +46,10 @@ function marker(text: string): string {
   return `──── ${text} ────`;
 }
 
+function lineCutNote(removed: number): string {
+  return ` … ${vscode.l10n.t('[line cut: {0} more characters]', removed)}`;
+}
+
 const messages: FollowerMessages = {
   restarted: () => marker(vscode.l10n.t('container restarted')),
   skipped: (window, widenedTo) =>
@@ -63,6 +67,7 @@ const messages: FollowerMessages = {
     ),
   reconnecting: (reason) => marker(vscode.l10n.t('connection lost ({0}); reconnecting…', reason)),
   reconnected: () => marker(vscode.l10n.t('reconnected')),
+  lineCut: (removed) => lineCutNote(removed),
   ended: (reason, error) =>
     marker(
       isAzureRequestError(error) && error.kind === 'notFound'
@@ -186,7 +191,12 @@ export class LogStreamManager implements LogStreamRegistry, vscode.Disposable {
         const abort = new AbortController();
         const subscription = token.onCancellationRequested(() => abort.abort());
         try {
-          const text = await fetchSnapshotText(this.fetcher(target, container), tail, abort.signal);
+          const text = await fetchSnapshotText(
+            this.fetcher(target, container),
+            tail,
+            abort.signal,
+            lineCutNote,
+          );
           const channel = this.channelFor(target, container);
           channel.appendLine(
             marker(vscode.l10n.t('{0}: snapshot of the last {1} lines', new Date().toLocaleString(), tail)),

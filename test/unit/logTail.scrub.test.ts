@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { scrubSecrets } from '../../src/core/scrubSecrets';
+import { capLines, MAX_SCRUBBED_LINE, scrubSecrets } from '../../src/core/scrubSecrets';
 
 const jwt = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.c2lnbmF0dXJlLXZhbHVl';
 
@@ -59,4 +59,68 @@ void test('leaves ordinary log lines alone', () => {
 void test('never reaches across a line end', () => {
   assert.equal(scrubSecrets('password:\nnext line\n'), 'password:\nnext line\n');
   assert.equal(scrubSecrets('a Bearer\nxyz\n'), 'a Bearer\nxyz\n');
+});
+
+void test('masks secrets in escaped JSON inside JSON (issue 17)', () => {
+  assert.equal(
+    scrubSecrets('{"body":"{\\"AccountKey\\":\\"abc+/def==\\",\\"name\\":\\"acct\\"}"}'),
+    '{"body":"{\\"AccountKey\\":\\"***\\",\\"name\\":\\"acct\\"}"}',
+  );
+  assert.equal(
+    scrubSecrets('payload="{\\"client_secret\\": \\"s3cr3t\\"}"'),
+    'payload="{\\"client_secret\\": \\"***\\"}"',
+  );
+  // Escaped twice (JSON in JSON in JSON).
+  assert.equal(
+    scrubSecrets('{\\\\\\"password\\\\\\":\\\\\\"hunter2\\\\\\"}'),
+    '{\\\\\\"password\\\\\\":\\\\\\"***\\\\\\"}',
+  );
+});
+
+void test('masks URL-encoded connection strings (issue 17)', () => {
+  assert.equal(
+    scrubSecrets(
+      'GET /x?conn=DefaultEndpointsProtocol%3Dhttps%3BAccountName%3Dacct%3BAccountKey%3Dabc%2B%2Fdef%3D%3D%3BEndpointSuffix%3Dcore.windows.net&x=1',
+    ),
+    'GET /x?conn=DefaultEndpointsProtocol%3Dhttps%3BAccountName%3Dacct%3BAccountKey%3D***%3BEndpointSuffix%3Dcore.windows.net&x=1',
+  );
+  assert.equal(scrubSecrets('conn=AccountKey%253Dabc%253B'), 'conn=AccountKey%253D***%253B');
+  assert.equal(scrubSecrets('q=client_secret%3As3cr3t%26a=1'), 'q=client_secret%3A***%26a=1');
+});
+
+void test('masks a token a server echoes in an error body', () => {
+  assert.equal(
+    scrubSecrets('{"error":{"message":"bad header Authorization: Bearer amlmonitor-emulator-token"}}'),
+    '{"error":{"message":"bad header Authorization: Bearer ***"}}',
+  );
+});
+
+void test('masks JWTs inside runs of dots and dashes, and only them', () => {
+  const jwt2 = 'eyJhbGciOiJIUzI1NiJ9.eyJhIjoxfQ.sig-nat_ure';
+  assert.equal(scrubSecrets(`x-${jwt2}.json`), 'x-***.json');
+  assert.equal(scrubSecrets(`a.${jwt2}`), 'a.***');
+  assert.equal(scrubSecrets(`${jwt2} ${jwt2}`), '*** ***');
+  assert.equal(scrubSecrets('keyeyJabcdefg.hijklmn.op'), 'keyeyJabcdefg.hijklmn.op', 'no word boundary');
+  assert.equal(scrubSecrets('eyJab.cdefgh.ij'), 'eyJab.cdefgh.ij', 'header too short');
+  assert.equal(scrubSecrets('eyJ-'.repeat(8)), 'eyJ-'.repeat(8));
+});
+
+void test('cuts a line longer than the cap and says how much was cut', () => {
+  const long = 'x'.repeat(MAX_SCRUBBED_LINE + 1234);
+  const out = scrubSecrets(`short\n${long}\r\nnext\n`);
+  const lines = out.split('\n');
+  assert.equal(lines.length, 4);
+  assert.equal(lines[0], 'short');
+  assert.ok(lines[1]?.startsWith('x'.repeat(MAX_SCRUBBED_LINE)));
+  assert.match(lines[1] ?? '', /line cut: 1234 more characters\]\r$/);
+  assert.equal(lines[2], 'next');
+  assert.equal(
+    scrubSecrets('password=abcdefgh', { maxLineLength: 12, cutNote: (n) => ` <${n}>` }),
+    'password=*** <5>',
+  );
+  // A surrogate pair is never split.
+  assert.equal(
+    capLines('ab😀cd', 3, (n) => `<${n}>`),
+    'ab<4>',
+  );
 });

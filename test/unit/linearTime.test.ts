@@ -1,0 +1,74 @@
+// Every regular expression and text scan that runs on Azure-supplied text (log lines, error bodies,
+// query cells) is timed here on adversarial inputs at sizes n and 4n, and fails when the cost grows
+// clearly faster than linear (see test/support/linearTime.ts for why this cannot flake). A new
+// pattern on Azure text gets a row here.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { scrubSecrets } from '../../src/core/scrubSecrets';
+import { confirmedGrowth, SUPERLINEAR_RATIO } from '../support/linearTime';
+
+interface Row {
+  /** What runs, on which text. */
+  name: string;
+  run: (input: string) => unknown;
+  /** The adversarial input of size ~n units. */
+  make: (n: number) => string;
+}
+
+// The scrubber is timed without its line cap: the cap is a second defence, not the reason it is fast.
+const uncapped = (text: string) => scrubSecrets(text, { maxLineLength: Infinity });
+
+export const linearTimeRows: Row[] = [
+  // Issue 17: a 64 KB line of this froze the extension host for 4.9 s.
+  {
+    name: 'scrubSecrets: eyJ- repeated (JWT starts everywhere)',
+    run: uncapped,
+    make: (n) => 'eyJ-'.repeat(n),
+  },
+  { name: 'scrubSecrets: eyJ headers without payload', run: uncapped, make: (n) => 'eyJabcd.'.repeat(n) },
+  { name: 'scrubSecrets: JWT-like runs', run: uncapped, make: (n) => 'eyJabcd.efgh.'.repeat(n) },
+  { name: 'scrubSecrets: one long base64url run', run: uncapped, make: (n) => 'eyJ' + 'A'.repeat(4 * n) },
+  { name: 'scrubSecrets: bearer without token', run: uncapped, make: (n) => 'Bearer  \t '.repeat(n) },
+  { name: 'scrubSecrets: key names without values', run: uncapped, make: (n) => 'token \t '.repeat(n) },
+  {
+    name: 'scrubSecrets: key names with backslashes',
+    run: uncapped,
+    make: (n) => 'password\\\\\\\\\\"'.repeat(n),
+  },
+  { name: 'scrubSecrets: percent escapes before names', run: uncapped, make: (n) => '%3Bsig%3'.repeat(n) },
+  { name: 'scrubSecrets: URL-encoded values', run: uncapped, make: (n) => 'AccountKey%3D' + '%2B'.repeat(n) },
+  {
+    name: 'scrubSecrets: escaped JSON keys',
+    run: uncapped,
+    make: (n) => '{\\"client_secret\\":\\"x\\"}'.repeat(n),
+  },
+  {
+    name: 'scrubSecrets: ordinary log lines',
+    run: scrubSecrets,
+    make: (n) => '2026-11-23 22:00:00,000 I [12] azmlinfsrv - POST /score 200 12.3ms\n'.repeat(n),
+  },
+  {
+    name: 'scrubSecrets with its cap: one huge line',
+    run: scrubSecrets,
+    make: (n) => 'eyJ-'.repeat(n) + '\n',
+  },
+];
+
+void describe('linear-time text handling on Azure-supplied text', () => {
+  const table: string[] = [];
+  for (const row of linearTimeRows) {
+    void it(row.name, () => {
+      const m = confirmedGrowth(row.run, row.make);
+      table.push(
+        `${row.name.padEnd(60)} n=${String(m.n).padStart(7)} ${m.small.toFixed(2).padStart(8)} ms -> ${m.large.toFixed(2).padStart(8)} ms  x${m.ratio.toFixed(1)}`,
+      );
+      assert.ok(
+        m.ratio <= SUPERLINEAR_RATIO,
+        `${row.name}: 4x the input took ${m.ratio.toFixed(1)}x the time (${m.small.toFixed(2)} ms -> ${m.large.toFixed(2)} ms at n=${m.n}); linear is about 4`,
+      );
+    });
+  }
+  void it('prints the growth table', () => {
+    console.log(`growth from n to 4n (linear ~4, limit ${SUPERLINEAR_RATIO}):\n${table.join('\n')}`);
+  });
+});
