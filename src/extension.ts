@@ -11,6 +11,7 @@ import type { BaseServices, Services } from './services';
 import { AzureSessionImpl } from './session/azureSession';
 import { Settings } from './settings';
 import { ServicesTreeProvider } from './tree/servicesTree';
+import { VsCodeUserInput } from './vscodeUserInput';
 
 export function activate(context: vscode.ExtensionContext): void {
   // The cloud table (src/azure/clouds.ts) is part of this bundle and speaks through @vscode/l10n.
@@ -18,9 +19,10 @@ export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel(OUTPUT_CHANNEL_NAME, { log: true });
   context.subscriptions.push(log);
   const settings = new Settings();
-  const azure = new AzureSessionImpl(settings, log);
+  const ui = new VsCodeUserInput();
+  const azure = new AzureSessionImpl(settings, log, ui);
   context.subscriptions.push(azure);
-  const base: BaseServices = { context, log, settings, azure };
+  const base: BaseServices = { context, log, settings, azure, ui };
 
   const logStreams = new LogStreamManager(base);
   const tree = new ServicesTreeProvider(base, logStreams);

@@ -1,10 +1,11 @@
 // The services every view and command receives by constructor. Built once in activate().
 import type * as vscode from 'vscode';
 import type { AzureClient, CloudEndpoints } from './azure/api';
-import type { LogStreamManager } from './logs/streamManager';
-import type { QueryPanelManager } from './query/panelManager';
+import type { ActiveLogStream, LogContainer } from './logs/streamManager';
+import type { PanelBinding } from './query/protocol';
 import type { Settings } from './settings';
-import type { Target } from './targets';
+import type { ServiceTarget, Target } from './targets';
+import type { UserInput } from './ui';
 
 /** The signed-in connection to Azure: builds the client lazily, rebuilds it when auth or cloud settings change. */
 export interface AzureSession {
@@ -22,6 +23,11 @@ export interface AzureSession {
 export interface TreeRefresher {
   /** Re-read one node from Azure (or the whole tree when no target). */
   refresh(target?: Target): void;
+  /**
+   * Re-read what a tree command was invoked on (a tree item, or anything carrying a target) and
+   * resolve when the view shows the result; an error item retries its list.
+   */
+  refreshItem(item: unknown): Promise<void>;
   /** Mark a service as being updated by a long-running operation (shows Updating, hides enable/disable). */
   setBusy(target: Target, busy: boolean): void;
 }
@@ -32,15 +38,42 @@ export interface LogStreamRegistry {
   readonly onDidChangeStreams: vscode.Event<void>;
 }
 
+/** The log streams: what commands start, stop and snapshot. */
+export interface LogStreams extends LogStreamRegistry {
+  start(target: ServiceTarget, container: LogContainer): void;
+  /** Stops one container's stream, or every stream of the target; false when none ran. */
+  stop(target: Target, container?: LogContainer): boolean;
+  /** Writes the log's last lines once into the target's channel. */
+  snapshot(target: ServiceTarget, container: LogContainer): Promise<void>;
+  activeStreams(): ActiveLogStream[];
+}
+
+/** One open trace query panel, as commands see it. */
+export interface QueryPanelHandle {
+  readonly binding: PanelBinding;
+  /** Puts the query in the panel's editor, and runs it when `run`. */
+  setQuery(query: string, run: boolean): void;
+}
+
+/** The trace query panels: one per binding. */
+export interface QueryPanels {
+  /** Reveals the panel of this binding, or opens a new one. */
+  open(binding: PanelBinding, options?: { query?: string }): QueryPanelHandle;
+  /** The Run keybinding: the active panel runs its current query; false when no panel is open. */
+  runInActivePanel(): boolean;
+}
+
 export interface BaseServices {
   readonly context: vscode.ExtensionContext;
   readonly log: vscode.LogOutputChannel;
   readonly settings: Settings;
   readonly azure: AzureSession;
+  /** Every question and notification to the user. */
+  readonly ui: UserInput;
 }
 
 export interface Services extends BaseServices {
   readonly tree: TreeRefresher;
-  readonly logStreams: LogStreamManager;
-  readonly queryPanels: QueryPanelManager;
+  readonly logStreams: LogStreams;
+  readonly queryPanels: QueryPanels;
 }

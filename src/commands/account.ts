@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import type { Subscription } from '../azure/models';
 import type { Services } from '../services';
-import { UserCancelledError } from './errorHandling';
+import { UserCancelledError } from '../ui';
 
 export function signIn(s: Services) {
   return async (): Promise<void> => {
@@ -46,23 +46,21 @@ export function selectTenant(s: Services) {
         { label: vscode.l10n.t('Enter a tenant ID or domain…'), enter: true, alwaysShow: true },
       ];
     };
-    const choice = await vscode.window.showQuickPick(items(), {
+    const choice = await s.ui.pick(items(), {
       title: vscode.l10n.t('Choose Tenant'),
       placeHolder: current
         ? vscode.l10n.t('Current tenant: {0}', current)
         : vscode.l10n.t('Directory (tenant) to sign in to'),
     });
-    if (!choice) throw new UserCancelledError();
     let tenant = choice.tenant;
     if (choice.enter) {
-      tenant = await vscode.window.showInputBox({
+      tenant = await s.ui.input({
         title: vscode.l10n.t('Choose Tenant'),
         prompt: vscode.l10n.t('Tenant ID (a GUID) or domain, e.g. contoso.onmicrosoft.com'),
         value: current ?? '',
         validateInput: (v) =>
           TENANT_PATTERN.test(v.trim()) ? undefined : vscode.l10n.t('Enter a GUID or a domain name.'),
       });
-      if (tenant === undefined) throw new UserCancelledError();
     }
     // The session and the tree follow the setting change.
     await s.settings.setTenant((tenant ?? '').trim());
@@ -81,7 +79,8 @@ export function selectSubscriptions(s: Services) {
       () => client.listSubscriptions(),
     );
     if (all.length === 0) {
-      void vscode.window.showInformationMessage(
+      void s.ui.notify(
+        'info',
         vscode.l10n.t(
           'This account sees no subscriptions. Choose another tenant or sign in with another account.',
         ),
@@ -98,15 +97,14 @@ export function selectSubscriptions(s: Services) {
         picked: chosen.size === 0 || chosen.has(subscription.subscriptionId.toLowerCase()),
         subscription,
       }));
-    const picks = await vscode.window.showQuickPick(items, {
+    const picks = await s.ui.pickMany(items, {
       title: vscode.l10n.t('Select Subscriptions'),
       placeHolder: vscode.l10n.t('Subscriptions to show in the Azure ML view'),
-      canPickMany: true,
       matchOnDescription: true,
     });
-    if (!picks) throw new UserCancelledError();
     if (picks.length === 0) {
-      void vscode.window.showWarningMessage(
+      void s.ui.notify(
+        'warning',
         vscode.l10n.t('Select at least one subscription. The filter was not changed.'),
       );
       throw new UserCancelledError();

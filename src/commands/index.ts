@@ -47,7 +47,7 @@ export function commandTable(s: Services): Record<CommandId, CommandHandler> {
 export function registerCommands(s: Services): vscode.Disposable {
   return vscode.Disposable.from(
     ...Object.entries(commandTable(s)).map(([id, run]) =>
-      vscode.commands.registerCommand(id, withErrorHandling(id, run, s.log)),
+      vscode.commands.registerCommand(id, withErrorHandling(id, run, s.log, s.ui)),
     ),
   );
 }

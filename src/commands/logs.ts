@@ -5,7 +5,6 @@ import type { LogContainer } from '../logs/streamManager';
 import { containerLabel } from '../logs/streamManager';
 import type { Services } from '../services';
 import { isServiceTarget, type ServiceTarget, targetOf, type Target } from '../targets';
-import { UserCancelledError } from './errorHandling';
 import { pickServiceTarget } from './pickers';
 
 const CONTAINERS: readonly LogContainer[] = ['InferenceServer', 'StorageInitializer'];
@@ -22,7 +21,7 @@ async function serviceTargetOf(s: Services, arg: unknown): Promise<ServiceTarget
   return pickServiceTarget(s);
 }
 
-async function pickContainer(target: ServiceTarget): Promise<LogContainer> {
+async function pickContainer(s: Services, target: ServiceTarget): Promise<LogContainer> {
   const items = CONTAINERS.map((container) => ({
     label: containerLabel(target, container),
     description:
@@ -31,18 +30,17 @@ async function pickContainer(target: ServiceTarget): Promise<LogContainer> {
         : vscode.l10n.t('downloads the model before start'),
     container,
   }));
-  const choice = await vscode.window.showQuickPick(items, {
+  const choice = await s.ui.pick(items, {
     title: vscode.l10n.t('Which container?'),
     placeHolder: vscode.l10n.t('Container whose log to show'),
   });
-  if (!choice) throw new UserCancelledError();
   return choice.container;
 }
 
 export function streamLogs(s: Services) {
   return async (arg?: unknown, container?: unknown): Promise<void> => {
     const target = await serviceTargetOf(s, arg);
-    const chosen = isContainer(container) ? container : await pickContainer(target);
+    const chosen = isContainer(container) ? container : await pickContainer(s, target);
     // Signed out: ask now, rather than start a stream that can only keep reconnecting.
     await s.azure.getClient({ createIfNone: true });
     s.logStreams.start(target, chosen);
@@ -52,7 +50,7 @@ export function streamLogs(s: Services) {
 export function getLogs(s: Services) {
   return async (arg?: unknown, container?: unknown): Promise<void> => {
     const target = await serviceTargetOf(s, arg);
-    await s.logStreams.snapshot(target, isContainer(container) ? container : await pickContainer(target));
+    await s.logStreams.snapshot(target, isContainer(container) ? container : await pickContainer(s, target));
   };
 }
 
@@ -65,10 +63,10 @@ export function stopLogStream(s: Services) {
     }
     const active = s.logStreams.activeStreams();
     if (active.length === 0) {
-      void vscode.window.showInformationMessage(vscode.l10n.t('No log streams are running.'));
+      void s.ui.notify('info', vscode.l10n.t('No log streams are running.'));
       return;
     }
-    const choice = await vscode.window.showQuickPick(
+    const choice = await s.ui.pick(
       active.map((stream) => ({
         label: stream.label,
         description: stream.state === 'reconnecting' ? vscode.l10n.t('reconnecting') : undefined,
@@ -76,7 +74,6 @@ export function stopLogStream(s: Services) {
       })),
       { title: vscode.l10n.t('Stop Log Stream'), placeHolder: vscode.l10n.t('Log stream to stop') },
     );
-    if (!choice) throw new UserCancelledError();
     s.logStreams.stop(choice.stream.target, choice.stream.container);
   };
 }

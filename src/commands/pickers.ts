@@ -13,9 +13,9 @@ import type {
   SubscriptionTarget,
   WorkspaceTarget,
 } from '../targets';
-import { UserCancelledError } from './errorHandling';
+import { UserCancelledError, type UserInput } from '../ui';
 
-type PickerServices = Pick<BaseServices, 'azure' | 'settings'>;
+type PickerServices = Pick<BaseServices, 'azure' | 'settings' | 'ui'>;
 
 interface Item<T> extends vscode.QuickPickItem {
   value?: T;
@@ -23,6 +23,7 @@ interface Item<T> extends vscode.QuickPickItem {
 
 /** Shows a pick over items that load asynchronously; one item is chosen without asking. */
 async function pickOne<T>(
+  ui: UserInput,
   title: string,
   placeHolder: string,
   load: () => Promise<Item<T>[]>,
@@ -31,17 +32,13 @@ async function pickOne<T>(
   const items = await withLoading(title, load);
   const values = items.filter((i) => i.value !== undefined);
   if (values.length === 0) {
-    void vscode.window.showInformationMessage(emptyMessage);
+    void ui.notify('info', emptyMessage);
     throw new UserCancelledError();
   }
   if (values.length === 1 && values[0]?.value !== undefined) return values[0].value;
-  const choice = await vscode.window.showQuickPick(items, {
-    title,
-    placeHolder,
-    matchOnDescription: true,
-    matchOnDetail: true,
-  });
-  if (choice?.value === undefined) throw new UserCancelledError();
+  const choice = await ui.pick(items, { title, placeHolder, matchOnDescription: true, matchOnDetail: true });
+  // A separator has no value.
+  if (choice.value === undefined) throw new UserCancelledError();
   return choice.value;
 }
 
@@ -65,6 +62,7 @@ export async function listVisibleSubscriptions(s: PickerServices): Promise<Subsc
 
 export async function pickSubscription(s: PickerServices): Promise<SubscriptionTarget> {
   const subscription = await pickOne<Subscription>(
+    s.ui,
     vscode.l10n.t('Select Subscription'),
     vscode.l10n.t('Subscription'),
     async () =>
@@ -83,6 +81,7 @@ export async function pickSubscription(s: PickerServices): Promise<SubscriptionT
 export async function pickWorkspace(s: PickerServices): Promise<WorkspaceTarget> {
   const { subscription } = await pickSubscription(s);
   const workspace = await pickOne<Workspace>(
+    s.ui,
     vscode.l10n.t('Select Workspace'),
     vscode.l10n.t('Azure Machine Learning workspace in {0}', subscription.displayName),
     async () =>
@@ -104,6 +103,7 @@ export async function pickWorkspace(s: PickerServices): Promise<WorkspaceTarget>
 export async function pickEndpoint(s: PickerServices): Promise<EndpointTarget> {
   const { workspace } = await pickWorkspace(s);
   const endpoint = await pickOne<Endpoint>(
+    s.ui,
     vscode.l10n.t('Select Endpoint'),
     vscode.l10n.t('Online endpoint in {0}', workspace.workspaceName),
     async () => (await (await client(s)).listEndpoints(workspace)).map(endpointItem),
@@ -124,6 +124,7 @@ function endpointItem(ep: Endpoint): Item<Endpoint> {
 async function pickDeploymentOf(s: PickerServices, target: EndpointTarget): Promise<DeploymentTarget> {
   const { workspace, endpoint } = target;
   const deployment = await pickOne(
+    s.ui,
     vscode.l10n.t('Select Deployment'),
     vscode.l10n.t('Deployment of {0}', endpoint.endpointName),
     async () =>
@@ -156,6 +157,7 @@ export async function pickServiceTarget(
   if (!kinds.has('legacyService')) return pickDeployment(s);
   const { workspace } = await pickWorkspace(s);
   const choice = await pickOne<ServiceChoice>(
+    s.ui,
     vscode.l10n.t('Select Service'),
     vscode.l10n.t('Online endpoint or web service (v1) in {0}', workspace.workspaceName),
     async () => {

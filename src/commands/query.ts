@@ -6,7 +6,7 @@ import type { QueryScope } from '../core/kql';
 import type { PanelBinding } from '../query/protocol';
 import type { BaseServices, Services } from '../services';
 import { targetDisplayName, targetOf, type Target } from '../targets';
-import { UserCancelledError } from './errorHandling';
+import { UserCancelledError } from '../ui';
 import { pickServiceTarget, pickWorkspace } from './pickers';
 
 function scopeOf(target: Target): QueryScope {
@@ -38,7 +38,8 @@ export async function bindingFor(s: BaseServices, target: Target): Promise<Panel
   const workspace = target.workspace;
   const componentId = workspace.applicationInsightsId;
   if (!componentId) {
-    void vscode.window.showInformationMessage(
+    void s.ui.notify(
+      'info',
       vscode.l10n.t(
         'The workspace {0} has no Application Insights resource, so there are no traces to query. Create one for the workspace in the Azure portal.',
         workspace.friendlyName ?? workspace.workspaceName,
@@ -93,7 +94,7 @@ export function runKqlFile(s: Services) {
       editor?.document ??
       (uri instanceof vscode.Uri ? await vscode.workspace.openTextDocument(uri) : undefined);
     if (!document) {
-      void vscode.window.showInformationMessage(vscode.l10n.t('Open a .kql file to run it.'));
+      void s.ui.notify('info', vscode.l10n.t('Open a .kql file to run it.'));
       return;
     }
     const selection =
@@ -104,7 +105,7 @@ export function runKqlFile(s: Services) {
           : undefined;
     const query = (selection ?? document.getText()).trim();
     if (!query) {
-      void vscode.window.showInformationMessage(vscode.l10n.t('The file has no query to run.'));
+      void s.ui.notify('info', vscode.l10n.t('The file has no query to run.'));
       return;
     }
     const key = document.uri.toString();
@@ -122,7 +123,7 @@ export function runKqlFile(s: Services) {
 export function runQueryInPanel(s: Services) {
   return (): void => {
     if (!s.queryPanels.runInActivePanel()) {
-      void vscode.window.showInformationMessage(vscode.l10n.t('Open a trace query panel first.'));
+      void s.ui.notify('info', vscode.l10n.t('Open a trace query panel first.'));
     }
   };
 }

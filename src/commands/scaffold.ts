@@ -16,7 +16,7 @@ import {
 } from '../core/scaffold';
 import type { Services } from '../services';
 import { targetOf } from '../targets';
-import { UserCancelledError } from './errorHandling';
+import { UserCancelledError, type UserInput } from '../ui';
 
 interface Item<T> extends vscode.QuickPickItem {
   value: T;
@@ -25,14 +25,15 @@ interface Item<T> extends vscode.QuickPickItem {
 export function scaffoldScoreFile(s: Services) {
   return async (arg?: unknown): Promise<void> => {
     if (!vscode.workspace.isTrusted) {
-      void vscode.window.showWarningMessage(
+      void s.ui.notify(
+        'warning',
         vscode.l10n.t(
           'Writing a scoring file needs a trusted workspace. Trust this workspace, then try again.',
         ),
       );
       return;
     }
-    const result = await runScaffold(prefillFromTarget(targetOf(arg)), questions(arg), fileSystem);
+    const result = await runScaffold(prefillFromTarget(targetOf(arg)), questions(s.ui, arg), fileSystem);
     if (result.outcome === 'declined') throw new UserCancelledError();
     const { folder, paths, options } = result;
     s.log.info(
@@ -42,19 +43,22 @@ export function scaffoldScoreFile(s: Services) {
   };
 }
 
-function questions(arg: unknown): ScaffoldQuestions<vscode.Uri> {
+function questions(ui: UserInput, arg: unknown): ScaffoldQuestions<vscode.Uri> {
   return {
-    framework: () => pick<Framework>(frameworkItems(), vscode.l10n.t('Which framework is the model from?')),
-    style: () => pick<DeploymentStyle>(styleItems(), vscode.l10n.t('Where does the model run?')),
+    framework: () =>
+      pick<Framework>(ui, frameworkItems(), vscode.l10n.t('Which framework is the model from?')),
+    style: () => pick<DeploymentStyle>(ui, styleItems(), vscode.l10n.t('Where does the model run?')),
     tracing: () =>
       pick<TracingStyle>(
+        ui,
         tracingItems(),
         vscode.l10n.t('How should score.py send its traces to Application Insights?'),
       ),
-    modelFile: askModelFile,
-    modelName: askModelName,
+    modelFile: (suggested) => askModelFile(ui, suggested),
+    modelName: (suggested) => askModelName(ui, suggested),
     includeSample: () =>
       pick<boolean>(
+        ui,
         [
           { label: vscode.l10n.t('score.py only'), value: false },
           {
@@ -65,8 +69,8 @@ function questions(arg: unknown): ScaffoldQuestions<vscode.Uri> {
         ],
         vscode.l10n.t('Also write a sample request and a short guide?'),
       ),
-    folder: () => targetFolder(arg),
-    confirmOverwrite,
+    folder: () => targetFolder(ui, arg),
+    confirmOverwrite: (folder, existing) => confirmOverwrite(ui, folder, existing),
   };
 }
 
@@ -138,14 +142,13 @@ function tracingItems(): Item<TracingStyle>[] {
   ];
 }
 
-async function pick<T>(items: Item<T>[], placeHolder: string): Promise<T> {
-  const choice = await vscode.window.showQuickPick(items, {
+async function pick<T>(ui: UserInput, items: Item<T>[], placeHolder: string): Promise<T> {
+  const choice = await ui.pick(items, {
     title: vscode.l10n.t('Scaffold Scoring File'),
     placeHolder,
     matchOnDescription: true,
     ignoreFocusOut: true,
   });
-  if (!choice) throw new UserCancelledError();
   return choice.value;
 }
 
@@ -162,8 +165,8 @@ function problemMessage(problem: ModelFileProblem): string {
   }
 }
 
-async function askModelFile(suggested: string): Promise<string> {
-  const value = await vscode.window.showInputBox({
+async function askModelFile(ui: UserInput, suggested: string): Promise<string> {
+  const value = await ui.input({
     title: vscode.l10n.t('Scaffold Scoring File'),
     prompt: vscode.l10n.t(
       'The model file inside the registered model (AZUREML_MODEL_DIR). Include the folder name if you registered a folder.',
@@ -175,12 +178,11 @@ async function askModelFile(suggested: string): Promise<string> {
       return problem ? problemMessage(problem) : undefined;
     },
   });
-  if (value === undefined) throw new UserCancelledError();
   return value.trim();
 }
 
-async function askModelName(suggested: string): Promise<string> {
-  const value = await vscode.window.showInputBox({
+async function askModelName(ui: UserInput, suggested: string): Promise<string> {
+  const value = await ui.input({
     title: vscode.l10n.t('Scaffold Scoring File'),
     prompt: vscode.l10n.t(
       'The name the model is registered under in the workspace (for Model.get_model_path).',
@@ -192,12 +194,11 @@ async function askModelName(suggested: string): Promise<string> {
         ? undefined
         : vscode.l10n.t('A registered model name has letters, digits, "-", "_" and "." only.'),
   });
-  if (value === undefined) throw new UserCancelledError();
   return value.trim();
 }
 
 /** The explorer's folder, else the workspace folder (picked when several), else a folder dialog. */
-async function targetFolder(arg: unknown): Promise<vscode.Uri> {
+async function targetFolder(ui: UserInput, arg: unknown): Promise<vscode.Uri> {
   if (arg instanceof vscode.Uri) {
     const stat = await vscode.workspace.fs.stat(arg);
     return stat.type & vscode.FileType.Directory ? arg : vscode.Uri.joinPath(arg, '..');
@@ -205,20 +206,19 @@ async function targetFolder(arg: unknown): Promise<vscode.Uri> {
   const folders = vscode.workspace.workspaceFolders ?? [];
   if (folders.length === 1 && folders[0]) return folders[0].uri;
   if (folders.length > 1) {
-    const folder = await vscode.window.showWorkspaceFolderPick({
+    const folder = await ui.pickWorkspaceFolder({
       placeHolder: vscode.l10n.t('Folder to write score.py in'),
       ignoreFocusOut: true,
     });
-    if (!folder) throw new UserCancelledError();
     return folder.uri;
   }
-  const chosen = await vscode.window.showOpenDialog({
+  const chosen = await ui.openDialog({
     canSelectFiles: false,
     canSelectFolders: true,
     canSelectMany: false,
     openLabel: vscode.l10n.t('Write score.py Here'),
   });
-  const folder = chosen?.[0];
+  const folder = chosen[0];
   if (!folder) throw new UserCancelledError();
   return folder;
 }
@@ -228,16 +228,14 @@ function fileUri(folder: vscode.Uri, path: string): vscode.Uri {
 }
 
 /** Never overwrites silently: one modal question naming every file that exists. */
-async function confirmOverwrite(folder: vscode.Uri, existing: string[]): Promise<boolean> {
-  const overwrite = vscode.l10n.t('Overwrite');
-  const choice = await vscode.window.showWarningMessage(
+async function confirmOverwrite(ui: UserInput, folder: vscode.Uri, existing: string[]): Promise<boolean> {
+  return ui.confirm(
     existing.length === 1
       ? vscode.l10n.t('{0} already exists in {1}. Overwrite it?', existing[0] ?? '', folderName(folder))
       : vscode.l10n.t('{0} already exist in {1}. Overwrite them?', existing.join(', '), folderName(folder)),
-    { modal: true, detail: vscode.l10n.t('The current contents will be replaced.') },
-    overwrite,
+    vscode.l10n.t('The current contents will be replaced.'),
+    vscode.l10n.t('Overwrite'),
   );
-  return choice === overwrite;
 }
 
 function folderName(folder: vscode.Uri): string {

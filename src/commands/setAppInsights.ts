@@ -5,7 +5,8 @@ import { Commands } from '../constants';
 import type { Services } from '../services';
 import { isServiceTarget, targetDisplayName, targetOf, type ServiceTarget } from '../targets';
 import { runSetAppInsights } from '../tree/appInsightsFlow';
-import { reportError, UserCancelledError } from './errorHandling';
+import { UserCancelledError } from '../ui';
+import { reportError } from './errorHandling';
 import { pickServiceTarget } from './pickers';
 
 export function setAppInsights(s: Services, enabled: boolean) {
@@ -19,7 +20,7 @@ export function setAppInsights(s: Services, enabled: boolean) {
       client,
       target,
       enabled,
-      confirm: () => confirm(target, enabled),
+      confirm: () => confirm(s, target, enabled),
       withProgress: <T>(task: (uiCancelled: AbortSignal) => Promise<T>): Promise<T> =>
         Promise.resolve(
           vscode.window.withProgress(
@@ -40,11 +41,12 @@ export function setAppInsights(s: Services, enabled: boolean) {
           ),
         ),
       setBusy: (t, busy) => s.tree.setBusy(t, busy),
-      onBackgroundError: (e) => void reportError(id, e, s.log),
+      onBackgroundError: (e) => void reportError(id, e, s.log, s.ui),
     });
     switch (result.outcome) {
       case 'noAppInsightsResource':
-        void vscode.window.showWarningMessage(
+        void s.ui.notify(
+          'warning',
           vscode.l10n.t(
             'The workspace {0} has no Application Insights resource, so {1} cannot send telemetry to one. Connect an Application Insights resource to the workspace in the Azure portal first.',
             result.workspace.workspaceName,
@@ -56,14 +58,16 @@ export function setAppInsights(s: Services, enabled: boolean) {
         throw new UserCancelledError();
       case 'updated':
         s.log.info(`${id}: ${name} now reports appInsightsEnabled=${String(result.appInsightsEnabled)}`);
-        void vscode.window.showInformationMessage(
+        void s.ui.notify(
+          'info',
           result.appInsightsEnabled
             ? vscode.l10n.t('Application Insights is now on for {0}.', name)
             : vscode.l10n.t('Application Insights is now off for {0}.', name),
         );
         return;
       case 'detached':
-        void vscode.window.showInformationMessage(
+        void s.ui.notify(
+          'info',
           vscode.l10n.t(
             'Stopped waiting. The update of {0} continues in Azure; the tree shows it as Updating until it ends.',
             name,
@@ -74,7 +78,7 @@ export function setAppInsights(s: Services, enabled: boolean) {
   };
 }
 
-async function confirm(target: ServiceTarget, enabled: boolean): Promise<boolean> {
+async function confirm(s: Services, target: ServiceTarget, enabled: boolean): Promise<boolean> {
   const name = targetDisplayName(target);
   const action = enabled ? vscode.l10n.t('Enable') : vscode.l10n.t('Disable');
   const message = enabled
@@ -88,6 +92,5 @@ async function confirm(target: ServiceTarget, enabled: boolean): Promise<boolean
       : vscode.l10n.t(
           'The web service will be updated with only this setting changed. This can take a few minutes.',
         );
-  const choice = await vscode.window.showWarningMessage(message, { modal: true, detail }, action);
-  return choice === action;
+  return s.ui.confirm(message, detail, action);
 }

@@ -1,12 +1,9 @@
 // Commands on tree items: refresh, copy the scoring URI, open in Studio or the portal, settings
 // and diagnostics. From the palette they ask for their target with quick picks.
 import * as vscode from 'vscode';
-import { Views } from '../constants';
 import { portalResourceUrl, studioEndpointUrl, studioWorkspaceUrl } from '../core/armId';
 import type { Services } from '../services';
 import { targetDisplayName, targetOf, type Target } from '../targets';
-import { TreeNode } from '../tree/nodes';
-import { ServicesTreeProvider } from '../tree/servicesTree';
 import { pickServiceTarget, pickWorkspace } from './pickers';
 
 export function refresh(s: Services) {
@@ -14,16 +11,7 @@ export function refresh(s: Services) {
 }
 
 export function refreshNode(s: Services) {
-  return async (node?: unknown): Promise<void> => {
-    if (s.tree instanceof ServicesTreeProvider && node instanceof TreeNode) {
-      const tree = s.tree;
-      await vscode.window.withProgress({ location: { viewId: Views.services } }, () =>
-        tree.refreshNode(node as Parameters<ServicesTreeProvider['refreshNode']>[0]),
-      );
-      return;
-    }
-    s.tree.refresh(targetOf(node));
-  };
+  return (item?: unknown): Promise<void> => s.tree.refreshItem(item);
 }
 
 function scoringUriOf(t: Target): string | undefined {
@@ -44,7 +32,7 @@ export function copyScoringUri(s: Services) {
     const uri = scoringUriOf(target);
     const name = targetDisplayName(target);
     if (!uri) {
-      void vscode.window.showInformationMessage(vscode.l10n.t('{0} has no scoring URI yet.', name));
+      void s.ui.notify('info', vscode.l10n.t('{0} has no scoring URI yet.', name));
       return;
     }
     await vscode.env.clipboard.writeText(uri);
@@ -83,7 +71,8 @@ export function openAppInsightsInPortal(s: Services) {
     if (target.kind === 'subscription') return;
     const componentId = target.workspace.applicationInsightsId;
     if (!componentId) {
-      void vscode.window.showInformationMessage(
+      void s.ui.notify(
+        'info',
         vscode.l10n.t(
           'The workspace {0} has no Application Insights resource.',
           target.workspace.workspaceName,

@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import { isAzureRequestError } from '../azure/errors';
 import type { ContainerType } from '../azure/models';
 import { Commands, ContextKeys } from '../constants';
-import type { BaseServices, LogStreamRegistry } from '../services';
+import type { BaseServices, LogStreams } from '../services';
 import { type ServiceTarget, type Target, targetDisplayName, targetKey } from '../targets';
 import {
   type FetchSnapshot,
@@ -76,7 +76,7 @@ const messages: FollowerMessages = {
     ),
 };
 
-export class LogStreamManager implements LogStreamRegistry, vscode.Disposable {
+export class LogStreamManager implements LogStreams, vscode.Disposable {
   private readonly streams = new Map<string, Stream>();
   /** Channels outlive their streams so that an ended log can still be read; disposed with the manager. */
   private readonly channels = new Map<string, vscode.OutputChannel>();
@@ -165,10 +165,6 @@ export class LogStreamManager implements LogStreamRegistry, vscode.Disposable {
       stopped = true;
     }
     return stopped;
-  }
-
-  stopAll(): void {
-    for (const [key, stream] of this.streams) this.end(key, stream);
   }
 
   /** One snapshot of the last tailLines lines into the channel, without following. */

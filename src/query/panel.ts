@@ -5,6 +5,7 @@ import { gzipSync } from 'node:zlib';
 import * as vscode from 'vscode';
 import { isAzureRequestError } from '../azure/errors';
 import type { QueryTarget, QueryTimespan } from '../azure/models';
+import { errorDetail, joinDetail, presentError } from '../errorPresentation';
 import { Views } from '../constants';
 import { errorPosition, portalLogsUrl, readyQueries, type ReadyQueryId } from '../core/kql';
 import {
@@ -15,7 +16,8 @@ import {
   toJson,
   type ShapedResult,
 } from '../core/queryResult';
-import type { BaseServices } from '../services';
+import type { BaseServices, QueryPanelHandle } from '../services';
+import { isUserCancelledError } from '../ui';
 import {
   parseFromWebview,
   type FromWebview,
@@ -124,12 +126,14 @@ function portalTimespan(range: TimeRange): string {
   return range.kind === 'preset' ? range.duration : `${range.start}/${range.end}`;
 }
 
-/** The user's terms for a failed query: what happened, Azure's message, and what to do. */
+/**
+ * The user's terms for a failed query: the one error table (src/errorPresentation.ts), with what
+ * only a query has: a timeout (its own setting), a syntax error's position, a component gone.
+ */
 export function describeQueryError(e: unknown, serverTimeoutSeconds: number): QueryErrorInfo {
-  if (!isAzureRequestError(e)) {
-    return { title: vscode.l10n.t('The query failed.'), detail: e instanceof Error ? e.message : String(e) };
-  }
-  const detail = [e.code, e.azureMessage].filter(Boolean).join(': ') || undefined;
+  const general = presentError(e);
+  const detail = errorDetail(e);
+  if (!isAzureRequestError(e)) return { title: vscode.l10n.t('The query failed.'), detail };
   const timedOut =
     e.statusCode === 504 ||
     /timeout|timed out/i.test(`${e.code ?? ''} ${e.azureMessage ?? ''}`) ||
@@ -151,29 +155,6 @@ export function describeQueryError(e: unknown, serverTimeoutSeconds: number): Qu
         detail,
         position: errorPosition(e.azureMessage),
       };
-    case 'throttled':
-      return {
-        title: vscode.l10n.t('Azure Monitor is throttling queries.'),
-        detail,
-        hint: vscode.l10n.t(
-          'Wait {0} seconds and run again, or query a shorter time range.',
-          String(e.retryAfterSeconds ?? 60),
-        ),
-      };
-    case 'forbidden':
-      return {
-        title: vscode.l10n.t('Your account may not query this resource.'),
-        detail,
-        hint: vscode.l10n.t(
-          'Ask for the Reader or Log Analytics Reader role on the resource, or choose the tenant that holds it.',
-        ),
-      };
-    case 'signIn':
-      return {
-        title: vscode.l10n.t('You are not signed in to Azure, or your sign-in expired.'),
-        detail,
-        hint: vscode.l10n.t('Run the command "Azure ML Monitor: Sign In" and run the query again.'),
-      };
     case 'notFound':
       return {
         title: vscode.l10n.t('The resource to query was not found.'),
@@ -182,25 +163,13 @@ export function describeQueryError(e: unknown, serverTimeoutSeconds: number): Qu
           'The workspace may point to a deleted Application Insights resource. Refresh the Azure ML view.',
         ),
       };
-    case 'network':
-      return {
-        title: vscode.l10n.t('Azure Monitor could not be reached.'),
-        detail,
-        hint: vscode.l10n.t('Check your network or proxy.'),
-      };
-    case 'server':
-      return {
-        title: vscode.l10n.t('Azure Monitor failed to run the query.'),
-        detail,
-        hint: vscode.l10n.t('Try again in a moment.'),
-      };
     default:
-      return { title: vscode.l10n.t('The query failed.'), detail };
+      return { title: general.summary, detail, hint: general.hint };
   }
 }
 
 /** One query panel. Posting after dispose does nothing; messages wait until the page is ready. */
-export class QueryPanel implements vscode.Disposable {
+export class QueryPanel implements QueryPanelHandle, vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private readonly onDidDisposeEmitter = new vscode.EventEmitter<void>();
   readonly onDidDispose = this.onDidDisposeEmitter.event;
@@ -236,9 +205,11 @@ export class QueryPanel implements vscode.Disposable {
           s.log.warn('query panel: ignored a malformed message from the webview');
           return;
         }
-        void this.onMessage(msg).catch((e: unknown) =>
-          s.log.error(`query panel: ${e instanceof Error ? e.message : String(e)}`),
-        );
+        void this.onMessage(msg).catch((e: unknown) => {
+          // A dismissed save dialog ends the export quietly.
+          if (!isUserCancelledError(e))
+            s.log.error(`query panel: ${e instanceof Error ? e.message : String(e)}`);
+        });
       }),
       panel.onDidChangeViewState(() => {
         if (panel.active) this.lastActive = Date.now();
@@ -444,7 +415,7 @@ export class QueryPanel implements vscode.Disposable {
       partialError: shaped.partialError
         ? {
             title: vscode.l10n.t('Partial results: the query did not finish, the rows shown are incomplete.'),
-            detail: [shaped.partialError.code, shaped.partialError.message].filter(Boolean).join(': '),
+            detail: joinDetail(shaped.partialError.code, shaped.partialError.message),
             hint: vscode.l10n.t('Query a shorter time range or filter earlier in the query.'),
           }
         : undefined,
@@ -472,7 +443,7 @@ export class QueryPanel implements vscode.Disposable {
     const picked = rows?.filter((r) => r < table.rowCount);
     const defaultName = `${this.binding.scopeLabel.replace(/[^\w.-]+/g, '_')}-query.${format}`;
     const base = vscode.workspace.workspaceFolders?.[0]?.uri;
-    const uri = await vscode.window.showSaveDialog({
+    const uri = await this.s.ui.saveDialog({
       defaultUri: base ? vscode.Uri.joinPath(base, defaultName) : undefined,
       filters: format === 'csv' ? { [vscode.l10n.t('CSV')]: ['csv'] } : { [vscode.l10n.t('JSON')]: ['json'] },
       saveLabel: vscode.l10n.t('Export'),
@@ -481,20 +452,21 @@ export class QueryPanel implements vscode.Disposable {
           ? vscode.l10n.t('Export Query Result as CSV')
           : vscode.l10n.t('Export Query Result as JSON'),
     });
-    if (!uri) return;
     try {
       const text = format === 'csv' ? toCsv(table, picked) : toJson(table, picked);
       await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
       const count = picked ? picked.length : table.rowCount;
       const open = vscode.l10n.t('Open');
-      const choice = await vscode.window.showInformationMessage(
+      const choice = await this.s.ui.notify(
+        'info',
         vscode.l10n.t('Exported {0} rows to {1}.', String(count), uri.fsPath || uri.toString()),
         open,
       );
       if (choice === open) await vscode.commands.executeCommand('vscode.open', uri);
     } catch (e) {
       this.s.log.error(`query export failed: ${e instanceof Error ? e.message : String(e)}`);
-      void vscode.window.showErrorMessage(
+      void this.s.ui.notify(
+        'error',
         vscode.l10n.t('Could not export the result: {0}', e instanceof Error ? e.message : String(e)),
       );
     }

@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import { Views } from '../constants';
 import { defaultQuery } from '../core/kql';
-import type { BaseServices } from '../services';
+import type { BaseServices, QueryPanels } from '../services';
 import { createWebviewPanel, QueryPanel } from './panel';
 import {
   parsePanelState,
@@ -17,7 +17,7 @@ function bindingKey(b: PanelBinding): string {
   return JSON.stringify([b.componentId.toLowerCase(), b.scope]);
 }
 
-export class QueryPanelManager implements vscode.Disposable {
+export class QueryPanelManager implements QueryPanels, vscode.Disposable {
   private readonly panels = new Set<QueryPanel>();
 
   constructor(private readonly s: BaseServices) {}

@@ -5,11 +5,12 @@ import * as vscode from 'vscode';
 import type { AzureClient, CloudEndpoints, SessionTokenProvider } from '../azure/api';
 // clouds.ts has no SDK import: cloud() works without loading the Azure bundle.
 import { resolveCloud } from '../azure/clouds';
-import { AzureRequestError } from '../azure/errors';
+import { AzureRequestError, isAzureRequestError } from '../azure/errors';
 import { loadAzure } from '../azureLoader';
 import { ContextKeys, Settings as SettingKeys } from '../constants';
 import type { AzureSession } from '../services';
 import type { Settings } from '../settings';
+import type { UserInput } from '../ui';
 
 /** VS Code serves the public cloud as 'microsoft' and national clouds as 'microsoft-sovereign-cloud'. */
 const PUBLIC_PROVIDER = 'microsoft';
@@ -29,6 +30,7 @@ export class AzureSessionImpl implements AzureSession, vscode.Disposable {
   constructor(
     private readonly settings: Settings,
     private readonly log: vscode.LogOutputChannel,
+    private readonly ui: UserInput,
   ) {
     this.disposables.push(
       this.changed,
@@ -60,7 +62,7 @@ export class AzureSessionImpl implements AzureSession, vscode.Disposable {
       }
       return client;
     } catch (e) {
-      if (e instanceof AzureRequestError && e.kind === 'signIn') this.setSignedIn(false);
+      if (isAzureRequestError(e) && e.kind === 'signIn') this.setSignedIn(false);
       throw e;
     } finally {
       if (!createIfNone && this.building === build) this.building = undefined;
@@ -96,13 +98,15 @@ export class AzureSessionImpl implements AzureSession, vscode.Disposable {
       return;
     }
     if (auth === 'azureCli') {
-      void vscode.window.showInformationMessage(
+      void this.ui.notify(
+        'info',
         vscode.l10n.t(
           'Authentication uses the Azure CLI (setting amlMonitor.auth). Run "az login" in a terminal, then refresh.',
         ),
       );
     } else if (auth === 'default') {
-      void vscode.window.showInformationMessage(
+      void this.ui.notify(
+        'info',
         vscode.l10n.t(
           'Authentication uses DefaultAzureCredential (setting amlMonitor.auth): environment variables, managed identity or the Azure CLI. Set one of them up, then refresh.',
         ),

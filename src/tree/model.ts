@@ -5,6 +5,7 @@
 import pLimit, { type LimitFunction } from 'p-limit';
 import type { AzureClient } from '../azure/api';
 import { isAzureRequestError, type AzureErrorKind } from '../azure/errors';
+import { failureAction, type FailureAction } from '../errorPresentation';
 import type { Endpoint, LegacyService, Subscription, Workspace } from '../azure/models';
 import type {
   DeploymentTarget,
@@ -13,9 +14,6 @@ import type {
   SubscriptionTarget,
   WorkspaceTarget,
 } from '../targets';
-
-/** What the user can do about a failure. */
-export type FailureAction = 'signIn' | 'selectTenant' | 'retry' | 'openSettings';
 
 /** The list that could not be read. */
 export type FailedList = 'subscriptions' | 'workspaces' | 'endpoints' | 'legacyServices' | 'deployments';
@@ -53,20 +51,6 @@ export interface TreeModelOptions {
   /** Subscription ids to show; empty means all. */
   subscriptionFilter(): readonly string[];
   concurrency: number;
-}
-
-export function failureAction(e: unknown): FailureAction {
-  if (!isAzureRequestError(e)) return 'retry';
-  switch (e.kind) {
-    case 'signIn':
-      return 'signIn';
-    case 'forbidden':
-      return 'selectTenant';
-    case 'config':
-      return 'openSettings';
-    default:
-      return 'retry';
-  }
 }
 
 function failure(list: FailedList, error: unknown): ModelNode {

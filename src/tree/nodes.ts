@@ -1,7 +1,7 @@
 // The services tree's node classes. Each wraps a plain model from ./model and carries `.target`
 // (src/targets.ts) for the commands its menus run, and an `id` that survives refreshes.
 import * as vscode from 'vscode';
-import { Commands, ContextTokens } from '../constants';
+import { ContextTokens } from '../constants';
 import {
   presentDeployment,
   presentEndpoint,
@@ -12,6 +12,7 @@ import {
   type ItemPresentation,
   type PresentationStrings,
 } from '../core/treePresentation';
+import { errorAction, presentKind } from '../errorPresentation';
 import { targetKey, type Target } from '../targets';
 import type { ModelNode } from './model';
 import { emptyLabel, failureLabel, failureReason } from './strings';
@@ -157,24 +158,18 @@ export class ErrorNode extends TreeNode<ModelOf<'error'>> {
     const item = new vscode.TreeItem(failureLabel(f), vscode.TreeItemCollapsibleState.None);
     item.id = this.id;
     item.description = failureReason(f);
+    const { summary, hint } = presentKind(f.kind);
     const detail = f.error instanceof Error ? f.error.message : String(f.error);
-    item.tooltip = [failureLabel(f), detail].join('\n');
+    item.tooltip = [failureLabel(f), [summary, hint].filter(Boolean).join(' '), detail].join('\n');
     item.contextValue = ContextTokens.error;
     item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
     item.command = this.actionCommand();
     return item;
   }
   private actionCommand(): vscode.Command {
-    switch (this.model.failure.action) {
-      case 'signIn':
-        return { command: Commands.signIn, title: vscode.l10n.t('Sign In') };
-      case 'selectTenant':
-        return { command: Commands.selectTenant, title: vscode.l10n.t('Choose Tenant') };
-      case 'openSettings':
-        return { command: Commands.openSettings, title: vscode.l10n.t('Open Settings') };
-      case 'retry':
-        return { command: Commands.refreshNode, title: vscode.l10n.t('Retry'), arguments: [this] };
-    }
+    const { action } = this.model.failure;
+    const { command, title } = errorAction(action);
+    return { command, title, arguments: action === 'retry' ? [this] : undefined };
   }
 }
 

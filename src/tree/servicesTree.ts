@@ -2,12 +2,12 @@
 // caches children per node, keeps amlMonitor.treeState in step for the welcome views, tracks busy
 // nodes, and reloads a node (or everything) on request.
 import * as vscode from 'vscode';
-import { ContextKeys, Settings as SettingKeys, type TreeState } from '../constants';
+import { ContextKeys, Settings as SettingKeys, Views, type TreeState } from '../constants';
 import { provisioningVisualState } from '../core/treePresentation';
 import type { BaseServices, LogStreamRegistry, TreeRefresher } from '../services';
-import { targetKey, type Target } from '../targets';
+import { targetKey, targetOf, type Target } from '../targets';
 import { TreeModel, type ModelNode, type RootResult } from './model';
-import { createNode, type AnyNode, type NodeContext, type TreeNode } from './nodes';
+import { createNode, TreeNode, type AnyNode, type NodeContext } from './nodes';
 import { presentationStrings } from './strings';
 
 /** How often a node that Azure reports as Creating/Updating/Scaling/Deleting is re-read. */
@@ -100,6 +100,17 @@ export class ServicesTreeProvider
     if (node) void this.refreshNode(node);
   }
 
+  async refreshItem(item: unknown): Promise<void> {
+    if (item instanceof TreeNode) {
+      const node = item as AnyNode;
+      await vscode.window.withProgress({ location: { viewId: Views.services } }, () =>
+        this.refreshNode(node),
+      );
+      return;
+    }
+    this.refresh(targetOf(item));
+  }
+
   /** Re-reads a node (an error node retries its parent's list). Resolves when the view has the news. */
   async refreshNode(node: AnyNode): Promise<void> {
     if (node.model.kind === 'error' || node.model.kind === 'empty' || node.model.kind === 'subscription') {
@@ -150,10 +161,6 @@ export class ServicesTreeProvider
     } else if (count <= 0) {
       this.refresh(target);
     }
-  }
-
-  isBusy(target: Target): boolean {
-    return this.busy.has(targetKey(target));
   }
 
   dispose(): void {

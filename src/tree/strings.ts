@@ -1,6 +1,7 @@
 // The tree's words, localized once and handed to the pure presentation code.
 import * as vscode from 'vscode';
 import type { PresentationStrings } from '../core/treePresentation';
+import { errorAction, presentKind } from '../errorPresentation';
 import type { EmptyReason, Failure } from './model';
 
 export function presentationStrings(): PresentationStrings {
@@ -49,24 +50,9 @@ export function failureLabel(f: Failure): string {
   }
 }
 
-/** Why, in the user's terms, and what clicking the item does. */
+/** Why, in the user's terms, and what clicking the item does (from the one error table). */
 export function failureReason(f: Failure): string {
-  switch (f.kind) {
-    case 'signIn':
-      return vscode.l10n.t('Not signed in. Click to sign in.');
-    case 'forbidden':
-      return vscode.l10n.t('No permission. Click to choose another tenant.');
-    case 'config':
-      return vscode.l10n.t('Check the settings. Click to open them.');
-    case 'throttled':
-      return vscode.l10n.t('Azure is throttling requests. Click to retry.');
-    case 'network':
-      return vscode.l10n.t('Azure could not be reached. Click to retry.');
-    case 'notFound':
-      return vscode.l10n.t('Not found. Click to retry.');
-    default:
-      return vscode.l10n.t('Click to retry.');
-  }
+  return `${presentKind(f.kind).short} ${errorAction(f.action).clickHint}`;
 }
 
 export function emptyLabel(reason: EmptyReason): string {

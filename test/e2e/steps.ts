@@ -374,25 +374,37 @@ export const steps: Step[] = [
     slug: 'scaffold',
     async run({ wb, cs }, shot) {
       await wb.runCommand(`${CATEGORY}: Scaffold Scoring File (score.py)`);
-      // Answer whatever it asks with its first (default) choice until the file is written.
-      const file = await waitUntil(
-        'score.py in the workspace folder',
-        async () => {
-          const found = findFile(cs.folder, 'score.py');
-          if (found) return found;
-          if (await wb.quickInput.isVisible()) {
-            await wb.screenshot(`${shot}-pick`);
-            // Focus the pick first: the query panel's webview may hold the keyboard.
-            await wb.quickInput.locator('input').first().click();
-            await wb.page.keyboard.press('Enter');
-          }
-          const dialog = wb.page.locator('.monaco-dialog-box .monaco-button').first();
-          if (await dialog.isVisible()) await dialog.click();
-          return undefined;
-        },
-        60_000,
-        700,
+      // Each question the command asks, in order, answered as a user would; anything else fails.
+      const expectPick = async (question: RegExp, choice: string): Promise<void> => {
+        await wb.quickInput.locator('input').first().waitFor({ state: 'visible', timeout: 20_000 });
+        await waitUntil(
+          `the question ${String(question)}`,
+          async () =>
+            question.test((await wb.quickInput.locator('input').first().getAttribute('placeholder')) ?? '') ||
+            undefined,
+          20_000,
+        );
+        await wb.screenshot(`${shot}-pick`);
+        await wb.pick(choice);
+      };
+      await expectPick(/framework/i, 'scikit-learn');
+      await expectPick(/where does the model run/i, 'Managed online endpoint');
+      await expectPick(/traces/i, 'Print JSON to stdout');
+      // The model file: an input box with the framework's usual file name; accept it.
+      await waitUntil(
+        'the model file question',
+        async () => /model file/i.test(await wb.quickInput.innerText()) || undefined,
+        20_000,
       );
+      assert.equal(await wb.quickInput.locator('input').first().inputValue(), 'model.pkl');
+      await wb.quickInput.locator('input').first().press('Enter');
+      await expectPick(/sample request/i, 'score.py only');
+      // One workspace folder: no folder question, no overwrite question; the file is written.
+      const file = await waitUntil('score.py in the workspace folder', () =>
+        Promise.resolve(findFile(cs.folder, 'score.py')),
+      );
+      assert.equal(await wb.page.locator('.monaco-dialog-box').count(), 0, 'an unexpected dialog is open');
+      assert.equal(await wb.quickInput.isVisible(), false, 'an unexpected question is open');
       const text = readFileSync(file, 'utf8');
       assert.match(text, /^def init\(/m);
       assert.match(text, /^def run\(/m);

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { EventEmitter, installStandInVscode, l10n } from '../support/standInVscode';
+import { TestUserInput } from '../support/testUserInput';
 
 const settings: Record<string, unknown> = {};
 const configChanged = new EventEmitter<{ affectsConfiguration(key: string): boolean }>();
@@ -37,7 +38,6 @@ const fakeVscode = {
       return Promise.resolve();
     },
   },
-  window: { showInformationMessage: () => Promise.resolve(undefined) },
 };
 
 installStandInVscode(fakeVscode);
@@ -46,7 +46,7 @@ async function load() {
   const { AzureSessionImpl } = await import('../../src/session/azureSession');
   const { Settings } = await import('../../src/settings');
   const log = { info: () => undefined, warn: () => undefined, error: () => undefined };
-  return new AzureSessionImpl(new Settings(), log as never);
+  return new AzureSessionImpl(new Settings(), log as never, new TestUserInput());
 }
 
 function change(...keys: string[]) {

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { EventEmitter, installStandInVscode, l10n } from '../support/standInVscode';
+import { answer, TestUserInput } from '../support/testUserInput';
 import { AzureRequestError } from '../../src/azure/errors';
 import type { Deployment, LegacyService, Workspace } from '../../src/azure/models';
 import type { DeploymentTarget, LegacyServiceTarget } from '../../src/targets';
@@ -54,7 +55,6 @@ const settings: Record<string, unknown> = {
   'amlMonitor.logs.tailLines': 20,
   'amlMonitor.logs.pollIntervalSeconds': 1,
 };
-let quickPickAnswer: (items: { label: string }[]) => unknown = () => undefined;
 
 const fakeVscode = {
   EventEmitter,
@@ -98,8 +98,6 @@ const fakeVscode = {
     createStatusBarItem: () => statusItem,
     withProgress: (_o: unknown, task: (p: unknown, token: unknown) => Promise<unknown>) =>
       task({ report: () => undefined }, { onCancellationRequested: () => ({ dispose: () => undefined }) }),
-    showQuickPick: (items: { label: string }[]) => Promise.resolve(quickPickAnswer(items)),
-    showInformationMessage: () => Promise.resolve(undefined),
   },
 };
 
@@ -169,6 +167,7 @@ void test('streams, reveals, counts, stops, snapshots and disposes', async () =>
     log,
     settings: new Settings(),
     azure: { getClient: () => Promise.resolve(client) },
+    ui: new TestUserInput(),
   };
   const manager = new LogStreamManager(base as never);
   const services = { ...base, logStreams: manager } as never;
@@ -198,8 +197,9 @@ void test('streams, reveals, counts, stops, snapshots and disposes', async () =>
   assert.equal(manager.activeStreams().length, 1);
 
   // Stop from the palette: a pick of the active streams.
-  quickPickAnswer = (items) => items[0];
+  base.ui.queue(answer.pick('AML Logs: ep/blue (inference server)'));
   await stopLogStream(services)();
+  assert.deepEqual(base.ui.asked[0]?.choices, ['AML Logs: ep/blue (inference server)']);
   assert.match(channel.text, /stream stopped/);
   assert.equal(manager.isStreaming(target), false);
   assert.equal(contextKeys.get('amlMonitor.activeLogStreams'), 0);
@@ -227,6 +227,7 @@ void test('streams, reveals, counts, stops, snapshots and disposes', async () =>
   assert.equal(manager.isStreaming(legacyTarget), false);
   manager.start(target, 'InferenceServer');
   manager.dispose();
+  base.ui.assertDone();
   assert.ok(channels.every((c) => c.disposed));
   assert.equal(statusItem.disposed, true);
 });
