@@ -8,6 +8,8 @@ const steps = [
   ['build', ['run', 'build']],
   ['unit', ['run', 'test:unit']],
   ['integration', ['run', 'test:integration']],
+  // The read-only Azure check against the emulator; its recording is replayed by the contracts step.
+  ['check-azure', ['run', 'check:azure', '--', '--emulator']],
   ['contracts', ['run', 'test:contracts']],
   ['package', ['run', 'package']],
   ['e2e', ['run', 'test:e2e']],

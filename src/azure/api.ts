@@ -1,6 +1,8 @@
 // The contract between src/azure/ (loaded lazily, with the SDKs) and the rest of the extension.
 // Only types live here, so importing it costs nothing at activation.
 import type { TokenCredential } from '@azure/core-auth';
+import type { MetricsAnswer } from '../core/metrics';
+import type { DiagnosticSetting, FailedOperation, MetricsRequest } from './monitor';
 import type {
   AppInsightsComponent,
   ContainerType,
@@ -62,6 +64,21 @@ export interface AzureClientOptions {
   /** Base back-off of the pipeline in ms (tests shorten it). */
   retryDelayMs?: number;
   userAgentPrefix?: string;
+  /**
+   * Sees every HTTP exchange (each attempt): method, URL, status, the bodies and the headers that
+   * steer polling. Never request headers, so never a token. For `npm run check:azure` recordings.
+   */
+  observe?: (exchange: ObservedExchange) => void;
+}
+
+export interface ObservedExchange {
+  method: string;
+  url: string;
+  status: number;
+  requestBody?: string;
+  /** Only location, azure-asyncoperation, operation-location, retry-after and content-type. */
+  responseHeaders: Record<string, string>;
+  responseBody?: string;
 }
 
 export interface LogsOptions {
@@ -167,7 +184,29 @@ export interface AzureClient {
     timespan: QueryTimespan,
     options?: QueryOptions,
   ): Promise<QueryResult>;
+
+  /** Azure Monitor platform metrics of one resource (ARM Microsoft.Insights/metrics). */
+  queryMetrics(
+    resourceId: string,
+    request: MetricsRequest,
+    abortSignal?: AbortSignal,
+  ): Promise<MetricsAnswer>;
+  listDiagnosticSettings(resourceId: string, abortSignal?: AbortSignal): Promise<DiagnosticSetting[]>;
+  createDiagnosticSetting(
+    resourceId: string,
+    name: string,
+    setting: { workspaceId: string; categories: string[] },
+    abortSignal?: AbortSignal,
+  ): Promise<DiagnosticSetting>;
+  /** Failed operations on a resource from the activity log, newest first. */
+  listFailedOperations(
+    resourceId: string,
+    sinceMs: number,
+    abortSignal?: AbortSignal,
+  ): Promise<FailedOperation[]>;
 }
+
+export type { DiagnosticSetting, FailedOperation, MetricsRequest } from './monitor';
 
 /** What the lazily loaded bundle (dist/azure.js, entry src/azure/index.ts) exports. */
 export interface AzureModule {

@@ -44,9 +44,21 @@ import {
   createArmPipeline,
   failedAttemptLogPolicy,
   JsonClient,
+  observerPolicy,
   retryOptionsOf,
   userAgentOf,
 } from './pipeline';
+import type { MetricsAnswer } from '../core/metrics';
+import { parseArmId } from '../core/armId';
+import {
+  createDiagnosticSetting,
+  listDiagnosticSettings,
+  listFailedOperations,
+  queryMetrics,
+  type DiagnosticSetting,
+  type FailedOperation,
+  type MetricsRequest,
+} from './monitor';
 import { RawDeployments } from './rawDeployment';
 import { openScoringSession } from './scoring';
 import { queryResourceGraph } from './resourceGraph';
@@ -80,6 +92,7 @@ class SdkAzureClient implements AzureClient {
       retryDelayMs: options.retryDelayMs,
       userAgentPrefix: options.userAgentPrefix,
       log: options.log,
+      observe: options.observe,
     });
     this.json = new JsonClient(this.armPipeline);
     this.legacy = new LegacyServices(this.json);
@@ -357,6 +370,64 @@ class SdkAzureClient implements AzureClient {
     );
   }
 
+  // ── Azure Monitor ────────────────────────────────────────────────────────────────────────────
+
+  queryMetrics(
+    resourceId: string,
+    request: MetricsRequest,
+    abortSignal?: AbortSignal,
+  ): Promise<MetricsAnswer> {
+    return callAzure(l10n.t('Read the metrics of "{0}"', lastSegment(resourceId)), this.log, () =>
+      queryMetrics(this.json, this.cloud.resourceManagerEndpoint, resourceId, request, abortSignal),
+    );
+  }
+
+  listDiagnosticSettings(resourceId: string, abortSignal?: AbortSignal): Promise<DiagnosticSetting[]> {
+    return callAzure(l10n.t('List the diagnostic settings of "{0}"', lastSegment(resourceId)), this.log, () =>
+      listDiagnosticSettings(this.json, this.cloud.resourceManagerEndpoint, resourceId, abortSignal),
+    );
+  }
+
+  createDiagnosticSetting(
+    resourceId: string,
+    name: string,
+    setting: { workspaceId: string; categories: string[] },
+    abortSignal?: AbortSignal,
+  ): Promise<DiagnosticSetting> {
+    return callAzure(
+      l10n.t('Create diagnostic setting "{0}" on "{1}"', name, lastSegment(resourceId)),
+      this.log,
+      () =>
+        createDiagnosticSetting(
+          this.json,
+          this.cloud.resourceManagerEndpoint,
+          resourceId,
+          name,
+          setting,
+          abortSignal,
+        ),
+    );
+  }
+
+  listFailedOperations(
+    resourceId: string,
+    sinceMs: number,
+    abortSignal?: AbortSignal,
+  ): Promise<FailedOperation[]> {
+    return callAzure(l10n.t('Read the activity log of "{0}"', lastSegment(resourceId)), this.log, () => {
+      const subscriptionId = parseArmId(resourceId)?.subscriptionId;
+      if (!subscriptionId) throw new Error(l10n.t('"{0}" is not an Azure resource id.', resourceId));
+      return listFailedOperations(
+        this.json,
+        this.cloud.resourceManagerEndpoint,
+        subscriptionId,
+        resourceId,
+        sinceMs,
+        abortSignal,
+      );
+    });
+  }
+
   // ── Clients, built once ──────────────────────────────────────────────────────────────────────
 
   private ml(subscriptionId: string): AzureMachineLearningWorkspaces {
@@ -385,6 +456,8 @@ class SdkAzureClient implements AzureClient {
         userAgentOptions: { userAgentPrefix: userAgentOf(this.options.userAgentPrefix) },
       });
       if (this.log) this.logsClient.pipeline.addPolicy(failedAttemptLogPolicy(this.log), { phase: 'Retry' });
+      if (this.options.observe)
+        this.logsClient.pipeline.addPolicy(observerPolicy(this.options.observe), { phase: 'Retry' });
     }
     return this.logsClient;
   }
@@ -402,6 +475,10 @@ class SdkAzureClient implements AzureClient {
   private subscriptionLabel(subscriptionId: string): string {
     return this.subscriptionNames.get(subscriptionId) ?? subscriptionId;
   }
+}
+
+function lastSegment(resourceId: string): string {
+  return resourceId.split('/').filter(Boolean).pop() ?? resourceId;
 }
 
 function toQueryInterval(timespan: QueryTimespan): QueryTimeInterval {

@@ -10,6 +10,7 @@ import {
   type Pipeline,
   type PipelinePolicy,
 } from '@azure/core-rest-pipeline';
+import type { ObservedExchange } from './api';
 import type { AzureLog } from './errorMapping';
 
 export interface PipelineSettings {
@@ -19,6 +20,7 @@ export interface PipelineSettings {
   retryDelayMs?: number;
   userAgentPrefix?: string;
   log?: AzureLog;
+  observe?: (exchange: ObservedExchange) => void;
 }
 
 export function retryOptionsOf(settings: Pick<PipelineSettings, 'maxRetries' | 'retryDelayMs'>) {
@@ -40,7 +42,40 @@ export function createArmPipeline(settings: PipelineSettings): Pipeline {
     userAgentOptions: { userAgentPrefix: userAgentOf(settings.userAgentPrefix) },
   });
   if (settings.log) pipeline.addPolicy(failedAttemptLogPolicy(settings.log), { phase: 'Retry' });
+  if (settings.observe) pipeline.addPolicy(observerPolicy(settings.observe), { phase: 'Retry' });
   return pipeline;
+}
+
+const OBSERVED_HEADERS = [
+  'location',
+  'azure-asyncoperation',
+  'operation-location',
+  'retry-after',
+  'content-type',
+];
+
+/** Hands each exchange to an observer: no request headers (the token lives there). */
+export function observerPolicy(observe: (exchange: ObservedExchange) => void): PipelinePolicy {
+  return {
+    name: 'amlMonitorExchangeObserver',
+    async sendRequest(request, next) {
+      const response = await next(request);
+      const responseHeaders: Record<string, string> = {};
+      for (const name of OBSERVED_HEADERS) {
+        const value = response.headers.get(name);
+        if (value !== undefined) responseHeaders[name] = value;
+      }
+      observe({
+        method: request.method,
+        url: request.url,
+        status: response.status,
+        ...(typeof request.body === 'string' ? { requestBody: request.body } : {}),
+        responseHeaders,
+        ...(response.bodyAsText ? { responseBody: response.bodyAsText } : {}),
+      });
+      return response;
+    },
+  };
 }
 
 export function userAgentOf(prefix: string | undefined): string {

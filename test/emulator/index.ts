@@ -5,18 +5,22 @@ import type { AddressInfo } from 'node:net';
 import { EMULATOR_TOKEN, emulatorToken } from '../../src/azure/credentials';
 import { makeCertificate } from './cert';
 import { FaultController } from './faults';
-import { LiveLogs } from './logs';
+import { deploymentLogKey, LiveLogs } from './logs';
 import { createQueryEngine, type QueryEngine } from './query';
 import { LiveTelemetry } from './query/live';
 import { ScoringService } from './scoring';
 import { EmulatedAzure } from './resources';
 import type { Scenario } from './scenario';
+import { logsOf } from './health';
+import { createMonitorState } from './monitor';
 import { DEFAULT_RESOURCE_GRAPH, ResourceGraph, type ResourceGraphOptions } from './resourceGraph';
 import { createHandler, type PageSizes, type RecordedRequest } from './server';
+import { buildDiagnoseScenario } from './scenarios/diagnose';
 import { buildScaleScenario } from './scenarios/scale';
 
 export { EMULATOR_TOKEN };
 export { deploymentLogKey, legacyLogKey } from './logs';
+export type { HealthProfile } from './health';
 export type { FaultKind, FaultSpec } from './faults';
 export type { RecordedRequest } from './server';
 export type { Scenario } from './scenario';
@@ -25,7 +29,7 @@ export { LiveTelemetry } from './query/live';
 
 export interface EmulatorOptions {
   /** 'default', 'scale', a path to a scenario JSON file, or a scenario object. */
-  scenario?: 'default' | 'scale' | (string & {}) | Scenario;
+  scenario?: 'default' | 'scale' | 'diagnose' | (string & {}) | Scenario;
   /** 0 (default) picks a free port. */
   port?: number;
   /** Added to every answer (benchmarks). */
@@ -90,6 +94,7 @@ export const DEFAULT_PAGE_SIZES: PageSizes = {
 export function loadScenario(spec: EmulatorOptions['scenario'] = 'default'): Scenario {
   if (typeof spec === 'object') return spec;
   if (spec === 'scale') return buildScaleScenario();
+  if (spec === 'diagnose') return buildDiagnoseScenario();
   const path = spec === 'default' ? `${__dirname}/scenarios/default.json` : spec;
   return JSON.parse(readFileSync(path, 'utf8')) as Scenario;
 }
@@ -106,6 +111,21 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     restartEveryLines: options.restartEveryLines ?? 600,
     now,
   });
+  // Deployments whose profile has fixed logs (a failed init, a crash loop…) show those.
+  for (const d of azure.deployments.values()) {
+    const profile = d.endpoint.deployments.find((x) => x.name === d.body.name)?.health;
+    const fixed = profile ? logsOf(profile, now()) : undefined;
+    if (!fixed) continue;
+    const ref = {
+      subscriptionId: d.workspace.sub.subscriptionId,
+      workspaceName: d.workspace.ws.name,
+      endpointName: d.endpoint.name,
+      deploymentName: d.body.name,
+    };
+    if (fixed.inferenceServer) logs.pin(deploymentLogKey(ref, 'InferenceServer'), fixed.inferenceServer);
+    if (fixed.storageInitializer)
+      logs.pin(deploymentLogKey(ref, 'StorageInitializer'), fixed.storageInitializer);
+  }
   const faults = new FaultController();
   const telemetry = new LiveTelemetry(options.ingestionDelayMs ?? 0);
   const query = createQueryEngine(scenario, {
@@ -133,6 +153,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     lroPolls: options.lroPolls ?? 2,
     lroMaxMs: options.lroMaxMs ?? 10_000,
     pageSizes: { ...DEFAULT_PAGE_SIZES, ...options.pageSizes },
+    monitor: createMonitorState(azure),
+    now,
   });
   const server: Server = createServer({ key: cert.key, cert: cert.cert, keepAlive: true }, handler.handle);
   await new Promise<void>((resolve, reject) => {

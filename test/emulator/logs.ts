@@ -19,6 +19,8 @@ interface LiveLog {
   restarts: number[];
   linesSinceRestart: number;
   pid: number;
+  /** A pinned log (a container that failed or keeps crashing) does not grow by itself. */
+  pinned?: boolean;
 }
 
 export interface LiveLogsOptions {
@@ -96,6 +98,16 @@ export class LiveLogs {
     this.write(log, this.bootLines(log));
   }
 
+  /** Replace a log with fixed lines that do not grow (a failed or crash-looping container). */
+  pin(key: string, lines: string[]): void {
+    const log = this.get(key);
+    log.current = [...lines];
+    log.truth = [...lines];
+    log.restarts = [0];
+    log.linesSinceRestart = lines.length;
+    log.pinned = true;
+  }
+
   append(key: string, lines: string[]): void {
     this.write(this.get(key), lines);
   }
@@ -103,6 +115,7 @@ export class LiveLogs {
   /** Advance every log that someone has looked at by one interval. */
   tick(): void {
     for (const log of this.logs.values()) {
+      if (log.pinned) continue;
       this.write(log, this.nextLines(log));
       if (
         log.flavor === 'inferenceServer' &&

@@ -1,5 +1,6 @@
 // The data model of an emulated Azure: what subscriptions, workspaces, endpoints, deployments and
 // v1 services exist. Scenarios are JSON files in scenarios/ or built by code (the scale scenario).
+import type { HealthProfile } from './health';
 
 export interface Scenario {
   name: string;
@@ -43,6 +44,8 @@ export interface ScenarioEndpoint {
   description?: string;
   traffic: Record<string, number>;
   deployments: ScenarioDeployment[];
+  /** A diagnostic setting the endpoint already has, to the workspace's Log Analytics workspace. */
+  diagnosticSetting?: { name: string; categoryGroup?: 'allLogs'; categories?: string[] };
 }
 
 export interface ScenarioDeployment {
@@ -55,6 +58,8 @@ export interface ScenarioDeployment {
   model: string;
   /** Mean requests per minute in generated telemetry (default 20). */
   requestsPerMinute?: number;
+  /** What its metrics, logs and last operation show (default healthy); see health.ts. */
+  health?: HealthProfile;
   /**
    * More members of `properties`, as deployments made with newer API versions carry them (for
    * example `dataCollector` and `startupProbe`, defined by stable/2025-09-01/mfe.json).

@@ -10,6 +10,7 @@ import type { FaultController, FaultKind, FaultSpec } from './faults';
 import type { LiveLogs } from './logs';
 import { deploymentLogKey, legacyLogKey } from './logs';
 import type { QueryEngine, QueryScope } from './query';
+import { MonitorError, monitorRoute, type MonitorState } from './monitor';
 import type { ScoringService } from './scoring';
 import type { ResourceGraph } from './resourceGraph';
 import { ARM_API_VERSION, type ArmResource, type EmulatedAzure, type WorkspaceState } from './resources';
@@ -51,6 +52,9 @@ export interface ServerContext {
   /** An operation nobody polls still ends after this long, as in Azure. */
   lroMaxMs: number;
   pageSizes: PageSizes;
+  /** Diagnostic settings (Azure Monitor); metrics are computed from the scenario. */
+  monitor: MonitorState;
+  now: () => Date;
   /** The endpoints' scoring URIs (their own auth, not the ARM token). */
   scoring: ScoringService;
 }
@@ -211,6 +215,8 @@ export function createHandler(ctx: ServerContext): {
       );
     const refusal = refuseApiVersion(seg, query['api-version'], ctx.azure.locations());
     if (refusal) throw new HttpError(refusal.status, refusal.code, refusal.message);
+    const monitor = monitorRoute(ctx.azure, ctx.monitor, method, seg, query, body, ctx.now);
+    if (monitor) return monitor;
 
     if (lseg.length === 1 && method === 'GET') {
       const subs = ctx.azure.scenario.subscriptions.map((s) => ({
@@ -943,6 +949,11 @@ export function createHandler(ctx: ServerContext): {
     } catch (e) {
       if (e instanceof HttpError)
         send(e.status, { error: { code: e.code, message: e.message, ...e.extra } }, e.headers);
+      else if (e instanceof MonitorError)
+        send(
+          e.status,
+          e.flat ? { code: e.code, message: e.message } : { error: { code: e.code, message: e.message } },
+        );
       else
         send(500, {
           error: { code: 'InternalServerError', message: e instanceof Error ? e.message : String(e) },

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import type { QueryTarget } from '../../src/azure/models';
 import { isAzureRequestError } from '../../src/azure/errors';
-import { scenarioOf, startTestAzure, type TestAzure } from './support';
+import { rawRequest, scenarioOf, startTestAzure, type TestAzure } from './support';
 
 void describe('Logs queries', () => {
   let t: TestAzure;
@@ -134,17 +134,14 @@ void describe('Logs queries: the resource id in the path', () => {
     const sub = scenario.subscriptions.find((s) => s.workspaces.some((w) => w.appInsights));
     const w = sub?.workspaces.find((x) => x.appInsights);
     assert.ok(sub && w?.appInsights);
-    const response = await fetch(
-      // On the ARM origin, so that global fetch needs no localhost resolution; the token decides.
-      `${t.emu.url}/v1//subscriptions/${sub.subscriptionId}/resourceGroups/${w.resourceGroup}/providers/microsoft.insights/components/${w.appInsights.name}/query`,
-      {
-        method: 'POST',
-        headers: { authorization: `Bearer ${t.emu.logsToken}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ query: 'requests | take 1' }),
-      },
+    const answer = await rawRequest(
+      'POST',
+      `${t.emu.logsUrl}//subscriptions/${sub.subscriptionId}/resourceGroups/${w.resourceGroup}/providers/microsoft.insights/components/${w.appInsights.name}/query`,
+      t.emu.logsToken,
+      { query: 'requests | take 1' },
     );
-    assert.equal(response.status, 403);
-    const body = (await response.json()) as { error?: { code?: string; correlationId?: string } };
+    assert.equal(answer.status, 403);
+    const body = answer.body;
     assert.equal(body.error?.code, 'InsufficientAccessError');
     assert.ok(body.error.correlationId);
   });

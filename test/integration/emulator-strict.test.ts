@@ -3,7 +3,6 @@
 // required members, a getLogs tail outside the spec's type. The sources are cited in
 // test/emulator/server.ts and test/emulator/apiVersions.ts.
 import assert from 'node:assert/strict';
-import * as https from 'node:https';
 import { after, before, describe, it } from 'node:test';
 import { AzureMachineLearningWorkspaces } from '@azure/arm-machinelearning';
 import { createAzureClient } from '../../src/azure/client';
@@ -12,43 +11,7 @@ import { createCredential } from '../../src/azure/credentials';
 import { isAzureRequestError } from '../../src/azure/errors';
 import type { DeploymentRef } from '../../src/azure/models';
 import { ML_API_VERSIONS } from '../emulator/apiVersions';
-import { scenarioOf, startTestAzure, type TestAzure } from './support';
-
-interface RawAnswer {
-  status: number;
-  body: { error?: { code?: string; message?: string } } & Record<string, unknown>;
-  headers: Record<string, string | string[] | undefined>;
-}
-
-function send(method: string, url: string, token: string, body?: unknown): Promise<RawAnswer> {
-  return new Promise((resolve, reject) => {
-    const req = https.request(
-      url,
-      {
-        method,
-        headers: {
-          authorization: `Bearer ${token}`,
-          accept: 'application/json',
-          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-        },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          resolve({
-            status: res.statusCode ?? 0,
-            body: (text ? JSON.parse(text) : {}) as RawAnswer['body'],
-            headers: res.headers,
-          });
-        });
-      },
-    );
-    req.on('error', reject);
-    req.end(body === undefined ? undefined : JSON.stringify(body));
-  });
-}
+import { rawRequest as send, scenarioOf, startTestAzure, type TestAzure } from './support';
 
 void describe('strict emulator: what Azure refuses', () => {
   let t: TestAzure;

@@ -110,3 +110,43 @@ export function rawArmGet(t: TestAzure, path: string, apiVersion = '2022-10-01')
       .on('error', reject);
   });
 }
+
+export interface RawAnswer {
+  status: number;
+  body: { error?: { code?: string; message?: string; correlationId?: string } } & Record<string, unknown>;
+  headers: Record<string, string | string[] | undefined>;
+}
+
+/**
+ * One raw HTTPS request with a bearer token, through node:https (which trusts the emulator's CA in
+ * every host these suites run in, the VS Code extension host included, unlike global fetch).
+ */
+export function rawRequest(method: string, url: string, token: string, body?: unknown): Promise<RawAnswer> {
+  return new Promise((resolve, reject) => {
+    const req = https.request(
+      url,
+      {
+        method,
+        headers: {
+          authorization: `Bearer ${token}`,
+          accept: 'application/json',
+          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          resolve({
+            status: res.statusCode ?? 0,
+            body: (text ? JSON.parse(text) : {}) as RawAnswer['body'],
+            headers: res.headers,
+          });
+        });
+      },
+    );
+    req.on('error', reject);
+    req.end(body === undefined ? undefined : JSON.stringify(body));
+  });
+}
