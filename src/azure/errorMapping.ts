@@ -25,6 +25,8 @@ const NETWORK_CODES = new Set([
   'ERR_TLS_CERT_ALTNAME_INVALID',
 ]);
 
+const WRONG_AUDIENCE_CODES = new Set(['InvalidAuthenticationTokenAudience', 'InvalidTokenError']);
+
 const LRO_FAILED = /^The long-running operation has failed(?:\. ([^.\s]+)\. ([\s\S]*))?\.?$/;
 
 interface ErrorLike {
@@ -103,7 +105,10 @@ export function toAzureRequestError(error: unknown, operation: string): AzureReq
   if (statusCode !== undefined && statusCode > 0) {
     return new AzureRequestError({
       operation,
-      kind: kindOfStatus(statusCode),
+      // A token for another service is a setting's fault (an endpoint of the custom cloud), not a
+      // missing role: ARM's 401 InvalidAuthenticationTokenAudience and the Logs API's 403
+      // InvalidTokenError (see test/emulator/server.ts for their sources).
+      kind: code && WRONG_AUDIENCE_CODES.has(code) ? 'config' : kindOfStatus(statusCode),
       statusCode,
       code: code ?? `HTTP${statusCode}`,
       azureMessage: withInnerMessages(message, e.details) || `HTTP ${statusCode}`,

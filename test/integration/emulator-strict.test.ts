@@ -81,7 +81,11 @@ void describe('strict emulator: what Azure refuses', () => {
         client.query({ kind: 'appInsights', resourceId: ws.applicationInsightsId ?? '' }, 'traces | take 1', {
           duration: 'PT1H',
         }),
-        (e: unknown) => isAzureRequestError(e) && e.statusCode === 403 && e.code === 'InvalidTokenError',
+        (e: unknown) =>
+          isAzureRequestError(e) &&
+          e.statusCode === 403 &&
+          e.code === 'InvalidTokenError' &&
+          e.kind === 'config',
       );
     });
 
@@ -98,7 +102,10 @@ void describe('strict emulator: what Azure refuses', () => {
       await assert.rejects(
         client.listWorkspaces(deployment.subscriptionId),
         (e: unknown) =>
-          isAzureRequestError(e) && e.statusCode === 401 && e.code === 'InvalidAuthenticationTokenAudience',
+          isAzureRequestError(e) &&
+          e.statusCode === 401 &&
+          e.code === 'InvalidAuthenticationTokenAudience' &&
+          e.kind === 'config',
       );
     });
   });
