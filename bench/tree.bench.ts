@@ -4,6 +4,7 @@
 // (depth × latency plus paging, as if the bound were infinite), their ratios, and the most
 // requests seen in flight against the bound.
 import { readFileSync } from 'node:fs';
+import { buildScaleScenario } from '../test/emulator/scenarios/scale';
 import { startTestAzure } from '../test/integration/support';
 import type { Subscription } from '../src/azure/models';
 import { flatten, loadSubtree, TreeModel, type ModelNode } from '../src/tree/model';
@@ -39,7 +40,61 @@ function defaultBound(): number {
   return Number(pkg.contributes.configuration.properties['amlMonitor.tree.concurrency']?.default ?? 6);
 }
 
+/**
+ * The tree painted from Azure Resource Graph: from loadRoot until every deployment of every
+ * subscription is a node. The bound is the round trips no client can avoid: the subscription
+ * pages, then the Resource Graph pages (each needs the skip token of the one before).
+ */
+async function fleetLine(
+  label: string,
+  scenario: NonNullable<Parameters<typeof startTestAzure>[0]>['scenario'],
+) {
+  const azure = await startTestAzure({ scenario, latencyMs: LATENCY_MS });
+  try {
+    const model = new TreeModel({
+      getClient: () => Promise.resolve(azure.client),
+      subscriptionFilter: () => [],
+      concurrency: defaultBound(),
+    });
+    // The service's index exists before anyone asks; the emulator builds its own here, untimed.
+    azure.emu.graph.resync();
+    const start = azure.emu.requests.length;
+    const t0 = performance.now();
+    const root = await model.loadRoot();
+    if (root.state !== 'ready') throw new Error(`tree root: ${root.state}`);
+    const expand = async (node: ModelNode): Promise<ModelNode[]> => {
+      const kids = await model.loadChildren(node);
+      return [node, ...(await Promise.all(kids.map(expand))).flat()];
+    };
+    const nodes = (await Promise.all(root.children.map(expand))).flat();
+    const elapsed = performance.now() - t0;
+    const seen = azure.emu.requests.slice(start);
+    const subscriptionPages = seen.filter((r) => r.path === '/subscriptions').length;
+    const graphPages = seen.filter((r) =>
+      /\/providers\/microsoft\.resourcegraph\/resources$/i.test(r.path),
+    ).length;
+    const bound = (subscriptionPages + graphPages) * LATENCY_MS;
+    const deployments = nodes.filter((n) => n.kind === 'deployment').length;
+    const source = await model.fleetSource();
+    const other = seen.length - subscriptionPages - graphPages;
+    console.log(
+      `tree fleet: ${deployments} deployments in ${elapsed.toFixed(0)} ms; bound ${bound} ms; ratio ${(elapsed / bound).toFixed(2)}` +
+        `  (${label}: ${subscriptionPages} subscription pages, ${graphPages} Resource Graph pages, ${other} other requests; ` +
+        `source ${source?.kind ?? 'none'}; ${nodes.filter((n) => n.kind === 'error').length} error nodes)`,
+    );
+  } finally {
+    await azure.stop();
+  }
+}
+
 export default async function treeBench(): Promise<void> {
+  console.log(
+    `Resource Graph fleet, ${LATENCY_MS} ms per request, bound ${defaultBound()}; goal: ratio ≤ 1.5 and under 1000 ms`,
+  );
+  await fleetLine('scale scenario', 'scale');
+  // 100 workspaces × 20 endpoints × 5 deployments, plus the default scenario.
+  await fleetLine('10,000-deployment fleet', buildScaleScenario(100, 20, 5));
+  console.log('\nARM walk, level by level:');
   const azure = await startTestAzure({ scenario: 'scale', latencyMs: LATENCY_MS });
   try {
     const subscriptions: Subscription[] = await azure.client.listSubscriptions();

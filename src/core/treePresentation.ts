@@ -15,6 +15,8 @@ export interface PresentationStrings {
   instances(instanceType: string, count: number): string;
   /** "Web services (v1)" */
   legacyGroup: string;
+  /** Tooltip line of a row painted from the Resource Graph index (it may lag recent changes). */
+  fromIndex?: string;
   /** Tooltip labels. */
   labels: {
     subscriptionId: string;
@@ -96,11 +98,17 @@ export function contextValue(tokens: (string | false | undefined)[]): string {
   return tokens.filter((t): t is string => typeof t === 'string' && t.length > 0).join(' ');
 }
 
-function tooltip(lines: [string, string | number | undefined][], title: string): string {
+function tooltip(lines: [string, string | number | undefined][], title: string, note?: string): string {
   return [
     title,
     ...lines.filter(([, v]) => v !== undefined && v !== '').map(([k, v]) => `${k}: ${String(v)}`),
+    ...(note ? [note] : []),
   ].join('\n');
+}
+
+/** Says that a row was painted from the index, which can lag a change by minutes. */
+function indexNote(model: { source?: 'index' }, s: PresentationStrings): string | undefined {
+  return model.source === 'index' ? s.fromIndex : undefined;
 }
 
 export function presentSubscription(sub: Subscription, s: PresentationStrings): ItemPresentation {
@@ -177,6 +185,7 @@ export function presentEndpoint(
         [s.labels.location, ep.location],
       ],
       ep.endpointName,
+      indexNote(ep, s),
     ),
     contextValue: contextValue([
       T.endpoint,
@@ -226,6 +235,7 @@ export function presentDeployment(
         [s.labels.description, dep.description],
       ],
       `${ep.endpointName}/${dep.deploymentName}`,
+      indexNote(dep, s),
     ),
     contextValue: contextValue([
       T.deployment,

@@ -2,11 +2,16 @@
 // presents it. Every Azure call goes through one limiter shared by the whole tree, so the bound on
 // requests in flight is global however many nodes expand at once. An error below one node becomes
 // an error node there; its siblings still list.
+// The fleet comes from one Azure Resource Graph query (src/core/fleet.ts) started with the root:
+// each level paints from it, ARM fills a level the index cannot answer, and the whole walk falls
+// back to ARM when Resource Graph is refused. After a node's refresh its own read and its
+// children come from ARM, and those reads win over lagging index rows for a while.
 import pLimit, { type LimitFunction } from 'p-limit';
 import type { AzureClient } from '../azure/api';
 import { isAzureRequestError, type AzureErrorKind } from '../azure/errors';
 import { failureAction, type FailureAction } from '../errorPresentation';
-import type { Endpoint, LegacyService, Subscription, Workspace } from '../azure/models';
+import type { Deployment, Endpoint, LegacyService, Subscription, Workspace } from '../azure/models';
+import { fleetQuery, FreshReads, shapeFleet, type FleetSnapshot } from '../core/fleet';
 import type {
   DeploymentTarget,
   EndpointTarget,
@@ -51,7 +56,20 @@ export interface TreeModelOptions {
   /** Subscription ids to show; empty means all. */
   subscriptionFilter(): readonly string[];
   concurrency: number;
+  /** Paint from one Azure Resource Graph query (default true); false walks ARM level by level. */
+  resourceGraph?: boolean;
+  /** Where the model says how it loaded (Resource Graph refused, a level read from ARM instead). */
+  log?(level: 'info' | 'warn', message: string): void;
+  /** How long an ARM read made after a change wins over the index's row (default 10 minutes). */
+  freshReadTtlMs?: number;
 }
+
+/** How the current load reads the fleet: from the index, or from ARM level by level (and why). */
+export type FleetSource =
+  { kind: 'index'; snapshot: FleetSnapshot; pages: number } | { kind: 'arm'; reason: string };
+
+/** An index row lags a write by seconds to minutes (inferred from the Resource Graph overview). */
+const FRESH_READ_TTL_MS = 10 * 60_000;
 
 function failure(list: FailedList, error: unknown): ModelNode {
   return {
@@ -72,9 +90,25 @@ export class TreeModel {
   private active = 0;
   private maxActive = 0;
   private calls = 0;
+  /** The fleet of the last root load; undefined before it or when Resource Graph is off. */
+  private fleet: Promise<FleetSource> | undefined;
+  private readonly freshEndpoints: FreshReads<Endpoint>;
+  private readonly freshDeployments: FreshReads<Deployment>;
+  /** Nodes (by ARM id) just re-read from ARM: their children come from ARM too, once. */
+  private readonly readChildrenFromArm = new Set<string>();
+  /** Workspaces whose v1 list was left out of loadChildren, for loadDeferred. */
+  private readonly legacyDeferred = new Set<string>();
 
   constructor(private readonly options: TreeModelOptions) {
     this.limiter = pLimit(Math.max(1, Math.floor(options.concurrency)));
+    const ttl = options.freshReadTtlMs ?? FRESH_READ_TTL_MS;
+    this.freshEndpoints = new FreshReads<Endpoint>(ttl);
+    this.freshDeployments = new FreshReads<Deployment>(ttl);
+  }
+
+  /** How the current load reads the fleet (after loadRoot); undefined when it does not use the index. */
+  fleetSource(): Promise<FleetSource> | undefined {
+    return this.fleet;
   }
 
   get concurrency(): number {
@@ -125,12 +159,54 @@ export class TreeModel {
         ? subscriptions
         : subscriptions.filter((s) => filter.has(s.subscriptionId.toLowerCase()));
     if (visible.length === 0) return { state: 'noSubscriptions', total: subscriptions.length };
+    // Not awaited: the subscriptions paint now, their children wait for the fleet.
+    this.fleet =
+      this.options.resourceGraph === false ? undefined : this.loadFleet(visible.map((s) => s.subscriptionId));
     return {
       state: 'ready',
       children: visible
         .sort((a, b) => byName(a.displayName, b.displayName))
         .map((subscription) => ({ kind: 'subscription', target: { kind: 'subscription', subscription } })),
     };
+  }
+
+  private async loadFleet(subscriptionIds: string[]): Promise<FleetSource> {
+    try {
+      const { rows, pages } = await this.run((c) => c.queryResourceGraph(fleetQuery(), subscriptionIds));
+      const snapshot = shapeFleet(rows);
+      this.options.log?.(
+        'info',
+        `Azure Resource Graph: ${snapshot.rows} rows in ${pages} page(s) for ${subscriptionIds.length} subscription(s).`,
+      );
+      return { kind: 'index', snapshot, pages };
+    } catch (e) {
+      const reason = e instanceof Error ? e.message : String(e);
+      this.options.log?.(
+        'warn',
+        `Azure Resource Graph could not be used (${reason}); reading the tree from Azure Resource Manager level by level.`,
+      );
+      return { kind: 'arm', reason };
+    }
+  }
+
+  /** The index to paint from, unless this node was just re-read (then ARM is the truth). */
+  private async indexFor(armId?: string): Promise<FleetSnapshot | undefined> {
+    if (armId && this.readChildrenFromArm.delete(armId.toLowerCase())) return undefined;
+    const fleet = await this.fleet;
+    return fleet?.kind === 'index' ? fleet.snapshot : undefined;
+  }
+
+  /** The next children of this node come from ARM (the user asked to refresh it). */
+  preferArm(node: ModelNode): void {
+    if (node.kind === 'subscription')
+      this.readChildrenFromArm.add(`/subscriptions/${node.target.subscription.subscriptionId}`.toLowerCase());
+  }
+
+  private fallbackNote(what: string): void {
+    this.options.log?.(
+      'info',
+      `Azure Resource Graph holds no ${what}; reading them from Azure Resource Manager.`,
+    );
   }
 
   async loadChildren(node: ModelNode): Promise<ModelNode[]> {
@@ -153,7 +229,10 @@ export class TreeModel {
 
   private async loadWorkspaces(subscription: Subscription): Promise<ModelNode[]> {
     try {
-      const workspaces = await this.run((c) => c.listWorkspaces(subscription.subscriptionId));
+      const index = await this.indexFor(`/subscriptions/${subscription.subscriptionId}`);
+      let workspaces = index?.workspacesOf(subscription.subscriptionId);
+      if (index && !workspaces) this.fallbackNote(`workspaces of subscription ${subscription.displayName}`);
+      workspaces ??= await this.run((c) => c.listWorkspaces(subscription.subscriptionId));
       if (workspaces.length === 0) return [{ kind: 'empty', reason: 'noWorkspaces' }];
       return workspaces
         .sort((a, b) => byName(a.workspaceName, b.workspaceName))
@@ -165,10 +244,24 @@ export class TreeModel {
 
   /** Online endpoints and v1 services of a workspace, read concurrently; each may fail alone. */
   private async loadServices(workspace: Workspace): Promise<ModelNode[]> {
+    const index = await this.indexFor(workspace.armId);
+    const indexed = index?.endpointsOf(workspace.armId);
+    if (index && !indexed) this.fallbackNote(`online endpoints of workspace ${workspace.workspaceName}`);
+    // v1 services are no ARM resources (never indexed): with the index the endpoints paint at once
+    // and the v1 list follows through loadDeferred.
+    const deferLegacy = indexed !== undefined && !!workspace.discoveryUrl;
+    if (deferLegacy) this.legacyDeferred.add(workspace.armId.toLowerCase());
     const [endpoints, legacy] = await Promise.allSettled([
-      this.run((c) => c.listEndpoints(workspace)),
+      indexed
+        ? Promise.resolve(this.freshEndpoints.apply(indexed))
+        : this.run((c) => c.listEndpoints(workspace)).then((list) => {
+            for (const e of list) this.freshEndpoints.remember(e);
+            return list;
+          }),
       // Without a discovery URL there is no v1 API to ask.
-      workspace.discoveryUrl ? this.run((c) => c.listLegacyServices(workspace)) : Promise.resolve([]),
+      workspace.discoveryUrl && !deferLegacy
+        ? this.run((c) => c.listLegacyServices(workspace))
+        : Promise.resolve([]),
     ]);
     const children: ModelNode[] = [];
     if (endpoints.status === 'fulfilled') {
@@ -194,14 +287,43 @@ export class TreeModel {
     } else {
       children.push(failure('legacyServices', legacy.reason));
     }
-    if (children.length === 0) return [{ kind: 'empty', reason: 'noServices' }];
+    if (children.length === 0 && !deferLegacy) return [{ kind: 'empty', reason: 'noServices' }];
     return children;
+  }
+
+  /**
+   * What loadChildren left for later: the v1 services of a workspace painted from the index (a
+   * group node, an error node, or nothing).
+   */
+  async loadDeferred(node: ModelNode): Promise<ModelNode[]> {
+    if (node.kind !== 'workspace') return [];
+    const { workspace } = node.target;
+    if (!this.legacyDeferred.delete(workspace.armId.toLowerCase())) return [];
+    try {
+      const services = await this.run((c) => c.listLegacyServices(workspace));
+      if (services.length === 0) return [];
+      return [
+        {
+          kind: 'legacyGroup',
+          workspace,
+          services: services.sort((a, b) => byName(a.serviceName, b.serviceName)),
+        },
+      ];
+    } catch (e) {
+      return [failure('legacyServices', e)];
+    }
   }
 
   private async loadDeployments(target: EndpointTarget): Promise<ModelNode[]> {
     const { workspace, endpoint } = target;
     try {
-      const deployments = await this.run((c) => c.listDeployments(endpoint));
+      const index = await this.indexFor(endpoint.armId);
+      const indexed = index?.deploymentsOf(endpoint);
+      if (index && !indexed) this.fallbackNote(`deployments of endpoint ${endpoint.endpointName}`);
+      const deployments = indexed
+        ? this.freshDeployments.apply(indexed)
+        : await this.run((c) => c.listDeployments(endpoint));
+      for (const d of indexed ? [] : deployments) this.freshDeployments.remember(d);
       if (deployments.length === 0) return [{ kind: 'empty', reason: 'noDeployments' }];
       const share = (name: string): number => endpoint.traffic[name] ?? 0;
       return deployments
@@ -225,12 +347,20 @@ export class TreeModel {
   async reload(node: ModelNode): Promise<ModelNode | undefined> {
     try {
       switch (node.kind) {
+        case 'subscription':
+          this.readChildrenFromArm.add(
+            `/subscriptions/${node.target.subscription.subscriptionId}`.toLowerCase(),
+          );
+          return node;
         case 'workspace': {
           const workspace = await this.run((c) => c.getWorkspace(node.target.workspace));
+          this.readChildrenFromArm.add(workspace.armId.toLowerCase());
           return { kind: 'workspace', target: { kind: 'workspace', workspace } };
         }
         case 'endpoint': {
           const endpoint = await this.run((c) => c.getEndpoint(node.target.endpoint));
+          this.freshEndpoints.remember(endpoint);
+          this.readChildrenFromArm.add(endpoint.armId.toLowerCase());
           return { kind: 'endpoint', target: { ...node.target, endpoint } };
         }
         case 'deployment': {
@@ -239,6 +369,8 @@ export class TreeModel {
             this.run((c) => c.getEndpoint(node.target.endpoint)),
             this.run((c) => c.getDeployment(node.target.deployment)),
           ]);
+          this.freshEndpoints.remember(endpoint);
+          this.freshDeployments.remember(deployment);
           return { kind: 'deployment', target: { ...node.target, endpoint, deployment } };
         }
         case 'legacyService': {
@@ -269,6 +401,7 @@ export interface LoadedNode {
 /** Expands a node and everything below it, siblings concurrently (tests, bench, "expand all"). */
 export async function loadSubtree(model: TreeModel, node: ModelNode): Promise<LoadedNode> {
   const children = await model.loadChildren(node);
+  children.push(...(await model.loadDeferred(node)));
   return { node, children: await Promise.all(children.map((child) => loadSubtree(model, child))) };
 }
 

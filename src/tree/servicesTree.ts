@@ -42,6 +42,7 @@ export class ServicesTreeProvider
       isSignedIn: () => s.azure.isSignedIn(),
       subscriptionFilter: () => s.settings.subscriptions,
       concurrency: s.settings.treeConcurrency,
+      log: (level, message) => (level === 'warn' ? s.log.warn(message) : s.log.info(message)),
     });
     this.context = {
       strings: presentationStrings(),
@@ -82,8 +83,21 @@ export class ServicesTreeProvider
         ])
         .then((models) => models.map((m) => this.track(createNode(node, m))));
       this.children.set(node, loaded);
+      const first = loaded;
+      void first.then(() => this.loadDeferred(node, first));
     }
     return loaded;
+  }
+
+  /** Children the model left for later (v1 services beside endpoints painted from the index). */
+  private async loadDeferred(node: AnyNode, loaded: Promise<AnyNode[]>): Promise<void> {
+    const generation = this.generation;
+    const later = await this.model.loadDeferred(node.model).catch((): ModelNode[] => []);
+    if (later.length === 0 || this.disposed || generation !== this.generation) return;
+    if (this.children.get(node) !== loaded) return; // reloaded meanwhile: that load brings its own
+    const kids = [...(await loaded), ...later.map((m) => this.track(createNode(node, m)))];
+    this.children.set(node, Promise.resolve(kids));
+    this.changed.fire(node);
   }
 
   getParent(node: AnyNode): AnyNode | undefined {
@@ -120,6 +134,7 @@ export class ServicesTreeProvider
         return;
       }
       if (parent !== node) return this.refreshNode(parent);
+      this.model.preferArm(parent.model);
       this.invalidate(parent);
       this.changed.fire(parent);
       return;

@@ -13,6 +13,9 @@ export function presentationStrings(): PresentationStrings {
     trafficPercent: (percent) => vscode.l10n.t('{0}% traffic', percent),
     instances: (instanceType, count) => vscode.l10n.t('{0} × {1}', instanceType, count),
     legacyGroup: vscode.l10n.t('Web services (v1)'),
+    fromIndex: vscode.l10n.t(
+      'From the Azure Resource Graph index, which can lag a recent change by minutes. Refresh reads it from Azure.',
+    ),
     labels: {
       subscriptionId: vscode.l10n.t('Subscription ID'),
       tenantId: vscode.l10n.t('Tenant ID'),

@@ -132,6 +132,19 @@ void describe('contracts: the client against Microsoft published specifications'
     assert.equal(dep?.instanceType, 'string');
   });
 
+  void it('OnlineDeployments_Get (2022-10-01, through the ML SDK)', async () => {
+    const f = fixture('online-deployments-get');
+    replay.serve([exchangeOf(f)]);
+    const dep = await client.getDeployment(deploymentRef(f.parameters));
+    assertRequestMatches(f, replay.requests[0]);
+    assert.equal(dep.deploymentName, 'string');
+    assert.equal(dep.computeType, 'Managed');
+    assert.equal(dep.provisioningState, 'Creating');
+    assert.equal(dep.appInsightsEnabled, false);
+    assert.equal(dep.instanceCount, 1);
+    assert.equal(dep.model, 'string');
+  });
+
   void it('OnlineDeployments_GetLogs (2022-10-01)', async () => {
     const f = fixture('online-deployments-get-logs');
     replay.serve([exchangeOf(f)]);

@@ -42,6 +42,8 @@ export const DEFAULT_RESOURCE_GRAPH: ResourceGraphOptions = {
 
 /** [spec] QueryRequestOptions.$top: minimum 1, maximum 1000; [paging] default page 1000 rows. */
 const MAX_TOP = 1000;
+/** How often the index compares itself with ARM (inferred). */
+const CATCH_UP_INTERVAL_MS = 250;
 /** [errors] microsoft/ARI#199: "has exceeded the limit of 16777216". */
 const MAX_RESPONSE_BYTES = 16_777_216;
 
@@ -209,6 +211,8 @@ export class ResourceGraph {
   /** When a difference between ARM and the index was first seen, per id. */
   private readonly pendingSince = new Map<string, number>();
   private readonly windows = new Map<string, { start: number; used: number }>();
+  /** The rows of recent queries, by query and scope, for the pages after the first. */
+  private readonly paged = new Map<string, Record<string, unknown>[]>();
 
   constructor(
     private readonly azure: EmulatedAzure,
@@ -218,6 +222,7 @@ export class ResourceGraph {
 
   /** The index starts as ARM is when first asked (the emulator's URL is known by then). */
   private started = false;
+  private lastPass = 0;
 
   /** What ARM holds now, of the types the index takes. */
   private live(): Map<string, ArmResource> {
@@ -237,6 +242,10 @@ export class ResourceGraph {
   /** Brings the index up to date with ARM, each change only once it is lagMs old. */
   private catchUp(): void {
     const now = this.now();
+    // The index is refreshed in passes, not per query (inferred); comparing every resource with
+    // ARM on each query would also make the emulator, not the client, the cost of a large fleet.
+    if (this.started && now - this.lastPass < CATCH_UP_INTERVAL_MS) return;
+    this.lastPass = now;
     const live = this.live();
     if (!this.started) {
       this.started = true;
@@ -259,6 +268,16 @@ export class ResourceGraph {
       if (current) this.index.set(id, entry(current));
       else this.index.delete(id);
     }
+  }
+
+  /** Makes the index what ARM holds now, lag or not (tests that change the options). */
+  resync(): void {
+    this.index.clear();
+    this.pendingSince.clear();
+    for (const [id, r] of this.live()) this.index.set(id, entry(r));
+    this.started = true;
+    this.lastPass = this.now();
+    this.paged.clear();
   }
 
   /** Starts every user's quota window afresh (tests that change the quota). */
@@ -342,27 +361,16 @@ export class ResourceGraph {
       ? new Set(req.subscriptions.map((s) => String(s).toLowerCase()))
       : undefined; // no subscriptions: the whole tenant [spec "Basic tenant query"]
 
-    this.catchUp();
-    let rows = [...this.index.values()]
-      .map((e) => e.resource)
-      .filter((r) => !subs || subs.has((r.id.split('/')[2] ?? '').toLowerCase()))
-      .filter((r) => !parsed.types || parsed.types.includes(r.type.toLowerCase()))
-      .map((r) => this.toRow(r));
-    const columns = parsed.project ?? [
-      ...['id', 'name', 'type', 'location', 'subscriptionId', 'resourceGroup', 'sku', 'properties'].map(
-        (n) => ({ name: n, expr: { path: [n] } }),
-      ),
-    ];
-    rows = rows.map((r) => Object.fromEntries(columns.map((c) => [c.name, evaluate(c.expr, r)])));
-    if (parsed.order) {
-      const { column, desc } = parsed.order;
-      if (!columns.some((c) => c.name === column)) throw invalidQuery({ token: column });
-      rows.sort((a, b) => compare(a[column], b[column]) * (desc ? -1 : 1));
-    }
-
-    // [spec] a skip token is valid only with the query and scopes that produced it.
+    // The rows a skip token pages through are those of its first page: the index moves between
+    // queries, not under a paging client (inferred; the service warns only that records can shift).
     const scopeHash = hash(JSON.stringify([req.query, [...(subs ?? [])].sort()]));
+    const cached = typeof options.$skipToken === 'string' ? this.paged.get(scopeHash) : undefined;
+    const rows = cached ?? this.evaluateQuery(parsed, subs);
+    this.paged.set(scopeHash, rows);
+    if (this.paged.size > 16) this.paged.delete(this.paged.keys().next().value ?? '');
+
     let offset = skip;
+    // [spec] a skip token is valid only with the query and scopes that produced it.
     if (typeof options.$skipToken === 'string') {
       const token = decodeToken(options.$skipToken);
       if (!token || token.scope !== scopeHash)
@@ -377,7 +385,7 @@ export class ResourceGraph {
     const page = rows.slice(offset, offset + top);
     const more = offset + page.length < rows.length;
     // [paging] no skip token when paging cannot keep a stable order: here, without an id column.
-    const pageable = columns.some((c) => c.name === 'id');
+    const pageable = columnsOf(parsed).some((c) => c.name === 'id');
     const body = {
       totalRecords: rows.length,
       count: page.length,
@@ -399,12 +407,33 @@ export class ResourceGraph {
     return body;
   }
 
+  /** The rows of a query over the index, caught up with ARM first. */
+  private evaluateQuery(parsed: Parsed, subs: Set<string> | undefined): Record<string, unknown>[] {
+    this.catchUp();
+    const columns = columnsOf(parsed);
+    const rows = [...this.index.values()]
+      .map((e) => e.resource)
+      .filter((r) => !subs || subs.has((r.id.split('/')[2] ?? '').toLowerCase()))
+      .filter((r) => !parsed.types || parsed.types.includes(r.type.toLowerCase()))
+      .map((r) => this.toRow(r))
+      .map((r) => Object.fromEntries(columns.map((c) => [c.name, evaluate(c.expr, r)])));
+    if (parsed.order) {
+      const { column, desc } = parsed.order;
+      if (!columns.some((c) => c.name === column)) throw invalidQuery({ token: column });
+      rows.sort((a, b) => compare(a[column], b[column]) * (desc ? -1 : 1));
+    }
+    return rows;
+  }
+
   /** [spec] example rows: type lowercased, id as ARM gives it; subscriptionId and resourceGroup columns. */
   private toRow(r: ArmResource): Record<string, unknown> {
     const parts = r.id.split('/');
-    const stripped = this.options.strippedProperties[r.type.toLowerCase()] ?? [];
-    const properties = { ...r.properties };
-    for (const p of stripped) delete properties[p];
+    const stripped = this.options.strippedProperties[r.type.toLowerCase()];
+    let properties = r.properties;
+    if (stripped?.length) {
+      properties = { ...r.properties };
+      for (const p of stripped) delete properties[p];
+    }
     return {
       id: r.id,
       name: r.name,
@@ -420,9 +449,21 @@ export class ResourceGraph {
   }
 }
 
+/** Without a project, a row has the table's main columns. */
+function columnsOf(parsed: Parsed): { name: string; expr: Expr }[] {
+  return (
+    parsed.project ??
+    ['id', 'name', 'type', 'location', 'subscriptionId', 'resourceGroup', 'sku', 'properties'].map((n) => ({
+      name: n,
+      expr: { path: [n] },
+    }))
+  );
+}
+
+/** A copy (ARM mutates its resources in place) and its text, to tell a change. */
 function entry(r: ArmResource): IndexEntry {
-  const resource = structuredClone(r);
-  return { resource, json: JSON.stringify(r) };
+  const json = JSON.stringify(r);
+  return { resource: JSON.parse(json) as ArmResource, json };
 }
 
 /** KQL conversions: tostring of null is "", tobool/toint of what does not convert is null. */

@@ -113,7 +113,8 @@ void describe('Resource Graph (emulator)', () => {
     const { graph } = azure.emu;
     const saved = { quota: graph.options.quota, windowMs: graph.options.windowMs };
     graph.options.quota = 1;
-    graph.options.windowMs = 400;
+    // Long enough that the reset is still ahead when the client asks, on a loaded machine too.
+    graph.options.windowMs = 1500;
     graph.resetQuota();
     try {
       const subs = (await azure.client.listSubscriptions()).map((s) => s.subscriptionId);
@@ -177,6 +178,8 @@ void describe('Resource Graph index lag (emulator)', () => {
     const row = afterWrite.entries().find((e) => e.deployment.armId === target.deployment.armId);
     assert.equal(row?.deployment.appInsightsEnabled, false, 'the index still has the old value');
     azure.emu.graph.options.lagMs = 0;
+    // The index compares itself with ARM in passes (every 250 ms): let the next one come.
+    await new Promise((r) => setTimeout(r, 300));
     const caughtUp = shapeFleet((await azure.client.queryResourceGraph(fleetQuery(), subs)).rows);
     const fresh = caughtUp.entries().find((e) => e.deployment.armId === target.deployment.armId);
     assert.equal(fresh?.deployment.appInsightsEnabled, true);

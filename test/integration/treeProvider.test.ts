@@ -165,7 +165,13 @@ void describe('services TreeDataProvider (emulator, stand-in vscode)', { skip: i
       .map((n) => item(tree, n))
       .filter((i) => /<img/.test(`${i.label} ${i.description} ${String(i.tooltip)}`));
     assert.ok(markup.length > 0, 'the default scenario hides markup in a name');
-    const groups = nodes.filter((n) => n.model.kind === 'legacyGroup');
+    // v1 services are no ARM resources, so not in Resource Graph: their group joins a workspace
+    // painted from the index once the v1 list is read.
+    let groups = nodes.filter((n) => n.model.kind === 'legacyGroup');
+    for (let i = 0; i < 250 && groups.length === 0; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      groups = (await expandAll(tree)).filter((n) => n.model.kind === 'legacyGroup');
+    }
     assert.ok(groups.length > 0);
     for (const g of groups) assert.equal(item(tree, g).label, 'Web services (v1)');
   });

@@ -26,11 +26,18 @@ export function counting(client: AzureClient): { client: AzureClient; max: () =>
   return { client: wrapped, max: () => max };
 }
 
-export function newModel(client: AzureClient, concurrency = 6): TreeModel {
+/** A model that walks ARM level by level unless `options.resourceGraph` is true. */
+export function newModel(
+  client: AzureClient,
+  concurrency = 6,
+  options: { resourceGraph?: boolean; log?: string[] } = {},
+): TreeModel {
   return new TreeModel({
     getClient: () => Promise.resolve(client),
     subscriptionFilter: () => [],
     concurrency,
+    resourceGraph: options.resourceGraph ?? false,
+    log: (level, message) => options.log?.push(`${level}: ${message}`),
   });
 }
 

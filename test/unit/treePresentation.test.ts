@@ -197,3 +197,14 @@ void test('a deployment tooltip names its model as name:version, not an ARM id',
   assert.equal(modelDisplayName('azureml:credit-risk-model:7'), 'credit-risk-model:7');
   assert.equal(modelDisplayName('azureml://registries/r/models/m/versions/2'), 'm:2');
 });
+
+void test('a row painted from the Resource Graph index says so in its tooltip; an ARM read does not', () => {
+  const withNote: PresentationStrings = { ...strings, fromIndex: 'From the index.' };
+  const fromIndex = presentDeployment(workspace, endpoint, { ...deployment, source: 'index' }, withNote);
+  assert.match(fromIndex.tooltip, /\nFrom the index\.$/);
+  assert.doesNotMatch(presentDeployment(workspace, endpoint, deployment, withNote).tooltip, /From the index/);
+  assert.match(
+    presentEndpoint(workspace, { ...endpoint, source: 'index' }, withNote).tooltip,
+    /From the index\.$/,
+  );
+});
