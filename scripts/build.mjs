@@ -1,7 +1,8 @@
-// Builds three bundles with esbuild:
+// Builds four bundles with esbuild:
 //   dist/extension.js  the activation bundle (cjs, node): no Azure SDK inside;
 //   dist/azure.js      src/azure/ and the Azure SDKs, required on first use;
-//   dist/webview.js    the query panel's browser code (+ dist/webview.css).
+//   dist/webview.js    the query panel's browser code (+ dist/webview.css);
+//   dist/metrics.js    the Metrics view's browser code (+ dist/metrics.css).
 // The extension reaches the Azure bundle only through src/azureLoader.ts, whose import of
 // './azure/index' is rewritten here to an external require('./azure.js').
 import * as esbuild from 'esbuild';
@@ -58,6 +59,14 @@ const builds = [
     format: 'iife',
     target: 'chrome120',
   },
+  {
+    ...common,
+    entryPoints: { metrics: 'src/webview/metrics/main.ts' },
+    outdir: 'dist',
+    platform: 'browser',
+    format: 'iife',
+    target: 'chrome120',
+  },
 ];
 
 mkdirSync('dist', { recursive: true });
@@ -86,6 +95,7 @@ if (watch) {
     ...results[0].metafile.outputs,
     ...results[1].metafile.outputs,
     ...results[2].metafile.outputs,
+    ...results[3].metafile.outputs,
   })) {
     if (!file.endsWith('.map')) console.log(`build: ${file} ${(out.bytes / 1024).toFixed(1)} KiB`);
   }

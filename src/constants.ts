@@ -20,6 +20,7 @@ export const Commands = {
   scaffoldScoreFile: 'amlMonitor.scaffoldScoreFile',
   openSettings: 'amlMonitor.openSettings',
   showDiagnostics: 'amlMonitor.showDiagnostics',
+  showMetrics: 'amlMonitor.showMetrics',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 

@@ -6,6 +6,7 @@ import { registerCommands } from './commands';
 import { OUTPUT_CHANNEL_NAME, Views } from './constants';
 import { LogStreamManager } from './logs/streamManager';
 import { KqlCodeLensProvider } from './query/kqlCodeLens';
+import { MetricsPanels } from './metrics/panel';
 import { QueryPanelManager } from './query/panelManager';
 import type { BaseServices, Services } from './services';
 import { AzureSessionImpl } from './session/azureSession';
@@ -31,7 +32,8 @@ export function activate(context: vscode.ExtensionContext): void {
     showCollapseAll: true,
   });
   const queryPanels = new QueryPanelManager(base);
-  const services: Services = { ...base, tree, logStreams, queryPanels };
+  const metricsViews = new MetricsPanels(base);
+  const services: Services = { ...base, tree, logStreams, queryPanels, metricsViews };
 
   context.subscriptions.push(
     logStreams,
@@ -39,6 +41,7 @@ export function activate(context: vscode.ExtensionContext): void {
     view,
     queryPanels,
     queryPanels.register(),
+    metricsViews,
     vscode.languages.registerCodeLensProvider({ language: 'kql' }, new KqlCodeLensProvider()),
     registerCommands(services),
   );

@@ -3,6 +3,7 @@ import type * as vscode from 'vscode';
 import type { AzureClient, CloudEndpoints } from './azure/api';
 import type { ActiveLogStream, LogContainer } from './logs/streamManager';
 import type { PanelBinding } from './query/protocol';
+import type { MetricsTarget } from './metrics/panel';
 import type { Settings } from './settings';
 import type { ServiceTarget, Target } from './targets';
 import type { UserInput } from './ui';
@@ -76,4 +77,6 @@ export interface Services extends BaseServices {
   readonly tree: TreeRefresher;
   readonly logStreams: LogStreams;
   readonly queryPanels: QueryPanels;
+  /** Metrics views of endpoints and deployments: one per resource. */
+  readonly metricsViews: { open(target: MetricsTarget): unknown };
 }

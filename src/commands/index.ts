@@ -4,6 +4,7 @@ import { Commands, type CommandId } from '../constants';
 import type { Services } from '../services';
 import { selectSubscriptions, selectTenant, signIn } from './account';
 import { withErrorHandling } from './errorHandling';
+import { showMetrics } from './metrics';
 import { getLogs, stopLogStream, streamLogs } from './logs';
 import { openTraceQuery, runKqlFile, runQueryInPanel } from './query';
 import { scaffoldScoreFile } from './scaffold';
@@ -41,6 +42,7 @@ export function commandTable(s: Services): Record<CommandId, CommandHandler> {
     [Commands.scaffoldScoreFile]: scaffoldScoreFile(s),
     [Commands.openSettings]: openSettings(s),
     [Commands.showDiagnostics]: showDiagnostics(s),
+    [Commands.showMetrics]: showMetrics(s),
   };
 }
 

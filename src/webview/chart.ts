@@ -40,9 +40,25 @@ export function looksLikeSeries(table: ColumnarTable): boolean {
   return planChart(table) !== undefined && labels.length <= 1;
 }
 
-function themeColor(name: string, fallback: string): string {
+export function themeColor(name: string, fallback: string): string {
   const v = getComputedStyle(document.body).getPropertyValue(name).trim();
   return v || fallback;
+}
+
+/** The i-th series colour of the theme (the Metrics view draws with the same palette). */
+export function seriesColor(i: number): string {
+  return themeColor(paletteVars[i % paletteVars.length]!, fallbackPalette[i % fallbackPalette.length]!);
+}
+
+/** Axes in the theme's foreground and border colours. */
+export function themedAxis(): uPlot.Axis {
+  const foreground = themeColor('--vscode-foreground', '#cccccc');
+  const gridColor = themeColor('--vscode-editorWidget-border', 'rgba(128,128,128,0.35)');
+  return {
+    stroke: foreground,
+    grid: { stroke: gridColor, width: 1 },
+    ticks: { stroke: gridColor, width: 1 },
+  };
 }
 
 export class TimeChart {
@@ -66,14 +82,8 @@ export class TimeChart {
         return Number.isNaN(v) ? null : v;
       }),
     );
-    const foreground = themeColor('--vscode-foreground', '#cccccc');
-    const gridColor = themeColor('--vscode-editorWidget-border', 'rgba(128,128,128,0.35)');
     const highContrast = document.body.classList.contains('vscode-high-contrast');
-    const axis: uPlot.Axis = {
-      stroke: foreground,
-      grid: { stroke: gridColor, width: 1 },
-      ticks: { stroke: gridColor, width: 1 },
-    };
+    const axis = themedAxis();
     const opts: uPlot.Options = {
       width: Math.max(200, this.container.clientWidth),
       height: Math.max(160, this.container.clientHeight || 260),
@@ -86,10 +96,7 @@ export class TimeChart {
         {},
         ...plan.ys.map((col, i) => ({
           label: col.name,
-          stroke: themeColor(
-            paletteVars[i % paletteVars.length]!,
-            fallbackPalette[i % fallbackPalette.length]!,
-          ),
+          stroke: seriesColor(i),
           width: highContrast ? 2 : 1.5,
           spanGaps: false,
           points: { show: xs.length <= 200 },

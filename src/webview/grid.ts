@@ -1,20 +1,19 @@
 // A virtualized result grid: fixed row height, one spacer sized rows × height, and a small pool of
 // row elements recycled as the viewport scrolls, so 500,000 rows cost as much DOM as 40.
 // Sorting and filtering work on an index array over the columnar data; cells get text only.
-import { decodeText, unpackText, type ColumnarTable, type GridColumn } from '../core/queryResult';
+import type { ColumnarTable, GridColumn } from '../core/queryResult';
 import type { Strings } from '../query/protocol';
+import { el } from './dom';
 import { cellText, copyText, MAX_CELL_CHARS, prettyJson } from './format';
+import { buildView, GridSearch, type GridSort } from './gridView';
+
+export type { GridSort } from './gridView';
 
 export const ROW_HEIGHT = 22;
 const OVERSCAN = 8;
 const CHAR_WIDTH = 7.2;
 const MIN_COL = 60;
 const MAX_COL = 420;
-
-export interface GridSort {
-  column: string;
-  descending: boolean;
-}
 
 export interface GridCallbacks {
   copy(text: string): void;
@@ -43,8 +42,8 @@ export class Grid {
   private pool: RowElement[] = [];
   private sortState: GridSort | undefined;
   private filterText = '';
-  /** Lower-cased display text of each column, packed like TextColumn, built on the first filter. */
-  private searchCache = new Map<number, { text: string; offsets: Uint32Array }>();
+  /** The filter's search over the table (builds its packed text on the first filter). */
+  private search = new GridSearch(this.table);
   private selected: { viewIndex: number; col: number } | undefined;
   private renderQueued = false;
   private widths: number[] = [];
@@ -125,7 +124,7 @@ export class Grid {
     options: { sort?: GridSort; filter?: string; scrollTop?: number } = {},
   ): void {
     this.table = table;
-    this.searchCache.clear();
+    this.search = new GridSearch(table);
     this.selected = undefined;
     this.closeExpanded();
     this.widths = table.columns.map((c) => this.measure(c));
@@ -158,10 +157,6 @@ export class Grid {
     this.updateHeaderSort();
     this.render();
     this.callbacks.changed();
-  }
-
-  focus(): void {
-    this.viewport.focus();
   }
 
   // ---- layout ---------------------------------------------------------------------------------
@@ -215,85 +210,8 @@ export class Grid {
 
   // ---- view (filter + sort) ---------------------------------------------------------------------
 
-  private searchColumn(c: number): { text: string; offsets: Uint32Array } {
-    const cached = this.searchCache.get(c);
-    if (cached) return cached;
-    const col = this.table.columns[c]!;
-    let search: { text: string; offsets: Uint32Array } | undefined;
-    if (col.kind === 'string' || col.kind === 'dynamic') {
-      const decoded = decodeText(col);
-      const lower = decoded.text.toLowerCase();
-      // Lower-casing can change the length of a few characters; the offsets then no longer fit.
-      if (lower.length === decoded.text.length) search = { text: lower, offsets: decoded.offsets };
-    }
-    if (!search) {
-      const n = this.table.rowCount;
-      const parts = new Array<string>(n);
-      const offsets = new Uint32Array(n + 1);
-      let length = 0;
-      for (let r = 0; r < n; r++) {
-        // Numbers are searched in their plain form: Intl formatting of 500,000 values costs seconds.
-        const t =
-          col.kind === 'number'
-            ? Number.isNaN(col.values[r]!)
-              ? ''
-              : String(col.values[r])
-            : cellText(col, r).toLowerCase();
-        parts[r] = t;
-        length += t.length;
-        offsets[r + 1] = length;
-      }
-      search = { text: parts.join(''), offsets };
-    }
-    this.searchCache.set(c, search);
-    return search;
-  }
-
-  /** Marks rows where any column's text contains the needle: indexOf over each packed column. */
-  private matchRows(needle: string): Uint32Array {
-    const n = this.table.rowCount;
-    const hit = new Uint8Array(n);
-    for (let c = 0; c < this.table.columns.length; c++) {
-      const { text, offsets } = this.searchColumn(c);
-      let row = 0;
-      let pos = text.indexOf(needle, 0);
-      while (pos !== -1) {
-        while (row < n && offsets[row + 1]! <= pos) row++;
-        if (row >= n) break;
-        const cellEnd = offsets[row + 1]!;
-        if (hit[row] || pos + needle.length <= cellEnd) {
-          hit[row] = 1;
-          // Next search starts past this cell and past the following rows another column matched.
-          let next = row + 1;
-          while (next < n && hit[next]) next++;
-          pos = next < n ? text.indexOf(needle, offsets[next]) : -1;
-        } else {
-          pos = text.indexOf(needle, pos + 1);
-        }
-      }
-    }
-    let count = 0;
-    for (let r = 0; r < n; r++) count += hit[r]!;
-    const rows = new Uint32Array(count);
-    for (let r = 0, i = 0; r < n; r++) if (hit[r]) rows[i++] = r;
-    return rows;
-  }
-
   private recomputeView(): void {
-    const n = this.table.rowCount;
-    const needle = this.filterText.trim().toLowerCase();
-    let rows: Uint32Array | undefined = needle ? this.matchRows(needle) : undefined;
-    const sort = this.sortState;
-    const col = sort ? this.table.columns.find((c) => c.name === sort.column) : undefined;
-    if (sort && col) {
-      if (!rows) {
-        rows = new Uint32Array(n);
-        for (let r = 0; r < n; r++) rows[r] = r;
-      }
-      const dir = sort.descending ? -1 : 1;
-      rows.sort(comparator(col, dir));
-    }
-    this.view = rows;
+    this.view = buildView(this.search, this.filterText, this.sortState);
     this.spacer.style.height = `${this.visibleRowCount * ROW_HEIGHT}px`;
     this.root.setAttribute('aria-rowcount', String(this.visibleRowCount + 1));
     this.selected = undefined;
@@ -554,46 +472,4 @@ export class Grid {
     this.expanded?.remove();
     this.expanded = undefined;
   }
-}
-
-function comparator(col: GridColumn, dir: number): (a: number, b: number) => number {
-  switch (col.kind) {
-    case 'datetime':
-    case 'number': {
-      const v = col.values;
-      return (a, b) => {
-        const x = v[a]!;
-        const y = v[b]!;
-        if (Number.isNaN(x)) return Number.isNaN(y) ? a - b : 1;
-        if (Number.isNaN(y)) return -1;
-        return x === y ? a - b : (x < y ? -1 : 1) * dir;
-      };
-    }
-    case 'bool': {
-      const v = col.values;
-      return (a, b) => {
-        const x = v[a]!;
-        const y = v[b]!;
-        if (x < 0) return y < 0 ? a - b : 1;
-        if (y < 0) return -1;
-        return x === y ? a - b : (x - y) * dir;
-      };
-    }
-    default: {
-      const v = unpackText(col);
-      return (a, b) => {
-        const x = v[a];
-        const y = v[b];
-        if (x == null) return y == null ? a - b : 1;
-        if (y == null) return -1;
-        return x === y ? a - b : (x < y ? -1 : 1) * dir;
-      };
-    }
-  }
-}
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, className: string): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  e.className = className;
-  return e;
 }

@@ -6,11 +6,9 @@ import type { ColumnarTable } from '../core/queryResult';
 import {
   isToWebview,
   parsePanelState,
-  presetDurations,
   type FromWebview,
   type PanelBinding,
   type PanelState,
-  type PresetDuration,
   type QueryErrorInfo,
   type ReadyQueryItem,
   type Strings,
@@ -19,6 +17,9 @@ import {
 } from '../query/protocol';
 import { looksLikeSeries, MAX_CHART_ROWS, planChart, TimeChart } from './chart';
 import { Grid } from './grid';
+import { FILTER_DEBOUNCE_MS } from './gridView';
+import { buildLayout, renderBanners, type Banner } from './layout';
+import { customRange, initialCustomInputs, presetOf, toLocalInput } from './timeRange';
 
 interface VsCodeApi {
   postMessage(message: FromWebview): void;
@@ -35,17 +36,6 @@ function setBodyState(state: BodyState): void {
   document.body.dataset.state = state;
 }
 
-function el<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  className?: string,
-  text?: string,
-): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  if (className) e.className = className;
-  if (text !== undefined) e.textContent = text;
-  return e;
-}
-
 /** Fills a "{0}" template (the host's localized strings keep their placeholders for us). */
 function fill(template: string, ...args: string[]): string {
   return template.replace(/\{(\d+)\}/g, (m, i: string) => args[Number(i)] ?? m);
@@ -53,17 +43,8 @@ function fill(template: string, ...args: string[]): string {
 
 const integer = new Intl.NumberFormat();
 
-function toLocalInput(iso: string): string {
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return '';
-  const p = (n: number): string => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
-}
-
-function fromLocalInput(value: string): string | undefined {
-  const d = new Date(value);
-  return value && !Number.isNaN(d.getTime()) ? d.toISOString() : undefined;
-}
+/** How long typing pauses before the page saves its state. */
+const SAVE_DELAY_MS = 150;
 
 class QueryPage {
   private state: PanelState;
@@ -106,127 +87,29 @@ class QueryPage {
   ) {
     this.state = initial;
     const s = strings;
-    document.body.replaceChildren();
 
-    const toolbar = el('div', 'toolbar');
-    toolbar.setAttribute('role', 'toolbar');
-    const title = el('h1', undefined, heading);
-    title.title = heading;
-
-    this.source = el('select', 'source');
-    this.source.setAttribute('aria-label', s.source);
-    const ai = el('option', undefined, s.sourceAppInsights);
-    ai.value = 'appInsights';
-    const la = el('option', undefined, s.sourceLogAnalytics);
-    la.value = 'logAnalytics';
-    if (!binding.logAnalyticsId) {
-      la.disabled = true;
-      la.title = s.sourceLogAnalyticsMissing;
-    }
-    this.source.append(ai, la);
-
-    this.range = el('select', 'range');
-    this.range.setAttribute('aria-label', s.timeRange);
-    const rangeLabels: Record<PresetDuration, string> = {
-      PT30M: s.range30m,
-      PT1H: s.range1h,
-      PT24H: s.range24h,
-      P7D: s.range7d,
-    };
-    for (const d of presetDurations) {
-      const o = el('option', undefined, rangeLabels[d]);
-      o.value = d;
-      this.range.append(o);
-    }
-    const custom = el('option', undefined, s.rangeCustom);
-    custom.value = 'custom';
-    this.range.append(custom);
-    this.start = el('input', 'custom-start');
-    this.start.type = 'datetime-local';
-    this.start.setAttribute('aria-label', s.customStart);
-    this.start.title = s.customStart;
-    this.end = el('input', 'custom-end');
-    this.end.type = 'datetime-local';
-    this.end.setAttribute('aria-label', s.customEnd);
-    this.end.title = s.customEnd;
-
-    this.ready = el('select', 'ready-queries');
-    this.ready.setAttribute('aria-label', s.readyQueries);
-    const placeholder = el('option', undefined, s.readyQueryPlaceholder);
-    placeholder.value = '';
-    this.ready.append(placeholder);
-    readyQueries.forEach((q, i) => {
-      const o = el('option', undefined, q.title);
-      o.value = String(i);
-      if (q.source === 'logAnalytics' && !binding.logAnalyticsId) o.disabled = true;
-      this.ready.append(o);
-    });
-
-    this.runButton = el('button', 'primary run', s.run);
-    this.runButton.type = 'button';
-    this.runButton.title = s.runHint;
-    this.cancelButton = el('button', 'cancel', s.cancel);
-    this.cancelButton.type = 'button';
-    this.cancelButton.disabled = true;
-    const csv = el('button', 'export-csv', s.exportCsv);
-    const json = el('button', 'export-json', s.exportJson);
-    this.exportButtons = [csv, json];
-    for (const b of this.exportButtons) {
-      b.type = 'button';
-      b.disabled = true;
-    }
-    this.portalButton = el('button', 'open-portal', s.openInPortal);
-    this.portalButton.type = 'button';
-
-    toolbar.append(
-      title,
-      this.source,
-      this.range,
-      this.start,
-      this.end,
-      this.ready,
-      this.runButton,
-      this.cancelButton,
-      el('span', 'spacer'),
-      csv,
-      json,
-      this.portalButton,
-    );
-
-    const editorBox = el('div', 'editor');
-    this.editor = el('textarea', 'query');
-    this.editor.spellcheck = false;
-    this.editor.setAttribute('aria-label', s.queryEditor);
-    this.editor.setAttribute('autocapitalize', 'off');
-    this.editor.setAttribute('autocomplete', 'off');
-    editorBox.append(this.editor, el('div', 'hint', s.runHint));
-
-    this.banners = el('div', 'banners');
-    this.banners.setAttribute('role', 'alert');
-
-    const status = el('div', 'statusbar');
-    this.rowCount = el('span', 'row-count', s.noResultYet);
-    this.rowCount.setAttribute('role', 'status');
-    this.stats = el('span', 'stats');
-    this.chartToggle = el('button', 'chart-toggle', s.table);
-    this.chartToggle.type = 'button';
-    this.chartToggle.hidden = true;
-    this.filter = el('input', 'filter');
-    this.filter.type = 'search';
-    this.filter.placeholder = s.filterPlaceholder;
-    this.filter.setAttribute('aria-label', s.filter);
-    status.append(this.rowCount, this.stats, el('span', 'spacer'), this.chartToggle, this.filter);
-
-    this.chartBox = el('div', 'chart');
-    this.chartBox.hidden = true;
+    const page = buildLayout(s, binding, readyQueries, heading);
+    this.source = page.source;
+    this.range = page.range;
+    this.start = page.start;
+    this.end = page.end;
+    this.ready = page.ready;
+    this.runButton = page.runButton;
+    this.cancelButton = page.cancelButton;
+    this.exportButtons = page.exportButtons;
+    this.portalButton = page.portalButton;
+    this.editor = page.editor;
+    this.banners = page.banners;
+    this.rowCount = page.rowCount;
+    this.stats = page.stats;
+    this.chartToggle = page.chartToggle;
+    this.filter = page.filter;
+    this.chartBox = page.chartBox;
     this.chart = new TimeChart(this.chartBox);
-    const results = el('div', 'results');
-    this.grid = new Grid(results, s, {
+    this.grid = new Grid(page.results, s, {
       copy: (text) => vscode.postMessage({ type: 'copy', text }),
       changed: () => this.save(),
     });
-
-    document.body.append(toolbar, editorBox, this.banners, status, this.chartBox, results);
     this.wire();
     this.applyState(initial);
     setBodyState('idle');
@@ -253,13 +136,17 @@ class QueryPage {
     this.start.hidden = !custom;
     this.end.hidden = !custom;
     if (custom && !this.start.value) {
-      const now = Date.now();
-      this.start.value = toLocalInput(new Date(now - 3600_000).toISOString());
-      this.end.value = toLocalInput(new Date(now).toISOString());
+      const initial = initialCustomInputs(Date.now());
+      this.start.value = initial.start;
+      this.end.value = initial.end;
     }
   }
 
   private wire(): void {
+    // A hidden panel's page is torn down: what the last pause did not save yet would be lost.
+    document.addEventListener('visibilitychange', () => {
+      if (document.visibilityState === 'hidden' && this.saveTimer !== undefined) this.saveNow();
+    });
     this.runButton.addEventListener('click', () => this.run());
     this.cancelButton.addEventListener('click', () => vscode.postMessage({ type: 'cancel' }));
     this.exportButtons[0]?.addEventListener('click', () => this.export('csv'));
@@ -310,7 +197,7 @@ class QueryPage {
       filterTimer = window.setTimeout(() => {
         this.grid.setFilter(this.filter.value);
         this.updateRowCount();
-      }, 120);
+      }, FILTER_DEBOUNCE_MS);
     });
     this.chartToggle.addEventListener('click', () => {
       this.chartVisible = !this.chartVisible;
@@ -326,9 +213,8 @@ class QueryPage {
   private timeRange(): TimeRange | undefined {
     const v = this.range.value;
     if (v === 'custom') {
-      const start = fromLocalInput(this.start.value);
-      const end = fromLocalInput(this.end.value);
-      if (!start || !end || Date.parse(start) >= Date.parse(end)) {
+      const range = customRange(this.start.value, this.end.value);
+      if (!range) {
         this.showBanners([
           {
             level: 'error',
@@ -339,10 +225,9 @@ class QueryPage {
         this.start.focus();
         return undefined;
       }
-      return { kind: 'custom', start, end };
+      return range;
     }
-    const preset = presetDurations.find((d) => d === v) ?? 'PT24H';
-    return { kind: 'preset', duration: preset };
+    return { kind: 'preset', duration: presetOf(v) };
   }
 
   run(): void {
@@ -359,53 +244,36 @@ class QueryPage {
     );
   }
 
+  /** Saves soon (typing saves once per pause); a hide saves at once (see wire()). */
   private save(): void {
     window.clearTimeout(this.saveTimer);
-    this.saveTimer = window.setTimeout(() => {
-      const timeRange = this.range.value === 'custom' ? this.customRangeOrUndefined() : this.timeRangeQuiet();
-      this.state = {
-        binding: this.binding,
-        query: this.editor.value,
-        source: this.currentSource(),
-        timeRange: timeRange ?? this.state.timeRange,
-        scrollTop: this.grid.scrollTop,
-        sort: this.grid.sort,
-        filter: this.filter.value,
-      };
-      vscode.setState(this.state);
-    }, 150);
+    this.saveTimer = window.setTimeout(() => this.saveNow(), SAVE_DELAY_MS);
   }
 
-  private customRangeOrUndefined(): TimeRange | undefined {
-    const start = fromLocalInput(this.start.value);
-    const end = fromLocalInput(this.end.value);
-    return start && end ? { kind: 'custom', start, end } : undefined;
+  private saveNow(): void {
+    window.clearTimeout(this.saveTimer);
+    this.saveTimer = undefined;
+    const timeRange: TimeRange | undefined =
+      this.range.value === 'custom'
+        ? customRange(this.start.value, this.end.value, false)
+        : { kind: 'preset', duration: presetOf(this.range.value) };
+    this.state = {
+      binding: this.binding,
+      query: this.editor.value,
+      source: this.currentSource(),
+      timeRange: timeRange ?? this.state.timeRange,
+      scrollTop: this.grid.scrollTop,
+      sort: this.grid.sort,
+      filter: this.filter.value,
+    };
+    vscode.setState(this.state);
   }
 
-  private timeRangeQuiet(): TimeRange {
-    const preset = presetDurations.find((d) => d === this.range.value) ?? 'PT24H';
-    return { kind: 'preset', duration: preset };
+  private showBanners(items: readonly Banner[]): void {
+    renderBanners(this.banners, items);
   }
 
-  private showBanners(
-    items: { level: 'error' | 'warning' | 'info'; title: string; detail?: string; hint?: string }[],
-  ): void {
-    this.banners.replaceChildren(
-      ...items.map((b) => {
-        const box = el('div', `banner ${b.level}`);
-        box.dataset.level = b.level;
-        box.append(el('div', 'banner-title', b.title));
-        if (b.detail) box.append(el('div', 'banner-detail', b.detail));
-        if (b.hint) box.append(el('div', 'banner-hint', b.hint));
-        return box;
-      }),
-    );
-  }
-
-  private errorBanner(
-    error: QueryErrorInfo,
-    level: 'error' | 'warning',
-  ): { level: 'error' | 'warning'; title: string; detail?: string; hint?: string } {
+  private errorBanner(error: QueryErrorInfo, level: 'error' | 'warning'): Banner {
     const where = error.position
       ? fill(this.strings.errorPosition, String(error.position.line), String(error.position.column))
       : '';
@@ -504,7 +372,7 @@ class QueryPage {
         if (st.scannedRows !== undefined)
           parts.push(fill(this.strings.scannedRows, integer.format(st.scannedRows)));
         this.stats.textContent = parts.join(' · ');
-        const banners: Parameters<QueryPage['showBanners']>[0] = [];
+        const banners: Banner[] = [];
         if (msg.partialError) banners.push(this.errorBanner(msg.partialError, 'warning'));
         if (msg.truncatedCount > 0)
           banners.push({

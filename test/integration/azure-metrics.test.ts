@@ -11,6 +11,7 @@ import {
   splitFilter,
   windowOf,
 } from '../../src/core/metrics';
+import { loadMetrics } from '../../src/metrics/load';
 import { startTestAzure, type TestAzure } from './support';
 
 const sub = '5f3c2a1e-8b7d-4c6e-9a0f-1d2e3f4a5b6c';
@@ -158,5 +159,48 @@ void describe('Azure Monitor metrics (default scenario)', () => {
       await t.client.listFailedOperations(`${creditRisk}/deployments/blue`, Date.now() - 86_400_000),
       [],
     );
+  });
+
+  void it('the Metrics view loads every panel in parallel; one failing panel shows its error, the rest draw', async () => {
+    const endpoint = await loadMetrics(
+      t.client,
+      { scope: 'endpoint', resourceId: creditRisk, deployments: ['blue', 'green'] },
+      'PT30M',
+      Date.now(),
+    );
+    assert.deepEqual(
+      endpoint.map((c) => [c.panelId, c.deployment ?? '']),
+      [
+        ['requests', 'blue'],
+        ['requests', 'green'],
+        ['latency', 'blue'],
+        ['latency', 'green'],
+        ['connections', ''],
+        ['network', ''],
+      ],
+    );
+    // green is slow: its latency chart sits beside blue's and shows it.
+    const p95 = (d: string) =>
+      endpoint
+        .find((c) => c.panelId === 'latency' && c.deployment === d)!
+        .series.find((s) => s.label === 'P95')!
+        .values.filter((v): v is number => v !== null);
+    assert.ok(Math.min(...p95('green')) > Math.max(...p95('blue')));
+
+    t.emu.faults.add({ path: '/providers/Microsoft.Insights/metrics', kind: '403', times: 1 });
+    const deployment = await loadMetrics(
+      t.client,
+      { scope: 'deployment', resourceId: `${creditRisk}/deployments/blue`, deployments: [] },
+      'P7D',
+      Date.now(),
+    );
+    assert.equal(deployment.length, 6);
+    assert.equal(deployment.filter((c) => c.error).length, 1);
+    assert.deepEqual(
+      deployment.filter((c) => !c.error && c.noData).map((c) => c.panelId),
+      ['gpu'],
+    );
+    // Seven days at the PT15M grain.
+    assert.ok(deployment.filter((c) => !c.error).every((c) => c.xs.length === 672));
   });
 });
