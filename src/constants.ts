@@ -20,6 +20,8 @@ export const Commands = {
   scaffoldScoreFile: 'amlMonitor.scaffoldScoreFile',
   openSettings: 'amlMonitor.openSettings',
   showDiagnostics: 'amlMonitor.showDiagnostics',
+  goToDeployment: 'amlMonitor.goToDeployment',
+  filterTree: 'amlMonitor.filterTree',
   showMetrics: 'amlMonitor.showMetrics',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];

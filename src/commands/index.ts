@@ -4,6 +4,7 @@ import { Commands, type CommandId } from '../constants';
 import type { Services } from '../services';
 import { selectSubscriptions, selectTenant, signIn } from './account';
 import { withErrorHandling } from './errorHandling';
+import { filterTree, goToDeployment } from './fleet';
 import { showMetrics } from './metrics';
 import { getLogs, stopLogStream, streamLogs } from './logs';
 import { openTraceQuery, runKqlFile, runQueryInPanel } from './query';
@@ -42,6 +43,8 @@ export function commandTable(s: Services): Record<CommandId, CommandHandler> {
     [Commands.scaffoldScoreFile]: scaffoldScoreFile(s),
     [Commands.openSettings]: openSettings(s),
     [Commands.showDiagnostics]: showDiagnostics(s),
+    [Commands.goToDeployment]: goToDeployment(s),
+    [Commands.filterTree]: filterTree(s),
     [Commands.showMetrics]: showMetrics(s),
   };
 }
