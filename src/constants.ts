@@ -41,7 +41,7 @@ export const ContextKeys = {
 
 export type TreeState = 'signedOut' | 'noSubscriptions' | 'loading' | 'ready' | 'error';
 
-export const Settings = {
+export const SettingKeys = {
   section: 'amlMonitor',
   cloud: 'amlMonitor.cloud',
   customCloud: 'amlMonitor.customCloud',

@@ -24,7 +24,9 @@ export function activate(context: vscode.ExtensionContext): void {
   const ui = new VsCodeUserInput();
   const azure = new AzureSessionImpl(settings, log, ui);
   context.subscriptions.push(azure);
-  const base: BaseServices = { context, log, settings, azure, ui };
+  const lifetime = new AbortController();
+  context.subscriptions.push({ dispose: () => lifetime.abort() });
+  const base: BaseServices = { context, log, settings, azure, ui, lifetime: lifetime.signal };
 
   const logStreams = new LogStreamManager(base);
   const tree = new ServicesTreeProvider(base, logStreams);

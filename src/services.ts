@@ -76,6 +76,8 @@ export interface BaseServices {
   readonly log: vscode.LogOutputChannel;
   readonly settings: Settings;
   readonly azure: AzureSession;
+  /** Aborts when the extension deactivates: background work (pollers) stops with it. */
+  readonly lifetime: AbortSignal;
   /** Every question and notification to the user. */
   readonly ui: UserInput;
 }
