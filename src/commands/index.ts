@@ -5,6 +5,7 @@ import type { Services } from '../services';
 import { selectSubscriptions, selectTenant, signIn } from './account';
 import { withErrorHandling } from './errorHandling';
 import { filterTree, goToDeployment } from './fleet';
+import { loadProbe } from './loadProbe';
 import { showMetrics } from './metrics';
 import { getLogs, stopLogStream, streamLogs } from './logs';
 import { openTraceQuery, runKqlFile, runQueryInPanel } from './query';
@@ -48,6 +49,7 @@ export function commandTable(s: Services): Record<CommandId, CommandHandler> {
     [Commands.resendTestRequest]: resendTestRequest(s),
     [Commands.testRequestHistory]: testRequestHistory(s),
     [Commands.traceRequest]: traceRequest(s),
+    [Commands.loadProbe]: loadProbe(s),
     [Commands.goToDeployment]: goToDeployment(s),
     [Commands.filterTree]: filterTree(s),
     [Commands.showMetrics]: showMetrics(s),
