@@ -19,6 +19,7 @@ import type {
   QueryOptions,
   ScoringSession,
 } from './api';
+import { mayCarryCredentials } from './clouds';
 import { callAzure, type AzureLog } from './errorMapping';
 import { LegacyServices } from './legacy';
 import { toAppInsightsComponent, toDeployment, toEndpoint, toSubscription, toWorkspace } from './mappers';
@@ -42,7 +43,9 @@ import type {
 } from './models';
 import {
   createArmPipeline,
+  credentialHostPolicy,
   cutBodyAsResetPolicy,
+  retryAfterCapPolicy,
   failedAttemptLogPolicy,
   JsonClient,
   observerPolicy,
@@ -87,6 +90,7 @@ class SdkAzureClient implements AzureClient {
     this.cloud = options.cloud;
     this.log = options.log;
     this.armPipeline = createArmPipeline({
+      mayCarryCredentials: (url) => mayCarryCredentials(this.cloud, url),
       credential: options.credential,
       scope: options.cloud.resourceManagerScope,
       maxRetries: options.maxRetries,
@@ -458,6 +462,11 @@ class SdkAzureClient implements AzureClient {
       });
       if (this.log) this.logsClient.pipeline.addPolicy(failedAttemptLogPolicy(this.log), { phase: 'Retry' });
       this.logsClient.pipeline.addPolicy(cutBodyAsResetPolicy(), { phase: 'Sign' });
+      this.logsClient.pipeline.addPolicy(retryAfterCapPolicy(), { phase: 'Sign' });
+      this.logsClient.pipeline.addPolicy(
+        credentialHostPolicy((url) => mayCarryCredentials(this.cloud, url)),
+        { phase: 'Sign' },
+      );
       if (this.options.observe)
         this.logsClient.pipeline.addPolicy(observerPolicy(this.options.observe), { phase: 'Retry' });
     }
