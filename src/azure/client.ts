@@ -36,22 +36,8 @@ import type {
   Workspace,
   WorkspaceRef,
 } from './models';
-<<<<<<< HEAD
-import {
-  createArmPipeline,
-  credentialHostPolicy,
-  cutBodyAsResetPolicy,
-  retryAfterCapPolicy,
-  failedAttemptLogPolicy,
-  JsonClient,
-  observerPolicy,
-  retryOptionsOf,
-  userAgentOf,
-} from './pipeline';
-=======
 import { createArmPipeline, JsonClient, sendForStream, userAgentOf } from './pipeline';
 import { QueryResponseParser, type QueryErrorBody } from './queryStream';
->>>>>>> main
 import type { MetricsAnswer } from '../core/metrics';
 import { parseArmId } from '../core/armId';
 import {
@@ -490,33 +476,10 @@ class SdkAzureClient implements AzureClient {
     return client;
   }
 
-<<<<<<< HEAD
-  private logs(): LogsQueryClient {
-    if (!this.logsClient) {
-      const audience = new URL(this.cloud.logAnalyticsScope.replace(/\/\.default$/, '')).origin;
-      this.logsClient = new LogsQueryClient(this.options.credential, {
-        endpoint: this.cloud.logAnalyticsEndpoint,
-        audience,
-        // 1.0.0 ignores `audience` when building the token request: the scope must be given here.
-        credentials: { scopes: [this.cloud.logAnalyticsScope] },
-        retryOptions: retryOptionsOf(this.options),
-        userAgentOptions: { userAgentPrefix: userAgentOf(this.options.userAgentPrefix) },
-      });
-      if (this.log) this.logsClient.pipeline.addPolicy(failedAttemptLogPolicy(this.log), { phase: 'Retry' });
-      this.logsClient.pipeline.addPolicy(cutBodyAsResetPolicy(), { phase: 'Sign' });
-      this.logsClient.pipeline.addPolicy(retryAfterCapPolicy(), { phase: 'Sign' });
-      this.logsClient.pipeline.addPolicy(
-        credentialHostPolicy((url) => mayCarryCredentials(this.cloud, url)),
-        { phase: 'Sign' },
-      );
-      if (this.options.observe)
-        this.logsClient.pipeline.addPolicy(observerPolicy(this.options.observe), { phase: 'Retry' });
-    }
-    return this.logsClient;
-=======
   /** The Logs API's own pipeline (another audience than ARM), with the same retry and logging. */
   private logs(): Pipeline {
     this.logsPipeline ??= createArmPipeline({
+      mayCarryCredentials: (url) => mayCarryCredentials(this.cloud, url),
       credential: this.options.credential,
       scope: this.cloud.logAnalyticsScope,
       maxRetries: this.options.maxRetries,
@@ -526,7 +489,6 @@ class SdkAzureClient implements AzureClient {
       observe: this.options.observe,
     });
     return this.logsPipeline;
->>>>>>> main
   }
 
   private getSdkDeployment(ref: DeploymentRef, abortSignal?: AbortSignal): Promise<OnlineDeployment> {
