@@ -11,6 +11,7 @@ import { QueryPanelManager } from './query/panelManager';
 import type { BaseServices, Services } from './services';
 import { AzureSessionImpl } from './session/azureSession';
 import { Settings } from './settings';
+import { TestRequestService } from './testRequest/service';
 import { isFilterActive } from './core/fleet';
 import { ServicesTreeProvider } from './tree/servicesTree';
 import { VsCodeUserInput } from './vscodeUserInput';
@@ -39,8 +40,9 @@ export function activate(context: vscode.ExtensionContext): void {
     view.description = isFilterActive(tree.filter) ? vscode.l10n.t('Filtered') : undefined;
   };
   const queryPanels = new QueryPanelManager(base);
+  const testRequests = new TestRequestService(base);
   const metricsViews = new MetricsPanels(base);
-  const services: Services = { ...base, tree, logStreams, queryPanels, metricsViews };
+  const services: Services = { ...base, tree, logStreams, queryPanels, testRequests, metricsViews };
 
   context.subscriptions.push(
     logStreams,
@@ -49,6 +51,8 @@ export function activate(context: vscode.ExtensionContext): void {
     tree.onDidChangeFilter(showFilter),
     queryPanels,
     queryPanels.register(),
+    testRequests,
+    testRequests.register(),
     metricsViews,
     vscode.languages.registerCodeLensProvider({ language: 'kql' }, new KqlCodeLensProvider()),
     registerCommands(services),
