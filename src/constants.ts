@@ -21,6 +21,8 @@ export const Commands = {
   openSettings: 'amlMonitor.openSettings',
   showDiagnostics: 'amlMonitor.showDiagnostics',
   showMetrics: 'amlMonitor.showMetrics',
+  diagnoseDeployment: 'amlMonitor.diagnoseDeployment',
+  sendEndpointLogs: 'amlMonitor.sendEndpointLogs',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 

@@ -4,6 +4,8 @@ import { Commands, type CommandId } from '../constants';
 import type { Services } from '../services';
 import { selectSubscriptions, selectTenant, signIn } from './account';
 import { withErrorHandling } from './errorHandling';
+import { diagnoseDeployment } from './diagnose';
+import { sendEndpointLogs } from './diagnosticSettings';
 import { showMetrics } from './metrics';
 import { getLogs, stopLogStream, streamLogs } from './logs';
 import { openTraceQuery, runKqlFile, runQueryInPanel } from './query';
@@ -43,6 +45,8 @@ export function commandTable(s: Services): Record<CommandId, CommandHandler> {
     [Commands.openSettings]: openSettings(s),
     [Commands.showDiagnostics]: showDiagnostics(s),
     [Commands.showMetrics]: showMetrics(s),
+    [Commands.diagnoseDeployment]: diagnoseDeployment(s),
+    [Commands.sendEndpointLogs]: sendEndpointLogs(s),
   };
 }
 
