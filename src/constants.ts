@@ -20,6 +20,8 @@ export const Commands = {
   scaffoldScoreFile: 'amlMonitor.scaffoldScoreFile',
   openSettings: 'amlMonitor.openSettings',
   showDiagnostics: 'amlMonitor.showDiagnostics',
+  goToDeployment: 'amlMonitor.goToDeployment',
+  filterTree: 'amlMonitor.filterTree',
   showMetrics: 'amlMonitor.showMetrics',
   diagnoseDeployment: 'amlMonitor.diagnoseDeployment',
   sendEndpointLogs: 'amlMonitor.sendEndpointLogs',

@@ -11,6 +11,7 @@ import { QueryPanelManager } from './query/panelManager';
 import type { BaseServices, Services } from './services';
 import { AzureSessionImpl } from './session/azureSession';
 import { Settings } from './settings';
+import { isFilterActive } from './core/fleet';
 import { ServicesTreeProvider } from './tree/servicesTree';
 import { VsCodeUserInput } from './vscodeUserInput';
 
@@ -31,6 +32,10 @@ export function activate(context: vscode.ExtensionContext): void {
     treeDataProvider: tree,
     showCollapseAll: true,
   });
+  tree.attachView(view);
+  const showFilter = () => {
+    view.description = isFilterActive(tree.filter) ? vscode.l10n.t('Filtered') : undefined;
+  };
   const queryPanels = new QueryPanelManager(base);
   const metricsViews = new MetricsPanels(base);
   const services: Services = { ...base, tree, logStreams, queryPanels, metricsViews };
@@ -39,6 +44,7 @@ export function activate(context: vscode.ExtensionContext): void {
     logStreams,
     tree,
     view,
+    tree.onDidChangeFilter(showFilter),
     queryPanels,
     queryPanels.register(),
     metricsViews,

@@ -5,7 +5,8 @@ import type { ActiveLogStream, LogContainer } from './logs/streamManager';
 import type { PanelBinding } from './query/protocol';
 import type { MetricsTarget } from './metrics/panel';
 import type { Settings } from './settings';
-import type { ServiceTarget, Target } from './targets';
+import type { DeploymentTarget, ServiceTarget, Target } from './targets';
+import type { FleetEntry, TreeFilter } from './core/fleet';
 import type { UserInput } from './ui';
 
 /** The signed-in connection to Azure: builds the client lazily, rebuilds it when auth or cloud settings change. */
@@ -31,6 +32,12 @@ export interface TreeRefresher {
   refreshItem(item: unknown): Promise<void>;
   /** Mark a service as being updated by a long-running operation (shows Updating, hides enable/disable). */
   setBusy(target: Target, busy: boolean): void;
+  /** Every deployment of the selected subscriptions, from the Resource Graph index (or ARM). */
+  fleet(): Promise<FleetEntry[]>;
+  /** Shows a deployment in the tree (clearing a filter that hides it); false when it is not there. */
+  reveal(target: DeploymentTarget): Promise<boolean>;
+  /** What the tree shows; setting it repaints without asking Azure again. */
+  filter: TreeFilter;
 }
 
 /** What the tree asks of the log streams (to show a node as streaming). */

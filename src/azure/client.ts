@@ -42,6 +42,7 @@ import type {
 } from './models';
 import {
   createArmPipeline,
+  cutBodyAsResetPolicy,
   failedAttemptLogPolicy,
   JsonClient,
   observerPolicy,
@@ -464,6 +465,7 @@ class SdkAzureClient implements AzureClient {
         userAgentOptions: { userAgentPrefix: userAgentOf(this.options.userAgentPrefix) },
       });
       if (this.log) this.logsClient.pipeline.addPolicy(failedAttemptLogPolicy(this.log), { phase: 'Retry' });
+      this.logsClient.pipeline.addPolicy(cutBodyAsResetPolicy(), { phase: 'Sign' });
       if (this.options.observe)
         this.logsClient.pipeline.addPolicy(observerPolicy(this.options.observe), { phase: 'Retry' });
     }

@@ -3,6 +3,7 @@
 // request id; never a header dump (tokens live there).
 import * as l10n from '@vscode/l10n';
 import { AzureRequestError, isAzureRequestError, type AzureErrorKind } from './errors';
+import { BODY_READ_FAILED, describeUnreadableBody, looksLikeHtml } from './errorText';
 
 export type AzureLog = (level: 'info' | 'warn' | 'error', message: string) => void;
 
@@ -36,7 +37,11 @@ interface ErrorLike {
   statusCode?: unknown;
   details?: unknown;
   cause?: unknown;
-  response?: { status?: number; headers?: { get(name: string): string | undefined } };
+  response?: {
+    status?: number;
+    bodyAsText?: string | null;
+    headers?: { get(name: string): string | undefined };
+  };
 }
 
 /** Maps any failure of `operation` (a description in the user's terms) to an AzureRequestError. */
@@ -52,6 +57,7 @@ export function toAzureRequestError(error: unknown, operation: string): AzureReq
       azureMessage: error.azureMessage ?? error.message,
       requestId: error.requestId,
       retryAfterSeconds: error.retryAfterSeconds,
+      detail: error.detail,
       cause: error,
     });
   }
@@ -101,8 +107,38 @@ export function toAzureRequestError(error: unknown, operation: string): AzureReq
   const requestId =
     headers?.get('x-ms-request-id') ?? headers?.get('x-ms-correlation-request-id') ?? undefined;
   const retryAfterSeconds = headers ? parseRetryAfterSeconds(headers) : undefined;
+  const body = typeof e.response?.bodyAsText === 'string' ? e.response.bodyAsText : undefined;
+
+  if (message.startsWith(BODY_READ_FAILED)) {
+    // The connection broke while the body was arriving (the pipeline already retried it).
+    return new AzureRequestError({
+      operation,
+      kind: 'network',
+      code: 'IncompleteResponse',
+      azureMessage: l10n.t('The connection closed before the whole answer arrived.'),
+      requestId,
+      detail: message,
+      cause: error,
+    });
+  }
+  if (code === 'PARSE_ERROR' && statusCode !== undefined) {
+    // A body that is not JSON: a gateway's HTML page, JSON cut short. The user gets what it was; the
+    // log gets the body (scrubbed and cut). The SDK's own message would paste the whole body.
+    return new AzureRequestError({
+      operation,
+      kind: statusCode >= 400 ? kindOfStatus(statusCode) : 'server',
+      statusCode,
+      code: statusCode >= 400 ? `HTTP${statusCode}` : 'InvalidResponse',
+      azureMessage: describeUnreadableBody(body ?? '', statusCode),
+      requestId,
+      retryAfterSeconds,
+      detail: body,
+      cause: error,
+    });
+  }
 
   if (statusCode !== undefined && statusCode > 0) {
+    const unreadable = body !== undefined && (!isJsonText(body) || looksLikeHtml(message));
     return new AzureRequestError({
       operation,
       // A token for another service is a setting's fault (an endpoint of the custom cloud), not a
@@ -111,9 +147,12 @@ export function toAzureRequestError(error: unknown, operation: string): AzureReq
       kind: code && WRONG_AUDIENCE_CODES.has(code) ? 'config' : kindOfStatus(statusCode),
       statusCode,
       code: code ?? `HTTP${statusCode}`,
-      azureMessage: withInnerMessages(message, e.details) || `HTTP ${statusCode}`,
+      azureMessage: unreadable
+        ? describeUnreadableBody(body, statusCode)
+        : withInnerMessages(message, e.details) || `HTTP ${statusCode}`,
       requestId,
       retryAfterSeconds,
+      detail: body,
       cause: error,
     });
   }
@@ -157,7 +196,8 @@ export async function callAzure<T>(
         mapped.code,
         mapped.requestId ? `request id ${mapped.requestId}` : undefined,
       ].filter(Boolean);
-      log?.('warn', parts.join(' · '));
+      // The body stays out of notifications; here it is, scrubbed and cut, next to its request id.
+      log?.('warn', parts.join(' · ') + (mapped.detail ? `\n  response: ${mapped.detail}` : ''));
     }
     throw mapped;
   }
@@ -201,6 +241,18 @@ function withInnerMessages(message: string, details: unknown): string {
     if (text && !parts.includes(text)) parts.push(text);
   }
   return parts.filter(Boolean).join(' — ');
+}
+
+/** Whether a body parses as JSON (an ARM or Logs error body) rather than a page or cut text. */
+function isJsonText(body: string): boolean {
+  const trimmed = body.trim();
+  if (trimmed === '') return true;
+  try {
+    JSON.parse(trimmed);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function firstLine(text: string): string {

@@ -1,5 +1,8 @@
 // One typed error for every failed call to Azure. No SDK import here: the extension bundle uses
-// it to present failures without loading the Azure bundle.
+// it to present failures without loading the Azure bundle. What a server wrote (message, code,
+// request id) is made safe to show as it comes in (errorText.ts): short, one line, no markup, no
+// secrets; the body it came with goes to `detail`, for the log channel only.
+import { loggedBody, shownErrorText, shownToken } from './errorText';
 
 export type AzureErrorKind =
   | 'signIn' // 401, expired or missing credentials
@@ -27,6 +30,8 @@ export interface AzureErrorInit {
   /** x-ms-request-id / x-ms-correlation-request-id, for support. */
   requestId?: string;
   retryAfterSeconds?: number;
+  /** The response body or the full text behind azureMessage, for the log channel (scrubbed and cut here). */
+  detail?: string;
   cause?: unknown;
 }
 
@@ -38,18 +43,23 @@ export class AzureRequestError extends Error {
   readonly azureMessage?: string;
   readonly requestId?: string;
   readonly retryAfterSeconds?: number;
+  /** Scrubbed, cut excerpt of what the server sent; for the log channel, never for a notification. */
+  readonly detail?: string;
 
   constructor(init: AzureErrorInit) {
-    const detail = [init.code, init.azureMessage].filter(Boolean).join(': ');
-    super(detail ? `${init.operation} failed: ${detail}` : `${init.operation} failed`, { cause: init.cause });
+    const code = shownToken(init.code);
+    const azureMessage = init.azureMessage === undefined ? undefined : shownErrorText(init.azureMessage);
+    const shown = [code, azureMessage].filter(Boolean).join(': ');
+    super(shown ? `${init.operation} failed: ${shown}` : `${init.operation} failed`, { cause: init.cause });
     this.name = 'AzureRequestError';
     this.operation = init.operation;
     this.kind = init.kind;
     this.statusCode = init.statusCode;
-    this.code = init.code;
-    this.azureMessage = init.azureMessage;
-    this.requestId = init.requestId;
+    this.code = code;
+    this.azureMessage = azureMessage || undefined;
+    this.requestId = shownToken(init.requestId);
     this.retryAfterSeconds = init.retryAfterSeconds;
+    this.detail = init.detail === undefined ? undefined : loggedBody(init.detail);
   }
 }
 

@@ -5,6 +5,7 @@ import { createClientPipeline, ServiceClient } from '@azure/core-client';
 import {
   createHttpHeaders,
   createPipelineRequest,
+  isRestError,
   RestError,
   type HttpMethods,
   type Pipeline,
@@ -12,6 +13,7 @@ import {
 } from '@azure/core-rest-pipeline';
 import type { ObservedExchange } from './api';
 import type { AzureLog } from './errorMapping';
+import { BODY_READ_FAILED } from './errorText';
 
 export interface PipelineSettings {
   credential: TokenCredential;
@@ -42,6 +44,7 @@ export function createArmPipeline(settings: PipelineSettings): Pipeline {
     userAgentOptions: { userAgentPrefix: userAgentOf(settings.userAgentPrefix) },
   });
   if (settings.log) pipeline.addPolicy(failedAttemptLogPolicy(settings.log), { phase: 'Retry' });
+  pipeline.addPolicy(cutBodyAsResetPolicy(), { phase: 'Sign' });
   if (settings.observe) pipeline.addPolicy(observerPolicy(settings.observe), { phase: 'Retry' });
   return pipeline;
 }
@@ -74,6 +77,32 @@ export function observerPolicy(observe: (exchange: ObservedExchange) => void): P
         ...(response.bodyAsText ? { responseBody: response.bodyAsText } : {}),
       });
       return response;
+    },
+  };
+}
+
+/**
+ * A connection reset while the body arrives surfaces as a PARSE_ERROR, which the retry policy does
+ * not retry (it retries only system errors such as ECONNRESET before the response). Below the retry
+ * policy (Sign phase: closest to the transport), such a failure is rethrown with the code of what
+ * happened, a reset, so that it is retried like any other dropped connection.
+ */
+export function cutBodyAsResetPolicy(): PipelinePolicy {
+  return {
+    name: 'amlMonitorCutBodyAsReset',
+    async sendRequest(request, next) {
+      try {
+        return await next(request);
+      } catch (error) {
+        if (
+          isRestError(error) &&
+          error.code === RestError.PARSE_ERROR &&
+          error.message.startsWith(BODY_READ_FAILED)
+        ) {
+          throw new RestError(error.message, { code: 'ECONNRESET', request });
+        }
+        throw error;
+      }
     },
   };
 }
@@ -152,10 +181,18 @@ export class JsonClient {
     });
     const response = await this.client.sendRequest(request);
     let parsed: unknown;
-    if (response.bodyAsText) {
+    if (response.bodyAsText?.trim()) {
       try {
         parsed = JSON.parse(response.bodyAsText);
       } catch {
+        // A success that is not JSON (a proxy's page, a body cut short) must not read as "empty".
+        if (response.status < 400)
+          throw new RestError('The response body is not JSON.', {
+            code: RestError.PARSE_ERROR,
+            statusCode: response.status,
+            request,
+            response,
+          });
         parsed = undefined;
       }
     }

@@ -6,6 +6,7 @@ import { selectSubscriptions, selectTenant, signIn } from './account';
 import { withErrorHandling } from './errorHandling';
 import { diagnoseDeployment } from './diagnose';
 import { sendEndpointLogs } from './diagnosticSettings';
+import { filterTree, goToDeployment } from './fleet';
 import { showMetrics } from './metrics';
 import { getLogs, stopLogStream, streamLogs } from './logs';
 import { openTraceQuery, runKqlFile, runQueryInPanel } from './query';
@@ -44,6 +45,8 @@ export function commandTable(s: Services): Record<CommandId, CommandHandler> {
     [Commands.scaffoldScoreFile]: scaffoldScoreFile(s),
     [Commands.openSettings]: openSettings(s),
     [Commands.showDiagnostics]: showDiagnostics(s),
+    [Commands.goToDeployment]: goToDeployment(s),
+    [Commands.filterTree]: filterTree(s),
     [Commands.showMetrics]: showMetrics(s),
     [Commands.diagnoseDeployment]: diagnoseDeployment(s),
     [Commands.sendEndpointLogs]: sendEndpointLogs(s),

@@ -5,7 +5,7 @@
 // …/workspaces/onlineEndpoints/deployments. v1 web services are no ARM resources: never indexed.
 // A row lags a write by seconds to minutes (Resource Graph overview, "how Resource Graph is kept
 // current"), so every shaped model says it came from the index, and fresh ARM reads win over it.
-import type { Deployment, Endpoint, Workspace } from '../azure/models';
+import type { Deployment, Endpoint, LegacyService, Workspace } from '../azure/models';
 import { parseArmId } from './armId';
 import { provisioningVisualState } from './treePresentation';
 
@@ -297,6 +297,13 @@ export function deploymentMatches(dep: Deployment, f: TreeFilter): boolean {
     const visual = provisioningVisualState(dep.provisioningState);
     if (visual !== 'failed' && visual !== 'updating') return false;
   }
+  return true;
+}
+
+/** v1 services pass the same filters: their state and App Insights flag. */
+export function legacyServiceMatches(svc: LegacyService, f: TreeFilter): boolean {
+  if (f.appInsightsOff && svc.appInsightsEnabled) return false;
+  if (f.problemsOnly && provisioningVisualState(svc.state) === 'ok') return false;
   return true;
 }
 

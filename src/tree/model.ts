@@ -11,7 +11,7 @@ import type { AzureClient } from '../azure/api';
 import { isAzureRequestError, type AzureErrorKind } from '../azure/errors';
 import { failureAction, type FailureAction } from '../errorPresentation';
 import type { Deployment, Endpoint, LegacyService, Subscription, Workspace } from '../azure/models';
-import { fleetQuery, FreshReads, shapeFleet, type FleetSnapshot } from '../core/fleet';
+import { fleetQuery, FreshReads, shapeFleet, type FleetEntry, type FleetSnapshot } from '../core/fleet';
 import type {
   DeploymentTarget,
   EndpointTarget,
@@ -30,7 +30,7 @@ export interface Failure {
   error: unknown;
 }
 
-export type EmptyReason = 'noWorkspaces' | 'noServices' | 'noDeployments';
+export type EmptyReason = 'noWorkspaces' | 'noServices' | 'noDeployments' | 'filtered';
 
 export type ModelNode =
   | { kind: 'subscription'; target: SubscriptionTarget }
@@ -194,6 +194,15 @@ export class TreeModel {
     if (armId && this.readChildrenFromArm.delete(armId.toLowerCase())) return undefined;
     const fleet = await this.fleet;
     return fleet?.kind === 'index' ? fleet.snapshot : undefined;
+  }
+
+  /** Index entries with the ARM reads made after a change in place of their lagging rows. */
+  withFreshReads(entries: FleetEntry[]): FleetEntry[] {
+    return entries.map((e) => ({
+      ...e,
+      endpoint: this.freshEndpoints.apply([e.endpoint])[0] ?? e.endpoint,
+      deployment: this.freshDeployments.apply([e.deployment])[0] ?? e.deployment,
+    }));
   }
 
   /** The next children of this node come from ARM (the user asked to refresh it). */

@@ -3,10 +3,21 @@
 // nodes, and reloads a node (or everything) on request.
 import * as vscode from 'vscode';
 import { ContextKeys, Settings as SettingKeys, Views, type TreeState } from '../constants';
+import {
+  deploymentMatches,
+  filtersDeployments,
+  isFilterActive,
+  legacyServiceMatches,
+  subscriptionMatches,
+  workspaceMatches,
+  type FleetEntry,
+  type FleetSnapshot,
+  type TreeFilter,
+} from '../core/fleet';
 import { provisioningVisualState } from '../core/treePresentation';
 import type { BaseServices, LogStreamRegistry, TreeRefresher } from '../services';
-import { targetKey, targetOf, type Target } from '../targets';
-import { TreeModel, type ModelNode, type RootResult } from './model';
+import { targetKey, targetOf, type DeploymentTarget, type Target } from '../targets';
+import { flatten, loadSubtree, TreeModel, type ModelNode, type RootResult } from './model';
 import { createNode, TreeNode, type AnyNode, type NodeContext } from './nodes';
 import { presentationStrings } from './strings';
 
@@ -23,6 +34,14 @@ export class ServicesTreeProvider
   private readonly disposables: vscode.Disposable[] = [this.changed];
   private rootChildren: Promise<AnyNode[]> | undefined;
   private readonly children = new Map<TreeNode, Promise<AnyNode[]>>();
+  /** Unfiltered children read from Azure, by node id ('' = the root): a filter change reuses them. */
+  private readonly models = new Map<string, Promise<ModelNode[]>>();
+  private rootResult: Promise<RootResult> | undefined;
+  private current: TreeFilter = {};
+  private readonly filterChanged = new vscode.EventEmitter<TreeFilter>();
+  /** Fires when the filter changes (the view shows that it is filtered). */
+  readonly onDidChangeFilter = this.filterChanged.event;
+  private view: vscode.TreeView<AnyNode> | undefined;
   /** Live nodes by id (= targetKey for nodes with a target). */
   private readonly nodes = new Map<string, AnyNode>();
   private readonly busy = new Map<string, number>();
@@ -59,7 +78,28 @@ export class ServicesTreeProvider
         if (e.affectsConfiguration(SettingKeys.subscriptions)) this.refresh();
       }),
     );
+    this.disposables.push(this.filterChanged);
     this.setState('loading');
+  }
+
+  /** The view that shows this tree, for reveal. */
+  attachView(view: vscode.TreeView<AnyNode>): void {
+    this.view = view;
+  }
+
+  get filter(): TreeFilter {
+    return this.current;
+  }
+
+  /** Repaints with another filter from what was already read: no request to Azure. */
+  set filter(f: TreeFilter) {
+    this.current = f;
+    this.generation++;
+    this.rootChildren = undefined;
+    this.children.clear();
+    this.nodes.clear();
+    this.filterChanged.fire(f);
+    this.changed.fire(undefined);
   }
 
   getTreeItem(node: AnyNode): vscode.TreeItem {
@@ -76,28 +116,129 @@ export class ServicesTreeProvider
     if (!node.expandable) return Promise.resolve([]);
     let loaded = this.children.get(node);
     if (!loaded) {
-      loaded = this.model
-        .loadChildren(node.model)
-        .catch((e: unknown): ModelNode[] => [
-          { kind: 'error', failure: { list: 'endpoints', action: 'retry', kind: 'unknown', error: e } },
-        ])
-        .then((models) => models.map((m) => this.track(createNode(node, m))));
+      let models = this.models.get(node.id);
+      if (!models) {
+        const read = this.model
+          .loadChildren(node.model)
+          .catch((e: unknown): ModelNode[] => [
+            { kind: 'error', failure: { list: 'endpoints', action: 'retry', kind: 'unknown', error: e } },
+          ]);
+        models = read;
+        this.models.set(node.id, read);
+        void read.then(() => this.loadDeferred(node, read));
+      }
+      loaded = models.then((list) => this.present(node, list));
       this.children.set(node, loaded);
-      const first = loaded;
-      void first.then(() => this.loadDeferred(node, first));
     }
     return loaded;
   }
 
   /** Children the model left for later (v1 services beside endpoints painted from the index). */
-  private async loadDeferred(node: AnyNode, loaded: Promise<AnyNode[]>): Promise<void> {
+  private async loadDeferred(node: AnyNode, read: Promise<ModelNode[]>): Promise<void> {
     const generation = this.generation;
     const later = await this.model.loadDeferred(node.model).catch((): ModelNode[] => []);
-    if (later.length === 0 || this.disposed || generation !== this.generation) return;
-    if (this.children.get(node) !== loaded) return; // reloaded meanwhile: that load brings its own
-    const kids = [...(await loaded), ...later.map((m) => this.track(createNode(node, m)))];
-    this.children.set(node, Promise.resolve(kids));
+    if (later.length === 0 || this.disposed) return;
+    if (this.models.get(node.id) !== read) return; // reloaded meanwhile: that load brings its own
+    const all = [...(await read), ...later];
+    this.models.set(node.id, Promise.resolve(all));
+    if (generation !== this.generation) return;
+    this.children.set(node, this.present(node, all));
     this.changed.fire(node);
+  }
+
+  /** Nodes for the children that pass the filter; says so when the filter hides them all. */
+  private async present(parent: AnyNode | undefined, list: ModelNode[]): Promise<AnyNode[]> {
+    const f = this.current;
+    if (!isFilterActive(f)) return list.map((m) => this.track(createNode(parent, m)));
+    const source = await this.model.fleetSource();
+    const visible = list.filter((m) =>
+      this.passes(m, f, source?.kind === 'index' ? source.snapshot : undefined),
+    );
+    if (visible.length === 0 && list.length > 0 && parent)
+      return [this.track(createNode(parent, { kind: 'empty', reason: 'filtered' }))];
+    return visible.map((m) => this.track(createNode(parent, m)));
+  }
+
+  /**
+   * Whether a node passes the filter. Above the deployments, a workspace or endpoint hides when
+   * the index shows that none of its deployments pass; without the index it stays.
+   */
+  private passes(m: ModelNode, f: TreeFilter, index: FleetSnapshot | undefined): boolean {
+    const narrow = filtersDeployments(f);
+    const anyIn = (prefix: string) =>
+      !index ||
+      index
+        .entries()
+        .some(
+          (e) => e.deployment.armId.toLowerCase().startsWith(prefix) && deploymentMatches(e.deployment, f),
+        );
+    switch (m.kind) {
+      case 'subscription':
+        return subscriptionMatches(m.target.subscription.subscriptionId, f);
+      case 'workspace':
+        return (
+          workspaceMatches(m.target.workspace, f) &&
+          (!narrow || anyIn(`${m.target.workspace.armId.toLowerCase()}/`))
+        );
+      case 'endpoint':
+        return (
+          !narrow ||
+          !index?.deploymentsOf(m.target.endpoint) ||
+          anyIn(`${m.target.endpoint.armId.toLowerCase()}/`)
+        );
+      case 'deployment':
+        return deploymentMatches(m.target.deployment, f);
+      case 'legacyGroup':
+        return !narrow || m.services.some((svc) => legacyServiceMatches(svc, f));
+      case 'legacyService':
+        return legacyServiceMatches(m.target.service, f);
+      default:
+        return true;
+    }
+  }
+
+  /** Every deployment of the visible subscriptions: from the index, or by walking ARM. */
+  async fleet(): Promise<FleetEntry[]> {
+    await this.getChildren();
+    const root = await this.rootResult;
+    const source = await this.model.fleetSource();
+    if (source?.kind === 'index') return this.model.withFreshReads(source.snapshot.entries());
+    if (root?.state !== 'ready') return [];
+    const trees = await Promise.all(
+      root.children.filter((m) => m.kind === 'subscription').map((m) => loadSubtree(this.model, m)),
+    );
+    return trees
+      .flatMap(flatten)
+      .flatMap((m) =>
+        m.kind === 'deployment'
+          ? [{ workspace: m.target.workspace, endpoint: m.target.endpoint, deployment: m.target.deployment }]
+          : [],
+      );
+  }
+
+  async reveal(target: DeploymentTarget): Promise<boolean> {
+    const { workspace, endpoint, deployment } = target;
+    const path = [
+      `/subscriptions/${workspace.subscriptionId}`.toLowerCase(),
+      workspace.armId.toLowerCase(),
+      endpoint.armId.toLowerCase(),
+      deployment.armId.toLowerCase(),
+    ];
+    for (let attempt = 0; attempt < 2; attempt++) {
+      let node: AnyNode | undefined;
+      for (const id of path) {
+        node = (await this.getChildren(node)).find((k) => k.id === id);
+        if (!node) break;
+      }
+      if (node) {
+        await this.view?.reveal(node, { select: true, focus: true, expand: false });
+        return true;
+      }
+      // The filter hides it: show everything, then look again.
+      if (!isFilterActive(this.current)) return false;
+      this.filter = {};
+    }
+    return false;
   }
 
   getParent(node: AnyNode): AnyNode | undefined {
@@ -188,6 +329,8 @@ export class ServicesTreeProvider
   private reloadAll(): void {
     this.generation++;
     this.rootChildren = undefined;
+    this.rootResult = undefined;
+    this.models.clear();
     this.children.clear();
     this.nodes.clear();
     for (const t of this.rechecks.values()) clearTimeout(t);
@@ -199,17 +342,18 @@ export class ServicesTreeProvider
   private async loadRoot(): Promise<AnyNode[]> {
     const generation = this.generation;
     this.setState('loading');
-    const result = await this.model.loadRoot().catch((e: unknown): RootResult => ({
+    this.rootResult ??= this.model.loadRoot().catch((e: unknown): RootResult => ({
       state: 'error',
       children: [
         { kind: 'error', failure: { list: 'subscriptions', action: 'retry', kind: 'unknown', error: e } },
       ],
     }));
+    const result = await this.rootResult;
     if (this.disposed || generation !== this.generation) return [];
     this.setState(result.state);
     // Signed out or no subscriptions: the empty view shows its welcome content with the action.
     if (result.state === 'signedOut' || result.state === 'noSubscriptions') return [];
-    return result.children.map((m) => this.track(createNode(undefined, m)));
+    return this.present(undefined, result.children);
   }
 
   private track(node: AnyNode): AnyNode {
@@ -219,6 +363,9 @@ export class ServicesTreeProvider
 
   /** Drops a node's cached children (and theirs) so the next expansion reads Azure again. */
   private invalidate(node: TreeNode): void {
+    // Ids are ARM ids (or built on them): what was read below this node starts with its id.
+    const prefix = node.id.toLowerCase();
+    for (const id of [...this.models.keys()]) if (id.toLowerCase().startsWith(prefix)) this.models.delete(id);
     const loaded = this.children.get(node);
     this.children.delete(node);
     if (!loaded) return;

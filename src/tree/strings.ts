@@ -66,5 +66,7 @@ export function emptyLabel(reason: EmptyReason): string {
       return vscode.l10n.t('No online endpoints or web services');
     case 'noDeployments':
       return vscode.l10n.t('No deployments');
+    case 'filtered':
+      return vscode.l10n.t('Nothing here matches the tree filter');
   }
 }

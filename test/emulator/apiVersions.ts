@@ -88,6 +88,15 @@ export const LOG_ANALYTICS_WORKSPACE_API_VERSIONS = [
   '2025-02-01',
 ];
 
+/**
+ * Microsoft.Insights extension resources the client reads or writes on a deployment or endpoint:
+ * specification/monitor/resource-manager/Microsoft.Insights/{stable,preview}/<version>/
+ * metrics_API.json, diagnosticsSettings_API.json and activityLogs_API.json (eventtypes/management/values).
+ */
+export const METRICS_API_VERSIONS = ['2018-01-01', '2021-05-01', '2023-10-01', '2024-02-01'];
+export const DIAGNOSTIC_SETTINGS_API_VERSIONS = ['2017-05-01-preview', '2021-05-01-preview'];
+export const ACTIVITY_LOG_API_VERSIONS = ['2015-04-01'];
+
 /** Resource types (lower case, provider/type[/child…]) and the versions each accepts. */
 const CHECKED: { match: (type: string) => boolean; versions: string[] }[] = [
   { match: (t) => t.startsWith('microsoft.machinelearningservices/'), versions: ML_API_VERSIONS },
@@ -96,6 +105,10 @@ const CHECKED: { match: (type: string) => boolean; versions: string[] }[] = [
     match: (t) => t === 'microsoft.operationalinsights/workspaces',
     versions: LOG_ANALYTICS_WORKSPACE_API_VERSIONS,
   },
+  // The refusal's shape for these extension types is ARM's as for any provider (inferred).
+  { match: (t) => t === 'microsoft.insights/metrics', versions: METRICS_API_VERSIONS },
+  { match: (t) => t === 'microsoft.insights/diagnosticsettings', versions: DIAGNOSTIC_SETTINGS_API_VERSIONS },
+  { match: (t) => t === 'microsoft.insights/eventtypes/values', versions: ACTIVITY_LOG_API_VERSIONS },
 ];
 
 /**

@@ -15,7 +15,15 @@ export type FaultKind =
   // Scoring URIs only (scoring.ts): timeout, model error, bad gateway.
   | '408'
   | '424'
-  | '502';
+  | '502'
+  /** The normal answer's headers and half its body, then the connection is reset. */
+  | 'resetMidBody'
+  /** 200 with the normal answer's JSON cut in half (a proxy that lost the end). */
+  | 'truncatedJson'
+  /** 502 with an HTML page, as a gateway in front of the service answers. */
+  | 'htmlGateway'
+  /** 400 whose message echoes the request's headers, the Authorization header included. */
+  | 'echoHeaders';
 
 export interface FaultSpec {
   method?: string;

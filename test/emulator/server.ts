@@ -877,16 +877,34 @@ export function createHandler(ctx: ServerContext): {
     };
     ctx.requests.push(record);
     const requestId = randomUUID();
+    /** A fault that spoils the normal answer on its way out (set by applyFault). */
+    let spoil: 'resetMidBody' | 'truncatedJson' | undefined;
     const send = (status: number, payload: unknown, extra: Record<string, string> = {}) => {
       record.status = status;
       if (res.destroyed) return;
-      res.writeHead(status, {
+      const text = payload === undefined ? '' : JSON.stringify(payload);
+      const headers = {
         'content-type': 'application/json; charset=utf-8',
         'x-ms-request-id': requestId,
         'x-ms-correlation-request-id': requestId,
         ...extra,
-      });
-      res.end(payload === undefined ? '' : JSON.stringify(payload));
+      };
+      if (spoil === 'resetMidBody') {
+        // Headers promise the whole body; half of it arrives, then the connection is reset (a
+        // load balancer or a flaky network between client and Azure; inferred, no Azure source).
+        const bytes = Buffer.from(text);
+        res.writeHead(status, { ...headers, 'content-length': String(bytes.length) });
+        res.write(bytes.subarray(0, Math.floor(bytes.length / 2)), () => res.destroy());
+        return;
+      }
+      if (spoil === 'truncatedJson') {
+        // A complete HTTP answer whose JSON ends halfway (a proxy that lost the end; inferred).
+        res.writeHead(status, headers);
+        res.end(text.slice(0, Math.floor(text.length / 2)));
+        return;
+      }
+      res.writeHead(status, headers);
+      res.end(text);
     };
     try {
       if (text) {
@@ -903,8 +921,9 @@ export function createHandler(ctx: ServerContext): {
       }
       if (ctx.latencyMs > 0) await sleep(ctx.latencyMs);
       const fault = ctx.faults.take(method, path, undefined, ['lroFailed', 'partialQuery']);
-      if (fault) {
-        const handled = await applyFault(fault, req, send);
+      if (fault?.kind === 'resetMidBody' || fault?.kind === 'truncatedJson') spoil = fault.kind;
+      else if (fault) {
+        const handled = await applyFault(fault, req, send, res);
         if (handled) return;
       }
       const isPublic = path.toLowerCase().startsWith('/discovery/');
@@ -980,6 +999,7 @@ export function createHandler(ctx: ServerContext): {
     fault: FaultSpec,
     req: IncomingMessage,
     send: (s: number, b: unknown, h?: Record<string, string>) => void,
+    res: ServerResponse,
   ): Promise<boolean> {
     const retryAfter: Record<string, string> =
       fault.retryAfterSeconds !== undefined ? { 'retry-after': String(fault.retryAfterSeconds) } : {};
@@ -1052,6 +1072,29 @@ export function createHandler(ctx: ServerContext): {
         return true;
       case '404':
         send(404, { error: { code: 'ResourceNotFound', message: 'The requested resource was not found.' } });
+        return true;
+      case 'htmlGateway':
+        // What Azure Application Gateway / Front Door answer when the backend fails: an HTML page
+        // titled "502 Bad Gateway" (learn.microsoft.com/azure/application-gateway/
+        // application-gateway-troubleshooting-502; the page's exact markup is inferred).
+        res.writeHead(502, { 'content-type': 'text/html', ...retryAfter });
+        res.end(
+          '<!DOCTYPE html>\n<html><head><title>502 Bad Gateway</title><style>body{font-family:x}</style></head>' +
+            '<body><h1>502 Bad Gateway</h1><script>alert(1)</script><p>Microsoft-Azure-Application-Gateway/v2</p>' +
+            `<!-- ${'padding '.repeat(500)} --></body></html>\n`,
+        );
+        return true;
+      case 'echoHeaders':
+        // A front end that echoes the request it refused, headers included (seen in proxies and
+        // custom gateways; inferred): the client must not show or log the token it sent.
+        send(400, {
+          error: {
+            code: 'InvalidRequest',
+            message: `Request rejected. Headers: ${Object.entries(req.headers)
+              .map(([k, v]) => `${k}: ${String(v)}`)
+              .join('; ')}`,
+          },
+        });
         return true;
       case '409':
         send(409, {

@@ -124,6 +124,27 @@ void describe('strict emulator: what Azure refuses', () => {
       assert.match(nested.body.error?.message ?? '', /for type 'workspaces\/onlineEndpoints\/deployments'/);
     });
 
+    void it('Azure Monitor extension types answer an unpublished version too (metrics, diagnostic settings)', async () => {
+      const endpointPath = deploymentPath.replace(/\/deployments\/[^/]+$/, '');
+      const metrics = await send(
+        'GET',
+        `${t.emu.url}${endpointPath}/providers/Microsoft.Insights/metrics?api-version=2024-01-01&metricnames=RequestsPerMinute`,
+        t.emu.token,
+      );
+      assert.equal(metrics.status, 400);
+      assert.match(
+        metrics.body.error?.message ?? '',
+        /for type 'metrics'\. The supported api-versions are '[^']*2024-02-01/,
+      );
+      const settings = await send(
+        'GET',
+        `${t.emu.url}${endpointPath}/providers/Microsoft.Insights/diagnosticSettings?api-version=2021-05-01`,
+        t.emu.token,
+      );
+      assert.equal(settings.status, 400);
+      assert.equal(settings.body.error?.code, 'NoRegisteredProviderFound');
+    });
+
     void it('subscriptions answer an unpublished version with 400 InvalidApiVersionParameter', async () => {
       const answer = await send('GET', `${t.emu.url}/subscriptions?api-version=2023-01-01`, t.emu.token);
       assert.equal(answer.status, 400);

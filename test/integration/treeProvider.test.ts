@@ -258,4 +258,50 @@ void describe('services TreeDataProvider (emulator, stand-in vscode)', { skip: i
     assert.match(after.contextValue ?? '', /\bappInsights-on\b/);
     assert.match(after.description ?? '', /App Insights on/);
   });
+
+  void it('a filter repaints from what was read, hides what does not match, and asks Azure nothing', async () => {
+    const { tree } = await makeTree(azure.client);
+    trees.push(tree);
+    const all = await expandAll(tree);
+    const before = azure.emu.requests.length;
+    tree.filter = { problemsOnly: true };
+    const shown = await expandAll(tree);
+    assert.equal(azure.emu.requests.length, before, 'no request to Azure');
+    const deployments = shown.filter((n) => n.model.kind === 'deployment');
+    assert.ok(deployments.length > 0);
+    for (const d of deployments)
+      assert.match(item(tree, d).description ?? '', /Failed|Updating|Creating|Scaling|Deleting/);
+    assert.ok(
+      deployments.length < all.filter((n) => n.model.kind === 'deployment').length,
+      'some deployments are hidden',
+    );
+    // A workspace whose deployments all run fine is hidden.
+    const workspaces = (n: AnyNode[]) => n.filter((x) => x.model.kind === 'workspace').length;
+    assert.ok(workspaces(shown) < workspaces(all));
+    tree.filter = {};
+    assert.equal(
+      (await expandAll(tree)).filter((n) => n.model.kind === 'deployment').length,
+      all.filter((n) => n.model.kind === 'deployment').length,
+    );
+  });
+
+  void it('the fleet lists every deployment, and reveal finds one behind a filter that hides it', async () => {
+    const { tree } = await makeTree(azure.client);
+    trees.push(tree);
+    const revealed: AnyNode[] = [];
+    tree.attachView({ reveal: (n: AnyNode) => Promise.resolve(void revealed.push(n)) } as never);
+    const fleet = await tree.fleet();
+    let truth = 0;
+    for (const sub of await azure.client.listSubscriptions())
+      for (const ws of await azure.client.listWorkspaces(sub.subscriptionId))
+        for (const ep of await azure.client.listEndpoints(ws))
+          truth += (await azure.client.listDeployments(ep)).length;
+    assert.equal(fleet.length, truth);
+    const healthy = fleet.find((e) => e.deployment.provisioningState === 'Succeeded');
+    assert.ok(healthy);
+    tree.filter = { problemsOnly: true };
+    assert.equal(await tree.reveal({ kind: 'deployment', ...healthy }), true);
+    assert.equal(revealed[0]?.id, healthy.deployment.armId.toLowerCase());
+    assert.deepEqual(tree.filter, {}, 'the filter that hid it is cleared');
+  });
 });

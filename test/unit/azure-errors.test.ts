@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { createHttpHeaders, createPipelineRequest, RestError } from '@azure/core-rest-pipeline';
 import { callAzure, toAzureRequestError } from '../../src/azure/errorMapping';
 import { AzureRequestError } from '../../src/azure/errors';
+import { describeUnreadableBody, MAX_SHOWN_ERROR_TEXT } from '../../src/azure/errorText';
 
 function restError(
   status: number,
@@ -118,4 +119,42 @@ void test('callAzure renames an inner AzureRequestError to the caller operation 
     lines[0] ?? '',
     /Read deployment "blue" failed \(notFound\) · HTTP 404 · ResourceNotFound · request id rid-9/,
   );
+});
+
+void test('error text a server wrote is short, one line, without markup or secrets (issue 17)', () => {
+  const e = new AzureRequestError({
+    operation: 'Read workspace "w"',
+    kind: 'server',
+    code: '<b>Bad</b> code\n',
+    azureMessage: `<html><body><h1>Oops</h1><script>alert(1)</script>[click](command:workbench.action.reloadWindow) Authorization: Bearer abc.def-ghi\n${'x'.repeat(5000)}</body></html>`,
+    requestId: 'id-1\n<script>',
+    detail: 'y'.repeat(10_000) + ' password=hunter2',
+  });
+  assert.equal(e.code, 'bBad/bcode');
+  assert.equal(e.requestId, 'id-1script');
+  assert.ok((e.azureMessage ?? '').length <= MAX_SHOWN_ERROR_TEXT);
+  assert.doesNotMatch(e.message, /<|\n|abc\.def|\]\(/);
+  assert.match(e.azureMessage ?? '', /Oops/, 'an HTML page is named by its title or heading');
+  assert.ok((e.detail ?? '').length < 4200);
+  assert.match(e.detail ?? '', /more characters not logged/);
+
+  const plain = new AzureRequestError({
+    operation: 'op',
+    kind: 'badRequest',
+    azureMessage: 'See [the docs](https://evil.example) <img src=x onerror=alert(1)> token: s3cr3t',
+  });
+  assert.equal(plain.azureMessage, 'See [the docs] (https://evil.example) token: ***');
+});
+
+void test('a body that is not JSON is described, never pasted', () => {
+  assert.match(
+    describeUnreadableBody('<!doctype html><title>502 Bad Gateway</title>', 502),
+    /web page.*502 Bad Gateway/,
+  );
+  assert.match(
+    describeUnreadableBody('{"value": [{"id": "/subs', 200),
+    /cut short or malformed \(24 characters\)/,
+  );
+  assert.match(describeUnreadableBody('', 200), /empty body/);
+  assert.match(describeUnreadableBody('upstream connect error', 503), /not JSON.*upstream connect error/);
 });

@@ -4,6 +4,9 @@
 // pattern on Azure text gets a row here.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { describeUnreadableBody, loggedBody, shownErrorText, stripTags } from '../../src/azure/errorText';
+import { toAzureRequestError } from '../../src/azure/errorMapping';
+import { errorPosition } from '../../src/core/kql';
 import { scrubSecrets } from '../../src/core/scrubSecrets';
 import { confirmedGrowth, SUPERLINEAR_RATIO } from '../support/linearTime';
 
@@ -51,6 +54,45 @@ export const linearTimeRows: Row[] = [
     name: 'scrubSecrets with its cap: one huge line',
     run: scrubSecrets,
     make: (n) => 'eyJ-'.repeat(n) + '\n',
+  },
+  // Error bodies: shown text (capped at 64 KB before any scan, so sizes stay below that here).
+  {
+    name: 'shownErrorText: unclosed tags',
+    run: (s) => shownErrorText(s),
+    make: (n) => '<a'.repeat(Math.min(n, 8000)),
+  },
+  {
+    name: 'shownErrorText: tags',
+    run: (s) => shownErrorText(s),
+    make: (n) => '<b>x</b>&amp;'.repeat(Math.min(n, 4000)),
+  },
+  {
+    name: 'shownErrorText: markdown links',
+    run: (s) => shownErrorText(s),
+    make: (n) => '[a](b)'.repeat(Math.min(n, 8000)),
+  },
+  {
+    name: 'shownErrorText: whitespace runs',
+    run: (s) => shownErrorText(s),
+    make: (n) => ' \t\n'.repeat(Math.min(n, 16000)) + 'x',
+  },
+  { name: 'stripTags: < without >', run: stripTags, make: (n) => '<x'.repeat(n) },
+  { name: 'stripTags: many tags', run: stripTags, make: (n) => '<p>a</p>'.repeat(n) },
+  {
+    name: 'describeUnreadableBody: HTML without a closing title',
+    run: (s) => describeUnreadableBody(s, 502),
+    make: (n) => '<html><title>' + 'x'.repeat(Math.min(4 * n, 60000)),
+  },
+  { name: 'loggedBody: long body', run: loggedBody, make: (n) => 'eyJ-'.repeat(n) },
+  {
+    name: 'toAzureRequestError: long-running failure message',
+    run: (m) => toAzureRequestError(new Error(m), 'op'),
+    make: (n) => 'The long-running operation has failed. X. ' + '. '.repeat(n),
+  },
+  {
+    name: 'errorPosition: KQL error text',
+    run: errorPosition,
+    make: (n) => 'line [ 1 '.repeat(n) + 'line:  1 ,'.repeat(n),
   },
 ];
 

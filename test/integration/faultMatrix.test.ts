@@ -1,0 +1,205 @@
+// The fault matrix: one row per way a network or a server in between can misbehave, the operation
+// it hits, and what the user must see. Table-driven against the emulator's fault injection, with
+// the real SDK clients; the suite prints the table (test/emulator/README.md lists it too).
+import assert from 'node:assert/strict';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import { isAzureRequestError, type AzureRequestError } from '../../src/azure/errors';
+import { MAX_SHOWN_ERROR_TEXT } from '../../src/azure/errorText';
+import type { WorkspaceRef } from '../../src/azure/models';
+import type { FaultSpec } from '../emulator/index';
+import { scenarioOf, startTestAzure, type TestAzure } from './support';
+
+interface Row {
+  fault: string;
+  operation: string;
+  /** What the user must see. */
+  expect: string;
+  faults: (t: TestAzure) => FaultSpec[];
+  run: (t: TestAzure, ws: WorkspaceRef) => Promise<unknown>;
+  /** Checks the outcome: the value, or the error shown. */
+  check: (outcome: { value?: unknown; error?: AzureRequestError }, t: TestAzure, logFrom: number) => void;
+}
+
+/** What every error shown to a user must be, whatever the server sent. */
+function assertPresentable(e: AzureRequestError, t: TestAzure): void {
+  for (const text of [e.message, e.azureMessage ?? '']) {
+    assert.ok(
+      text.length <= MAX_SHOWN_ERROR_TEXT + e.operation.length + 80,
+      `too long (${text.length}): ${text}`,
+    );
+    assert.doesNotMatch(text, /<[a-z!/]/i, `markup in: ${text}`);
+    assert.doesNotMatch(text, /\n/, `more than one line: ${text}`);
+    assert.ok(!text.includes(t.emu.token), `the token in: ${text}`);
+  }
+}
+
+function assertLogClean(t: TestAzure, from: number): void {
+  const logged = t.log.slice(from).join('\n');
+  assert.ok(!logged.includes(t.emu.token), `the token was logged:\n${logged}`);
+}
+
+const listEndpoints = (t: TestAzure, ws: WorkspaceRef) => t.client.listEndpoints(ws);
+const endpoints: FaultSpec['path'] = /\/onlineEndpoints$/i;
+
+const rows: Row[] = [
+  {
+    fault: 'connection reset mid-body, once',
+    operation: 'list online endpoints (SDK)',
+    expect: 'retried; the list',
+    faults: () => [{ method: 'GET', path: endpoints, kind: 'resetMidBody', times: 1 }],
+    run: listEndpoints,
+    check: ({ value, error }) => {
+      assert.equal(error, undefined, error?.message);
+      assert.ok(Array.isArray(value) && value.length > 0);
+    },
+  },
+  {
+    fault: 'connection reset mid-body, every time',
+    operation: 'list online endpoints (SDK)',
+    expect: 'network error: the connection closed before the whole answer arrived',
+    faults: () => [{ method: 'GET', path: endpoints, kind: 'resetMidBody', times: Infinity }],
+    run: listEndpoints,
+    check: ({ error }, t) => {
+      assert.ok(error);
+      assert.equal(error.kind, 'network');
+      assert.equal(error.code, 'IncompleteResponse');
+      assert.match(error.message, /connection closed before the whole answer arrived/);
+      assertPresentable(error, t);
+    },
+  },
+  {
+    fault: 'connection reset mid-body, every time',
+    operation: 'list subscriptions (plain JSON client)',
+    expect: 'network error: the connection closed before the whole answer arrived',
+    faults: () => [{ method: 'GET', path: /^\/subscriptions$/, kind: 'resetMidBody', times: Infinity }],
+    run: (t) => t.client.listSubscriptions(),
+    check: ({ error }, t) => {
+      assert.ok(error);
+      assert.equal(error.kind, 'network');
+      assertPresentable(error, t);
+    },
+  },
+  {
+    fault: 'HTML 502 page from a gateway, every time',
+    operation: 'list online endpoints (SDK)',
+    expect: 'server error naming the page title; no markup; the page (cut) in the log',
+    faults: () => [{ method: 'GET', path: endpoints, kind: 'htmlGateway', times: Infinity }],
+    run: listEndpoints,
+    check: ({ error }, t, from) => {
+      assert.ok(error);
+      assert.equal(error.kind, 'server');
+      assert.equal(error.statusCode, 502);
+      assert.match(error.message, /web page instead of JSON.*502 Bad Gateway/);
+      assertPresentable(error, t);
+      const logged = t.log.slice(from).join('\n');
+      assert.match(logged, /response: <!DOCTYPE html>/, 'the body goes to the log');
+      assert.match(logged, /more characters not logged/, 'cut in the log');
+    },
+  },
+  {
+    fault: 'HTML 502 page from a gateway, every time',
+    operation: 'list subscriptions (plain JSON client)',
+    expect: 'server error naming the page title; no markup',
+    faults: () => [{ method: 'GET', path: /^\/subscriptions$/, kind: 'htmlGateway', times: Infinity }],
+    run: (t) => t.client.listSubscriptions(),
+    check: ({ error }, t) => {
+      assert.ok(error);
+      assert.equal(error.kind, 'server');
+      assert.match(error.message, /502 Bad Gateway/);
+      assertPresentable(error, t);
+    },
+  },
+  {
+    fault: 'truncated JSON in a 200',
+    operation: 'list online endpoints (SDK)',
+    expect: 'server error: JSON cut short (never an empty list)',
+    faults: () => [{ method: 'GET', path: endpoints, kind: 'truncatedJson', times: Infinity }],
+    run: listEndpoints,
+    check: ({ error }, t) => {
+      assert.ok(error, 'an unreadable answer is an error, not an empty list');
+      assert.equal(error.kind, 'server');
+      assert.match(error.message, /cut short or malformed/);
+      assertPresentable(error, t);
+    },
+  },
+  {
+    fault: 'truncated JSON in a 200',
+    operation: 'list subscriptions (plain JSON client)',
+    expect: 'server error: JSON cut short (never an empty list)',
+    faults: () => [{ method: 'GET', path: /^\/subscriptions$/, kind: 'truncatedJson', times: Infinity }],
+    run: (t) => t.client.listSubscriptions(),
+    check: ({ error }, t) => {
+      assert.ok(error, 'an unreadable answer is an error, not an empty list');
+      assert.equal(error.kind, 'server');
+      assert.equal(error.code, 'InvalidResponse');
+      assertPresentable(error, t);
+    },
+  },
+  {
+    fault: 'request headers echoed in a 400',
+    operation: 'read workspace (SDK)',
+    expect: 'bad request; the token masked as *** in the message and the log',
+    faults: () => [{ method: 'GET', path: /\/workspaces\/[^/]+$/i, kind: 'echoHeaders', times: 1 }],
+    run: (t, ws) => t.client.getWorkspace(ws),
+    check: ({ error }, t, from) => {
+      assert.ok(error);
+      assert.equal(error.kind, 'badRequest');
+      assert.match(error.message, /authorization: Bearer \*\*\*/i);
+      assertPresentable(error, t);
+      assertLogClean(t, from);
+    },
+  },
+  {
+    fault: 'request headers echoed in a 400',
+    operation: 'list subscriptions (plain JSON client)',
+    expect: 'bad request; the token masked as *** in the message and the log',
+    faults: () => [{ method: 'GET', path: /^\/subscriptions$/, kind: 'echoHeaders', times: 1 }],
+    run: (t) => t.client.listSubscriptions(),
+    check: ({ error }, t, from) => {
+      assert.ok(error);
+      assert.equal(error.kind, 'badRequest');
+      assertPresentable(error, t);
+      assertLogClean(t, from);
+    },
+  },
+];
+
+void describe('fault matrix', () => {
+  let t: TestAzure;
+  let ws: WorkspaceRef;
+  const results: string[] = [];
+
+  before(async () => {
+    t = await startTestAzure({ maxRetries: 3, retryDelayMs: 20 });
+    const s = scenarioOf(t.emu).subscriptions[0];
+    const w = s?.workspaces[0];
+    assert.ok(s && w);
+    ws = { subscriptionId: s.subscriptionId, resourceGroup: w.resourceGroup, workspaceName: w.name };
+  });
+  after(async () => {
+    console.log(['fault | operation | the user sees | result', '---|---|---|---', ...results].join('\n'));
+    await t.stop();
+  });
+  beforeEach(() => t.emu.faults.clear());
+
+  for (const row of rows) {
+    void it(`${row.fault} · ${row.operation} → ${row.expect}`, async () => {
+      for (const fault of row.faults(t)) t.emu.faults.add(fault);
+      const from = t.log.length;
+      let outcome: { value?: unknown; error?: AzureRequestError };
+      try {
+        outcome = { value: await row.run(t, ws) };
+      } catch (e) {
+        assert.ok(isAzureRequestError(e), `not an AzureRequestError: ${String(e)}`);
+        outcome = { error: e };
+      }
+      try {
+        row.check(outcome, t, from);
+        results.push(`${row.fault} | ${row.operation} | ${row.expect} | ok`);
+      } catch (e) {
+        results.push(`${row.fault} | ${row.operation} | ${row.expect} | FAILED`);
+        throw e;
+      }
+    });
+  }
+});
