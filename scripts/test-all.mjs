@@ -7,6 +7,8 @@ const steps = [
   ['lint', ['run', 'lint']],
   ['build', ['run', 'build']],
   ['unit', ['run', 'test:unit']],
+  // The local Azure emulator's own query engine (test support, not extension code).
+  ['emulator', ['run', 'test:emulator']],
   ['integration', ['run', 'test:integration']],
   // The read-only Azure check against the emulator; its recording is replayed by the contracts step.
   ['check-azure', ['run', 'check:azure', '--', '--emulator']],

@@ -20,6 +20,9 @@ export const Commands = {
   scaffoldScoreFile: 'amlMonitor.scaffoldScoreFile',
   openSettings: 'amlMonitor.openSettings',
   showDiagnostics: 'amlMonitor.showDiagnostics',
+  sendTestRequest: 'amlMonitor.sendTestRequest',
+  resendTestRequest: 'amlMonitor.resendTestRequest',
+  testRequestHistory: 'amlMonitor.testRequestHistory',
   goToDeployment: 'amlMonitor.goToDeployment',
   filterTree: 'amlMonitor.filterTree',
   showMetrics: 'amlMonitor.showMetrics',
@@ -43,7 +46,7 @@ export const ContextKeys = {
 
 export type TreeState = 'signedOut' | 'noSubscriptions' | 'loading' | 'ready' | 'error';
 
-export const Settings = {
+export const SettingKeys = {
   section: 'amlMonitor',
   cloud: 'amlMonitor.cloud',
   customCloud: 'amlMonitor.customCloud',

@@ -11,6 +11,7 @@ import { QueryPanelManager } from './query/panelManager';
 import type { BaseServices, Services } from './services';
 import { AzureSessionImpl } from './session/azureSession';
 import { Settings } from './settings';
+import { TestRequestService } from './testRequest/service';
 import { isFilterActive } from './core/fleet';
 import { ServicesTreeProvider } from './tree/servicesTree';
 import { VsCodeUserInput } from './vscodeUserInput';
@@ -24,7 +25,9 @@ export function activate(context: vscode.ExtensionContext): void {
   const ui = new VsCodeUserInput();
   const azure = new AzureSessionImpl(settings, log, ui);
   context.subscriptions.push(azure);
-  const base: BaseServices = { context, log, settings, azure, ui };
+  const lifetime = new AbortController();
+  context.subscriptions.push({ dispose: () => lifetime.abort() });
+  const base: BaseServices = { context, log, settings, azure, ui, lifetime: lifetime.signal };
 
   const logStreams = new LogStreamManager(base);
   const tree = new ServicesTreeProvider(base, logStreams);
@@ -37,8 +40,9 @@ export function activate(context: vscode.ExtensionContext): void {
     view.description = isFilterActive(tree.filter) ? vscode.l10n.t('Filtered') : undefined;
   };
   const queryPanels = new QueryPanelManager(base);
+  const testRequests = new TestRequestService(base);
   const metricsViews = new MetricsPanels(base);
-  const services: Services = { ...base, tree, logStreams, queryPanels, metricsViews };
+  const services: Services = { ...base, tree, logStreams, queryPanels, testRequests, metricsViews };
 
   context.subscriptions.push(
     logStreams,
@@ -47,6 +51,8 @@ export function activate(context: vscode.ExtensionContext): void {
     tree.onDidChangeFilter(showFilter),
     queryPanels,
     queryPanels.register(),
+    testRequests,
+    testRequests.register(),
     metricsViews,
     vscode.languages.registerCodeLensProvider({ language: 'kql' }, new KqlCodeLensProvider()),
     registerCommands(services),

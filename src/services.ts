@@ -6,6 +6,7 @@ import type { PanelBinding } from './query/protocol';
 import type { MetricsTarget } from './metrics/panel';
 import type { Settings } from './settings';
 import type { DeploymentTarget, ServiceTarget, Target } from './targets';
+import type { TestRequestService } from './testRequest/service';
 import type { FleetEntry, TreeFilter } from './core/fleet';
 import type { UserInput } from './ui';
 
@@ -76,6 +77,8 @@ export interface BaseServices {
   readonly log: vscode.LogOutputChannel;
   readonly settings: Settings;
   readonly azure: AzureSession;
+  /** Aborts when the extension deactivates: background work (pollers) stops with it. */
+  readonly lifetime: AbortSignal;
   /** Every question and notification to the user. */
   readonly ui: UserInput;
 }
@@ -84,6 +87,7 @@ export interface Services extends BaseServices {
   readonly tree: TreeRefresher;
   readonly logStreams: LogStreams;
   readonly queryPanels: QueryPanels;
+  readonly testRequests: TestRequestService;
   /** Metrics views of endpoints and deployments: one per resource. */
   readonly metricsViews: { open(target: MetricsTarget): unknown };
 }

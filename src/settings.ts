@@ -1,7 +1,7 @@
 // Typed reads of the amlMonitor.* settings. Read on each use so changes apply without reload.
 import * as vscode from 'vscode';
 import type { AuthKind, CloudName } from './azure/api';
-import { Settings as Keys } from './constants';
+import { SettingKeys as Keys } from './constants';
 
 export interface CustomCloudSetting {
   resourceManagerEndpoint?: string;

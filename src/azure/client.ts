@@ -291,7 +291,9 @@ class SdkAzureClient implements AzureClient {
     options: LogsOptions & { init: boolean },
   ): Promise<string> {
     return callAzure(
-      `Get ${options.init ? 'init container' : 'service'} logs of v1 web service "${ref.serviceName}"`,
+      options.init
+        ? l10n.t('Get the init container logs of v1 web service "{0}"', ref.serviceName)
+        : l10n.t('Get the logs of v1 web service "{0}"', ref.serviceName),
       this.log,
       () => this.legacy.logs(workspace, ref, options),
     );

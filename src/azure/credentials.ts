@@ -94,9 +94,10 @@ function assertLoopbackCloud(cloud: CloudEndpoints): void {
     throw new AzureRequestError({
       operation: l10n.t('Use emulator sign-in'),
       kind: 'config',
-      azureMessage:
-        `amlMonitor.auth "emulator" only works when every endpoint is on this machine (127.0.0.1, ::1 or localhost); ` +
-        `${remote.join(', ')} is not. Set amlMonitor.cloud to Custom with loopback endpoints, or choose another amlMonitor.auth.`,
+      azureMessage: l10n.t(
+        'amlMonitor.auth "emulator" only works when every endpoint is on this machine (127.0.0.1, ::1 or localhost); {0} is not. Set amlMonitor.cloud to Custom with loopback endpoints, or choose another amlMonitor.auth.',
+        remote.join(', '),
+      ),
     });
   }
 }

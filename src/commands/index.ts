@@ -12,6 +12,7 @@ import { getLogs, stopLogStream, streamLogs } from './logs';
 import { openTraceQuery, runKqlFile, runQueryInPanel } from './query';
 import { scaffoldScoreFile } from './scaffold';
 import { setAppInsights } from './setAppInsights';
+import { resendTestRequest, sendTestRequest, testRequestHistory } from './testRequest';
 import {
   copyScoringUri,
   openAppInsightsInPortal,
@@ -45,6 +46,9 @@ export function commandTable(s: Services): Record<CommandId, CommandHandler> {
     [Commands.scaffoldScoreFile]: scaffoldScoreFile(s),
     [Commands.openSettings]: openSettings(s),
     [Commands.showDiagnostics]: showDiagnostics(s),
+    [Commands.sendTestRequest]: sendTestRequest(s),
+    [Commands.resendTestRequest]: resendTestRequest(s),
+    [Commands.testRequestHistory]: testRequestHistory(s),
     [Commands.goToDeployment]: goToDeployment(s),
     [Commands.filterTree]: filterTree(s),
     [Commands.showMetrics]: showMetrics(s),

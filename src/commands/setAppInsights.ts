@@ -41,6 +41,7 @@ export function setAppInsights(s: Services, enabled: boolean) {
           ),
         ),
       setBusy: (t, busy) => s.tree.setBusy(t, busy),
+      lifetime: s.lifetime,
       onBackgroundError: (e) => void reportError(id, e, s.log, s.ui),
     });
     switch (result.outcome) {

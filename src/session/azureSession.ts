@@ -7,7 +7,7 @@ import type { AzureClient, CloudEndpoints, SessionTokenProvider } from '../azure
 import { resolveCloud } from '../azure/clouds';
 import { AzureRequestError, isAzureRequestError } from '../azure/errors';
 import { loadAzure } from '../azureLoader';
-import { ContextKeys, Settings as SettingKeys } from '../constants';
+import { ContextKeys, SettingKeys } from '../constants';
 import type { AzureSession } from '../services';
 import type { Settings } from '../settings';
 import type { UserInput } from '../ui';

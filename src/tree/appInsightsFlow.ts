@@ -18,6 +18,11 @@ export interface SetAppInsightsDeps {
   setBusy(target: Target, busy: boolean): void;
   /** A failure of an update the UI stopped waiting for. */
   onBackgroundError?(error: unknown): void;
+  /**
+   * Stops following the operation in Azure (the extension deactivates): the update itself goes
+   * on there; only the polling ends.
+   */
+  lifetime?: AbortSignal;
   /** Poll interval of the long-running operation when Azure gives none (tests shorten it). */
   pollIntervalMs?: number;
 }
@@ -43,7 +48,7 @@ export async function runSetAppInsights(deps: SetAppInsightsDeps): Promise<SetAp
   if (!(await deps.confirm())) return { outcome: 'declined' };
 
   deps.setBusy(target, true);
-  const options = { pollIntervalMs: deps.pollIntervalMs };
+  const options = { pollIntervalMs: deps.pollIntervalMs, abortSignal: deps.lifetime };
   const operation: Promise<Deployment | LegacyService> =
     target.kind === 'deployment'
       ? client.setDeploymentAppInsights(target.deployment, enabled, options)

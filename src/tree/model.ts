@@ -418,7 +418,3 @@ export async function loadSubtree(model: TreeModel, node: ModelNode): Promise<Lo
 export function flatten(tree: LoadedNode): ModelNode[] {
   return [tree.node, ...tree.children.flatMap(flatten)];
 }
-
-export function endpointsOf(tree: LoadedNode): Endpoint[] {
-  return flatten(tree).flatMap((n) => (n.kind === 'endpoint' ? [n.target.endpoint] : []));
-}

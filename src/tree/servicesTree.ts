@@ -2,7 +2,7 @@
 // caches children per node, keeps amlMonitor.treeState in step for the welcome views, tracks busy
 // nodes, and reloads a node (or everything) on request.
 import * as vscode from 'vscode';
-import { ContextKeys, Settings as SettingKeys, Views, type TreeState } from '../constants';
+import { ContextKeys, SettingKeys, Views, type TreeState } from '../constants';
 import {
   deploymentMatches,
   filtersDeployments,

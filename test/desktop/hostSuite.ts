@@ -16,12 +16,28 @@ interface Event {
   file?: string;
   line?: number;
   column?: number;
+  /** On test:enqueue: 'test' or 'suite'. */
+  type?: string;
+  /** On test:pass: set when the test (or suite) was skipped, or is a todo. */
+  skip?: boolean | string;
+  todo?: boolean | string;
   details?: { type?: string; error?: unknown; duration_ms?: number };
 }
 
 export interface HostRunResult {
   passed: number;
   failed: number;
+  /** Tests marked skip or todo: they ran nothing and are not counted as passed. */
+  skipped: number;
+  /** Suites marked skip: the tests inside them are not even listed. */
+  skippedSuites: string[];
+  /**
+   * Tests the runner listed (enqueued) in the files: every one must end passed, failed or skipped.
+   * Derived from the suites themselves, so adding a test needs no number edited anywhere.
+   */
+  expected: number;
+  /** Listed tests that never reported an outcome (the run ended early, or lost them). */
+  unfinished: string[];
   /** The spec reporter's text. */
   output: string;
 }
@@ -31,6 +47,11 @@ export async function runInHost(repoRoot: string, files: string[]): Promise<Host
   let output = '';
   let passed = 0;
   let failed = 0;
+  let skipped = 0;
+  const skippedSuites: string[] = [];
+  /** Listed tests not finished yet, by key. */
+  const listed = new Map<string, string>();
+  let expected = 0;
 
   const ext = vscode.extensions.getExtension(EXTENSION_ID);
   if (!ext) throw new Error(`${EXTENSION_ID} is not installed in this VS Code`);
@@ -40,6 +61,7 @@ export async function runInHost(repoRoot: string, files: string[]): Promise<Host
   ).map((c) => c.command);
   const registered = new Set(await vscode.commands.getCommands(true));
   const missing = declared.filter((c) => !registered.has(c));
+  expected++;
   if (missing.length > 0 || declared.length === 0) {
     failed++;
     output += `✖ the extension registers every declared command (missing: ${missing.join(', ') || 'none declared'})\n`;
@@ -65,6 +87,10 @@ export async function runInHost(repoRoot: string, files: string[]): Promise<Host
     let idle: NodeJS.Timeout | undefined;
     stream.on('test:enqueue', (t: Event) => {
       if (t.nesting === 0) pending.add(key(t));
+      if (t.type !== 'suite' && !listed.has(key(t))) {
+        listed.set(key(t), t.name);
+        expected++;
+      }
       clearTimeout(idle);
     });
     stream.on('test:complete', (t: Event) => {
@@ -73,12 +99,27 @@ export async function runInHost(repoRoot: string, files: string[]): Promise<Host
       if (pending.size === 0) idle = setTimeout(done, 1000);
     });
     stream.on('test:pass', (t: Event) => {
+      listed.delete(key(t));
+      const indent = '  '.repeat(t.nesting);
+      if (t.skip !== undefined && t.skip !== false) {
+        // A skipped suite is reported too: it hides every test in it.
+        if (t.details?.type === 'suite') skippedSuites.push(t.name);
+        else skipped++;
+        output += `${indent}﹣ ${t.details?.type === 'suite' ? 'suite ' : ''}${t.name} (skipped${typeof t.skip === 'string' ? `: ${t.skip}` : ''})\n`;
+        return;
+      }
+      if (t.todo !== undefined && t.todo !== false) {
+        skipped++;
+        output += `${indent}﹣ ${t.name} (todo${typeof t.todo === 'string' ? `: ${t.todo}` : ''})\n`;
+        return;
+      }
       if (t.details?.type === 'suite') return;
       passed++;
-      output += `${'  '.repeat(t.nesting)}✔ ${t.name} (${Math.round(t.details?.duration_ms ?? 0)} ms)\n`;
+      output += `${indent}✔ ${t.name} (${Math.round(t.details?.duration_ms ?? 0)} ms)\n`;
     });
     stream.on('test:fail', (t: Event) => {
-      if (t.details?.type === 'suite') return;
+      listed.delete(key(t));
+      // A failing suite (a hook, or its body throwing) fails the run even when no test inside says so.
       failed++;
       const error = t.details?.error;
       const why =
@@ -93,6 +134,8 @@ export async function runInHost(repoRoot: string, files: string[]): Promise<Host
       if (t.nesting === 0 && t.message) output += `ℹ ${t.message}\n`;
     });
   });
-  output += `${passed} passed, ${failed} failed\n`;
-  return { passed, failed, output };
+  const unfinished = [...listed.values()];
+  if (unfinished.length > 0) output += `never finished: ${unfinished.join('; ')}\n`;
+  output += `${passed} passed, ${failed} failed, ${skipped} skipped of ${expected} listed; ${skippedSuites.length} suites skipped\n`;
+  return { passed, failed, skipped, skippedSuites, expected, unfinished, output };
 }

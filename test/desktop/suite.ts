@@ -8,6 +8,9 @@ export async function run(): Promise<void> {
   if (!repoRoot) throw new Error('AML_REPO_ROOT is not set (run through npm run test:desktop)');
   const result = await runInHost(repoRoot, files);
   console.log(result.output);
-  console.log(`${result.passed} passed, ${result.failed} failed`);
   if (result.failed > 0) throw new Error(`${result.failed} test(s) failed in VS Code desktop`);
+  if (result.unfinished.length > 0 || result.passed + result.skipped !== result.expected)
+    throw new Error(
+      `${result.expected} tests listed, ${result.passed + result.skipped} finished in VS Code desktop`,
+    );
 }

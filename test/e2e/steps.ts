@@ -435,13 +435,16 @@ export const steps: Step[] = [
       );
       writeFileSync(join(artifacts, 'extension-host-integration.txt'), result.output);
       console.log(
-        `  in the extension host: ${result.passed} passed, ${result.failed} failed (output in .e2e-artifacts/extension-host-integration.txt)`,
+        `  in the extension host: ${result.passed} passed, ${result.failed} failed, ${result.skipped} skipped of ${result.expected} listed, skipped suites: ${result.skippedSuites.join(', ') || 'none'} (output in .e2e-artifacts/extension-host-integration.txt)`,
       );
       assert.equal(
         result.failed,
         0,
         `integration tests failed inside the extension host:\n${result.output.slice(-3000)}`,
       );
+      // Every test the suites list ends passed or (reported) skipped: none lost, none counted twice.
+      assert.deepEqual(result.unfinished, [], 'tests that never finished inside the extension host');
+      assert.equal(result.passed + result.skipped, result.expected, 'passed + skipped = listed');
       assert.ok(result.passed > 1, 'no integration test ran inside the extension host');
     },
   },

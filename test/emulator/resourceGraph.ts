@@ -43,7 +43,7 @@ export const DEFAULT_RESOURCE_GRAPH: ResourceGraphOptions = {
 /** [spec] QueryRequestOptions.$top: minimum 1, maximum 1000; [paging] default page 1000 rows. */
 const MAX_TOP = 1000;
 /** How often the index compares itself with ARM (inferred). */
-const CATCH_UP_INTERVAL_MS = 250;
+const CATCH_UP_INTERVAL_MS = 2000;
 /** [errors] microsoft/ARI#199: "has exceeded the limit of 16777216". */
 const MAX_RESPONSE_BYTES = 16_777_216;
 
@@ -382,7 +382,7 @@ export class ResourceGraph {
         ]);
       offset = token.offset;
     }
-    const page = rows.slice(offset, offset + top);
+    const page = this.project(parsed, rows.slice(offset, offset + top));
     const more = offset + page.length < rows.length;
     // [paging] no skip token when paging cannot keep a stable order: here, without an id column.
     const pageable = columnsOf(parsed).some((c) => c.name === 'id');
@@ -415,14 +415,23 @@ export class ResourceGraph {
       .map((e) => e.resource)
       .filter((r) => !subs || subs.has((r.id.split('/')[2] ?? '').toLowerCase()))
       .filter((r) => !parsed.types || parsed.types.includes(r.type.toLowerCase()))
-      .map((r) => this.toRow(r))
-      .map((r) => Object.fromEntries(columns.map((c) => [c.name, evaluate(c.expr, r)])));
+      .map((r) => this.toRow(r));
     if (parsed.order) {
       const { column, desc } = parsed.order;
-      if (!columns.some((c) => c.name === column)) throw invalidQuery({ token: column });
-      rows.sort((a, b) => compare(a[column], b[column]) * (desc ? -1 : 1));
+      const sortBy = columns.find((c) => c.name === column);
+      if (!sortBy) throw invalidQuery({ token: column });
+      // Sorted on the one column before projecting: only the rows of a page are projected.
+      const keyed = rows.map((r) => ({ r, k: evaluate(sortBy.expr, r) }));
+      keyed.sort((a, b) => compare(a.k, b.k) * (desc ? -1 : 1));
+      return keyed.map((x) => x.r);
     }
     return rows;
+  }
+
+  /** The projected columns of the rows of one page. */
+  private project(parsed: Parsed, rows: Record<string, unknown>[]): Record<string, unknown>[] {
+    const columns = columnsOf(parsed);
+    return rows.map((r) => Object.fromEntries(columns.map((c) => [c.name, evaluate(c.expr, r)])));
   }
 
   /** [spec] example rows: type lowercased, id as ARM gives it; subscriptionId and resourceGroup columns. */

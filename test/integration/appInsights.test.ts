@@ -277,6 +277,46 @@ void describe('enable/disable Application Insights (emulator)', () => {
     assert.equal((await azure.client.getDeployment(target.deployment)).appInsightsEnabled, enabled);
   });
 
+  void it('deactivating stops following a detached update: no poll after it, the tree is told, nothing reported', async () => {
+    const target = found.deployments[1]!;
+    const before = await azure.client.getDeployment(target.deployment);
+    const rec = recorder(azure.client);
+    const lifetime = new AbortController();
+    const background: unknown[] = [];
+    const start = requests(azure).length;
+    const result = await runSetAppInsights(
+      rec.deps(target, !before.appInsightsEnabled, {
+        withProgress: (task) => {
+          const ui = new AbortController();
+          ui.abort();
+          return task(ui.signal);
+        },
+        lifetime: lifetime.signal,
+        onBackgroundError: (e) => background.push(e),
+      }),
+    );
+    assert.equal(result.outcome, 'detached');
+    // Deactivate once Azure accepted the update (the PUT went out), while it is still polled.
+    const isPut = (r: SeenRequest): boolean => r.method === 'PUT' && r.path.includes(deploymentPath(target));
+    while (!requests(azure).slice(start).some(isPut)) await new Promise((r) => setTimeout(r, 10));
+    lifetime.abort();
+    const atAbort = requests(azure).length;
+    if (result.outcome === 'detached') await result.settled;
+    assert.deepEqual(
+      requests(azure)
+        .slice(atAbort)
+        .map((r) => `${r.method} ${r.path}`),
+      [],
+      'requests after deactivation',
+    );
+    assert.deepEqual(rec.busy, [`+${targetKey(target)}`, `-${targetKey(target)}`]);
+    // The abort surfaces as a cancellation, which the command's reporter keeps quiet.
+    assert.ok(
+      background.every((e) => isAzureRequestError(e) && e.kind === 'cancelled'),
+      String(background),
+    );
+  });
+
   void it('a workspace without Application Insights: says so and sends nothing', async () => {
     assert.ok(
       found.bareDeployment,

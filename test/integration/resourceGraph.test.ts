@@ -178,8 +178,8 @@ void describe('Resource Graph index lag (emulator)', () => {
     const row = afterWrite.entries().find((e) => e.deployment.armId === target.deployment.armId);
     assert.equal(row?.deployment.appInsightsEnabled, false, 'the index still has the old value');
     azure.emu.graph.options.lagMs = 0;
-    // The index compares itself with ARM in passes (every 250 ms): let the next one come.
-    await new Promise((r) => setTimeout(r, 300));
+    // The index compares itself with ARM in passes (every 2 s): let the next one come.
+    await new Promise((r) => setTimeout(r, 2100));
     const caughtUp = shapeFleet((await azure.client.queryResourceGraph(fleetQuery(), subs)).rows);
     const fresh = caughtUp.entries().find((e) => e.deployment.armId === target.deployment.armId);
     assert.equal(fresh?.deployment.appInsightsEnabled, true);

@@ -1,11 +1,13 @@
 // The .kql TextMate grammar, tokenized by the same engine VS Code uses (vscode-textmate with the
-// oniguruma wasm), on sample queries: the scopes of a few tokens, and the language configuration.
+// oniguruma wasm), on sample queries and the panel's real ready queries: the scopes of tokens, and
+// the language configuration.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { before, test } from 'node:test';
 import * as oniguruma from 'vscode-oniguruma';
 import * as textmate from 'vscode-textmate';
+import { readyQueries, type QueryScope } from '../../src/core/kql';
 
 const GRAMMAR = 'syntaxes/kql.tmLanguage.json';
 const CONFIGURATION = 'syntaxes/kql.language-configuration.json';
@@ -162,16 +164,40 @@ void test('let statements, escapes, datetime literals, the count operator and ve
   assert.deepEqual(scopesOf(tokens, 'big'), ['source.kql']);
 });
 
-void test('the extension query panel ready queries tokenize without unknown operators', () => {
-  const tokens = tokenize(
-    'AmlOnlineEndpointTrafficLog\n| where DeploymentName == "blue"\n| project TimeGenerated, ResponseCode, TotalDurationMs\n| summarize percentiles(TotalDurationMs, 50, 95) by bin(TimeGenerated, 5m)\n| render timechart',
-  );
-  assertScope(tokens, 'AmlOnlineEndpointTrafficLog', 'entity.name.type.table.kql');
-  assertScope(tokens, '==', 'keyword.operator.comparison.kql');
-  assertScope(tokens, 'project', 'keyword.control.query.kql');
-  assertScope(tokens, 'percentiles', 'support.function.kql');
-  assertScope(tokens, ',', 'punctuation.separator.comma.kql');
-  assertScope(tokens, 'blue', 'string.quoted.double.kql');
+void test("the panel's real ready queries tokenize with no unknown token, for every scope", () => {
+  // Judged from the query text, not from the grammar: the word after a pipe is an operator, a word
+  // before "(" a function, the first word a table; anything the grammar leaves unscoped must be a
+  // plain identifier (a column), never an operator, a symbol or a broken string.
+  const scopes: QueryScope[] = [
+    { kind: 'workspace' },
+    { kind: 'deployment', endpointName: 'ep-1', deploymentName: 'blue' },
+    { kind: 'legacyService', serviceName: 'svc "quoted"' },
+  ];
+  const identifier = /^[A-Za-z_][A-Za-z0-9_]*$/;
+  const problems: string[] = [];
+  for (const scope of scopes) {
+    for (const q of readyQueries(scope)) {
+      const tokens = tokenize(q.kql).filter((t) => t.text.trim() !== '');
+      tokens.forEach((t, i) => {
+        const text = t.text.trim();
+        const innermost = t.scopes.at(-1) ?? '';
+        const where = `${q.id} (${scope.kind}): "${text}"`;
+        if (t.scopes.length === 1 && !identifier.test(text))
+          problems.push(`${where} is unscoped and no identifier`);
+        if (tokens[i - 1]?.text.trim() === '|' && !innermost.startsWith('keyword.'))
+          problems.push(`${where} follows a pipe but is ${innermost}`);
+        if (
+          tokens[i + 1]?.text.trim() === '(' &&
+          identifier.test(text) &&
+          !innermost.startsWith('support.function')
+        )
+          problems.push(`${where} is called but is ${innermost}`);
+        if (i === 0 && !innermost.startsWith('entity.name.type.table'))
+          problems.push(`${where} starts the query but is ${innermost}`);
+      });
+    }
+  }
+  assert.deepEqual(problems, []);
 });
 
 void test('the language configuration: line comments, brackets, auto-closing quotes outside strings', () => {

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync, existsSync } from 'node:fs';
 import { test } from 'node:test';
-import { Commands, Settings, Views } from '../../src/constants';
+import { Commands, SettingKeys, Views } from '../../src/constants';
 
 interface Manifest {
   contributes: {
@@ -66,7 +66,7 @@ void test('menus and keybindings name only contributed commands', () => {
 
 void test('every setting in constants is contributed, described and has a default', () => {
   const props = manifest.contributes.configuration.properties;
-  for (const [key, id] of Object.entries(Settings)) {
+  for (const [key, id] of Object.entries(SettingKeys)) {
     if (key === 'section') continue;
     const p = props[id];
     assert.ok(p, `${id} is not contributed`);
@@ -75,7 +75,7 @@ void test('every setting in constants is contributed, described and has a defaul
   }
   for (const id of Object.keys(props)) {
     assert.ok(
-      (Object.values(Settings) as string[]).includes(id),
+      (Object.values(SettingKeys) as string[]).includes(id),
       `${id} is contributed but not in constants`,
     );
     assert.ok(id.startsWith('amlMonitor.'), `${id} lacks the amlMonitor. prefix`);

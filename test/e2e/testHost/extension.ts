@@ -21,6 +21,10 @@ export function activate(context: vscode.ExtensionContext): void {
           JSON.stringify({
             passed: 0,
             failed: 1,
+            skipped: 0,
+            skippedSuites: [],
+            expected: 1,
+            unfinished: [],
             output: e instanceof Error ? (e.stack ?? e.message) : String(e),
           }),
         );

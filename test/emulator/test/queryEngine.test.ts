@@ -2,20 +2,15 @@
 // shapes of the Logs query API, timespan, errors, and the ready queries of the query panel.
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import { readyQueries } from '../../src/core/kql';
-import {
-  type QueryEngine,
-  type QueryRequest,
-  type QueryResponseBody,
-  createQueryEngine,
-} from '../emulator/query';
+import { readyQueries } from '../../../src/core/kql';
+import { type QueryEngine, type QueryRequest, type QueryResponseBody, createQueryEngine } from '../query';
 import {
   devComponentId,
   kqlTestScenario,
   prodComponentId,
   prodLogAnalyticsId,
   testCustomerId,
-} from '../emulator/query/fixtures';
+} from '../query/fixtures';
 
 const now = new Date('2026-11-23T10:00:00Z');
 const prod = { kind: 'appInsights', componentId: prodComponentId } as const;

@@ -2,9 +2,9 @@
 // literals, operator precedence, and the operators it refuses by name.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { KqlSemanticError, KqlSyntaxError, toServiceError } from '../emulator/query/errors';
-import { tokenize } from '../emulator/query/lexer';
-import { parseQuery } from '../emulator/query/parser';
+import { KqlSemanticError, KqlSyntaxError, toServiceError } from '../query/errors';
+import { tokenize } from '../query/lexer';
+import { parseQuery } from '../query/parser';
 
 function syntaxErrorOf(text: string): KqlSyntaxError {
   try {

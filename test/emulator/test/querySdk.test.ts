@@ -11,13 +11,8 @@ import {
   createHttpHeaders,
 } from '@azure/core-rest-pipeline';
 import { LogsQueryClient, LogsQueryResultStatus } from '@azure/monitor-query-logs';
-import { createQueryEngine } from '../emulator/query';
-import {
-  kqlTestScenario,
-  prodComponentId,
-  prodLogAnalyticsId,
-  testCustomerId,
-} from '../emulator/query/fixtures';
+import { createQueryEngine } from '../query';
+import { kqlTestScenario, prodComponentId, prodLogAnalyticsId, testCustomerId } from '../query/fixtures';
 
 const now = new Date('2026-11-23T10:00:00Z');
 const engine = createQueryEngine(kqlTestScenario, { seed: 42, now: () => now, bigRows: 20_000 });
