@@ -23,6 +23,7 @@ export const Commands = {
   sendTestRequest: 'amlMonitor.sendTestRequest',
   resendTestRequest: 'amlMonitor.resendTestRequest',
   testRequestHistory: 'amlMonitor.testRequestHistory',
+  traceRequest: 'amlMonitor.traceRequest',
   goToDeployment: 'amlMonitor.goToDeployment',
   filterTree: 'amlMonitor.filterTree',
   showMetrics: 'amlMonitor.showMetrics',

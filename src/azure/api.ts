@@ -13,6 +13,7 @@ import type {
   LegacyService,
   LegacyServiceRef,
   LongRunningOptions,
+  QueryColumn,
   QueryResult,
   QueryTarget,
   QueryTimespan,
@@ -88,7 +89,26 @@ export interface LogsOptions {
 
 export interface QueryOptions {
   abortSignal?: AbortSignal;
+  /** The longest the service may run the query (the `Prefer: wait=` header). */
   serverTimeoutSeconds?: number;
+}
+
+export interface QueryStreamOptions extends QueryOptions {
+  /** A table's name and columns, before any of its rows. */
+  onTable?(index: number, name: string, columns: QueryColumn[]): void;
+  /** Rows of table `index` as they are parsed, in order; cells converted as the SDK converts them. */
+  onRows?(index: number, rows: unknown[][]): void;
+}
+
+/** What a streamed query ends with; its rows went to onRows. */
+export interface QueryStreamResult {
+  status: 'Success' | 'PartialFailure';
+  tableCount: number;
+  rowCounts: number[];
+  /** Present when status is PartialFailure: the rows are incomplete. */
+  partialError?: { code: string; message: string };
+  statistics?: Record<string, unknown>;
+  visualization?: Record<string, unknown>;
 }
 
 export interface ScoringSendOptions {
@@ -184,6 +204,13 @@ export interface AzureClient {
     timespan: QueryTimespan,
     options?: QueryOptions,
   ): Promise<QueryResult>;
+  /** The same query, its rows handed over while the answer is still arriving. */
+  queryStream(
+    target: QueryTarget,
+    kql: string,
+    timespan: QueryTimespan,
+    options: QueryStreamOptions,
+  ): Promise<QueryStreamResult>;
 
   /** Azure Monitor platform metrics of one resource (ARM Microsoft.Insights/metrics). */
   queryMetrics(

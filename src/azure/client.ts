@@ -3,13 +3,6 @@
 // query client has its own (another audience). Clients are built once and reused.
 import * as l10n from '@vscode/l10n';
 import { AzureMachineLearningWorkspaces, type OnlineDeployment } from '@azure/arm-machinelearning';
-import {
-  LogsQueryClient,
-  LogsQueryResultStatus,
-  type LogsErrorInfo,
-  type LogsTable,
-  type QueryTimeInterval,
-} from '@azure/monitor-query-logs';
 import type { Pipeline } from '@azure/core-rest-pipeline';
 import type {
   AzureClient,
@@ -17,6 +10,8 @@ import type {
   CloudEndpoints,
   LogsOptions,
   QueryOptions,
+  QueryStreamOptions,
+  QueryStreamResult,
   ScoringSession,
 } from './api';
 import { callAzure, type AzureLog } from './errorMapping';
@@ -40,15 +35,8 @@ import type {
   Workspace,
   WorkspaceRef,
 } from './models';
-import {
-  createArmPipeline,
-  cutBodyAsResetPolicy,
-  failedAttemptLogPolicy,
-  JsonClient,
-  observerPolicy,
-  retryOptionsOf,
-  userAgentOf,
-} from './pipeline';
+import { createArmPipeline, JsonClient, sendForStream, userAgentOf } from './pipeline';
+import { QueryResponseParser, type QueryErrorBody } from './queryStream';
 import type { MetricsAnswer } from '../core/metrics';
 import { parseArmId } from '../core/armId';
 import {
@@ -79,7 +67,7 @@ class SdkAzureClient implements AzureClient {
   private readonly legacy: LegacyServices;
   private readonly rawDeployments: RawDeployments;
   private readonly mlClients = new Map<string, AzureMachineLearningWorkspaces>();
-  private logsClient: LogsQueryClient | undefined;
+  private logsPipeline: Pipeline | undefined;
   /** Display names seen in listSubscriptions, for messages in the user's terms. */
   private readonly subscriptionNames = new Map<string, string>();
 
@@ -331,12 +319,39 @@ class SdkAzureClient implements AzureClient {
     );
   }
 
-  query(
+  async query(
     target: QueryTarget,
     kql: string,
     timespan: QueryTimespan,
     options: QueryOptions = {},
   ): Promise<QueryResult> {
+    // The streamed path, collected: one reading of the answer for small and large results alike.
+    const tables: QueryTable[] = [];
+    const result = await this.queryStream(target, kql, timespan, {
+      ...options,
+      onTable: (index, name, columns) => {
+        tables[index] = { name, columns, rows: [] };
+      },
+      onRows: (index, rows) => {
+        const table = tables[index];
+        if (table) for (const row of rows) table.rows.push(row);
+      },
+    });
+    return {
+      status: result.status,
+      tables: tables.filter(Boolean),
+      ...(result.partialError ? { partialError: result.partialError } : {}),
+      statistics: result.statistics,
+      visualization: result.visualization,
+    };
+  }
+
+  queryStream(
+    target: QueryTarget,
+    kql: string,
+    timespan: QueryTimespan,
+    options: QueryStreamOptions,
+  ): Promise<QueryStreamResult> {
     const name = target.resourceId.split('/').pop() ?? '';
     return callAzure(
       target.kind === 'appInsights'
@@ -344,30 +359,42 @@ class SdkAzureClient implements AzureClient {
         : l10n.t('Run the query on Log Analytics workspace "{0}"', name),
       this.log,
       async () => {
-        // Both kinds are ARM resources: the resource-centric route needs no workspace GUID.
-        // 1.0.0 expands `/{+resourceId}/query`: an id with its leading slash gives `//subscriptions`,
-        // which the service answers with a misleading 403 (azure-sdk-for-js #39361, #38292).
+        // Both kinds are ARM resources: the resource-centric route needs no workspace GUID. The id
+        // goes without its leading slash: `//subscriptions` is answered with a misleading 403
+        // (azure-sdk-for-js #39361, #38292).
         const resourceId = target.resourceId.replace(/^\/+/, '');
-        const result = await this.logs().queryResource(resourceId, kql, toQueryInterval(timespan), {
+        const url = `${this.cloud.logAnalyticsEndpoint.replace(/\/+$/, '')}/${resourceId}/query`;
+        // The Prefer header as @azure/monitor-query-logs 1.0.0 builds it (logsQueryClient.js).
+        const prefer = [
+          ...(options.serverTimeoutSeconds !== undefined ? [`wait=${options.serverTimeoutSeconds}`] : []),
+          'include-statistics=true',
+          'include-render=true',
+        ].join(',');
+        const { body } = await sendForStream(this.logs(), url, {
+          body: { query: kql, timespan: toTimespanText(timespan) },
+          headers: { prefer },
           abortSignal: options.abortSignal,
-          serverTimeoutInSeconds: options.serverTimeoutSeconds,
-          includeQueryStatistics: true,
-          includeVisualization: true,
         });
-        if (result.status === LogsQueryResultStatus.PartialFailure) {
-          return {
-            status: 'PartialFailure',
-            tables: result.partialTables.map(toQueryTable),
-            partialError: { code: result.partialError.code, message: describeLogsError(result.partialError) },
-            statistics: result.statistics,
-            visualization: result.visualization,
-          };
-        }
+        const parser = new QueryResponseParser({
+          onTable: (index, tableName, columns) => options.onTable?.(index, tableName, columns),
+          onRows: (index, rows) => options.onRows?.(index, rows),
+        });
+        for await (const chunk of body) parser.write(chunk);
+        const tail = parser.end();
         return {
-          status: 'Success',
-          tables: result.tables.map(toQueryTable),
-          statistics: result.statistics,
-          visualization: result.visualization,
+          status: tail.error ? 'PartialFailure' : 'Success',
+          tableCount: tail.tableCount,
+          rowCounts: tail.rowCounts,
+          ...(tail.error
+            ? {
+                partialError: {
+                  code: typeof tail.error.code === 'string' ? tail.error.code : '',
+                  message: describeLogsError(tail.error),
+                },
+              }
+            : {}),
+          statistics: tail.statistics,
+          visualization: tail.render,
         };
       },
     );
@@ -455,23 +482,18 @@ class SdkAzureClient implements AzureClient {
     return client;
   }
 
-  private logs(): LogsQueryClient {
-    if (!this.logsClient) {
-      const audience = new URL(this.cloud.logAnalyticsScope.replace(/\/\.default$/, '')).origin;
-      this.logsClient = new LogsQueryClient(this.options.credential, {
-        endpoint: this.cloud.logAnalyticsEndpoint,
-        audience,
-        // 1.0.0 ignores `audience` when building the token request: the scope must be given here.
-        credentials: { scopes: [this.cloud.logAnalyticsScope] },
-        retryOptions: retryOptionsOf(this.options),
-        userAgentOptions: { userAgentPrefix: userAgentOf(this.options.userAgentPrefix) },
-      });
-      if (this.log) this.logsClient.pipeline.addPolicy(failedAttemptLogPolicy(this.log), { phase: 'Retry' });
-      this.logsClient.pipeline.addPolicy(cutBodyAsResetPolicy(), { phase: 'Sign' });
-      if (this.options.observe)
-        this.logsClient.pipeline.addPolicy(observerPolicy(this.options.observe), { phase: 'Retry' });
-    }
-    return this.logsClient;
+  /** The Logs API's own pipeline (another audience than ARM), with the same retry and logging. */
+  private logs(): Pipeline {
+    this.logsPipeline ??= createArmPipeline({
+      credential: this.options.credential,
+      scope: this.cloud.logAnalyticsScope,
+      maxRetries: this.options.maxRetries,
+      retryDelayMs: this.options.retryDelayMs,
+      userAgentPrefix: this.options.userAgentPrefix,
+      log: this.options.log,
+      observe: this.options.observe,
+    });
+    return this.logsPipeline;
   }
 
   private getSdkDeployment(ref: DeploymentRef, abortSignal?: AbortSignal): Promise<OnlineDeployment> {
@@ -493,35 +515,23 @@ function lastSegment(resourceId: string): string {
   return resourceId.split('/').filter(Boolean).pop() ?? resourceId;
 }
 
-function toQueryInterval(timespan: QueryTimespan): QueryTimeInterval {
+/** The request's timespan as @azure/monitor-query-logs 1.0.0 writes it (convertTimespanToInterval). */
+function toTimespanText(timespan: QueryTimespan): string {
   return 'duration' in timespan
-    ? { duration: timespan.duration }
-    : { startTime: timespan.start, endTime: timespan.end };
-}
-
-function toQueryTable(table: LogsTable): QueryTable {
-  return {
-    name: table.name,
-    columns: table.columnDescriptors.map((c) => ({ name: c.name ?? '', type: c.type ?? 'string' })),
-    rows: table.rows,
-  };
-}
-
-interface ErrorNode {
-  message?: string;
-  details?: ErrorNode[];
-  innererror?: ErrorNode;
+    ? timespan.duration
+    : `${timespan.start.toISOString()}/${timespan.end.toISOString()}`;
 }
 
 /** The top message plus what its details and inner errors add (the actual cause lives there). */
-function describeLogsError(error: LogsErrorInfo): string {
+function describeLogsError(error: QueryErrorBody): string {
   const messages: string[] = [];
-  const visit = (node: ErrorNode | undefined, depth: number) => {
-    if (!node || depth > 5) return;
-    const text = node.message?.trim();
+  const visit = (node: unknown, depth: number) => {
+    if (typeof node !== 'object' || node === null || depth > 5) return;
+    const { message, details, innererror } = node as QueryErrorBody;
+    const text = typeof message === 'string' ? message.trim() : '';
     if (text && !messages.includes(text)) messages.push(text);
-    for (const detail of node.details ?? []) visit(detail, depth + 1);
-    visit(node.innererror, depth + 1);
+    if (Array.isArray(details)) for (const detail of details) visit(detail, depth + 1);
+    visit(innererror, depth + 1);
   };
   visit(error, 0);
   return messages.join(' — ');

@@ -1,5 +1,6 @@
 // One authenticated ARM pipeline per AzureClient, shared by the ML clients of every subscription,
 // the generic ARM calls and the v1 calls (all use the ARM token): one token cache, one retry policy.
+import { Transform } from 'node:stream';
 import type { TokenCredential } from '@azure/core-auth';
 import { createClientPipeline, ServiceClient } from '@azure/core-client';
 import {
@@ -10,6 +11,8 @@ import {
   type HttpMethods,
   type Pipeline,
   type PipelinePolicy,
+  type PipelineRequest,
+  type PipelineResponse,
 } from '@azure/core-rest-pipeline';
 import type { ObservedExchange } from './api';
 import type { AzureLog } from './errorMapping';
@@ -68,14 +71,34 @@ export function observerPolicy(observe: (exchange: ObservedExchange) => void): P
         const value = response.headers.get(name);
         if (value !== undefined) responseHeaders[name] = value;
       }
-      observe({
+      const exchange = (responseBody: string | undefined): ObservedExchange => ({
         method: request.method,
         url: request.url,
         status: response.status,
         ...(typeof request.body === 'string' ? { requestBody: request.body } : {}),
         responseHeaders,
-        ...(response.bodyAsText ? { responseBody: response.bodyAsText } : {}),
+        ...(responseBody ? { responseBody } : {}),
       });
+      const streamed = response.readableStreamBody;
+      if (!streamed) {
+        observe(exchange(response.bodyAsText ?? undefined));
+        return response;
+      }
+      // A streamed body (the Logs query) is observed once it has been read through, unchanged.
+      const chunks: Buffer[] = [];
+      const tee = new Transform({
+        transform(chunk: Buffer, _encoding, done) {
+          chunks.push(chunk);
+          done(null, chunk);
+        },
+        flush(done) {
+          observe(exchange(Buffer.concat(chunks).toString('utf8')));
+          done();
+        },
+      });
+      streamed.pipe(tee);
+      streamed.on('error', (e: Error) => tee.destroy(e));
+      response.readableStreamBody = tee;
       return response;
     },
   };
@@ -196,20 +219,77 @@ export class JsonClient {
         parsed = undefined;
       }
     }
-    if (response.status >= 400) {
-      const errorBody =
-        (parsed as { error?: { code?: unknown; message?: unknown } } | undefined)?.error ??
-        (parsed as { code?: unknown; message?: unknown } | undefined);
-      const message = typeof errorBody?.message === 'string' ? errorBody.message : `HTTP ${response.status}`;
-      const error = new RestError(message, {
-        code: typeof errorBody?.code === 'string' ? errorBody.code : undefined,
-        statusCode: response.status,
-        request,
-        response,
-      });
-      error.details = parsed;
-      throw error;
-    }
+    if (response.status >= 400) throw restErrorOf(request, response, parsed);
     return { status: response.status, body: parsed as T, headers: response.headers };
   }
+}
+
+/**
+ * POSTs JSON and hands back a 200 answer's body as a stream, read as it arrives
+ * (core-rest-pipeline's `streamResponseStatusCodes`); any other status is read whole and thrown
+ * as a RestError. The pipeline's retry policies see the status before the body is read, so
+ * throttling, 5xx and failed connections are retried as for any call.
+ */
+export async function sendForStream(
+  pipeline: Pipeline,
+  url: string,
+  options: { body: unknown; headers?: Record<string, string>; abortSignal?: AbortSignal },
+): Promise<{ body: AsyncIterable<Uint8Array>; headers: { get(name: string): string | undefined } }> {
+  const client = new ServiceClient({ pipeline });
+  const request = createPipelineRequest({
+    url,
+    method: 'POST',
+    abortSignal: options.abortSignal,
+    headers: createHttpHeaders({
+      accept: 'application/json',
+      'content-type': 'application/json',
+      ...options.headers,
+    }),
+    body: JSON.stringify(options.body),
+    streamResponseStatusCodes: new Set([200]),
+  });
+  const response = await client.sendRequest(request);
+  if (response.status !== 200 || !response.readableStreamBody) {
+    const parsed = parseJson(response.bodyAsText);
+    throw restErrorOf(
+      request,
+      response,
+      parsed,
+      response.status === 200 ? 'The answer had no body.' : undefined,
+    );
+  }
+  return { body: response.readableStreamBody as AsyncIterable<Uint8Array>, headers: response.headers };
+}
+
+function parseJson(text: string | null | undefined): unknown {
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Azure's error body (`{ error: { code, message } }` or a bare `{ code, message }`) as a RestError. */
+function restErrorOf(
+  request: PipelineRequest,
+  response: PipelineResponse,
+  parsed: unknown,
+  fallbackMessage?: string,
+): RestError {
+  const errorBody =
+    (parsed as { error?: { code?: unknown; message?: unknown } } | undefined)?.error ??
+    (parsed as { code?: unknown; message?: unknown } | undefined);
+  const message =
+    typeof errorBody?.message === 'string'
+      ? errorBody.message
+      : (fallbackMessage ?? `HTTP ${response.status}`);
+  const error = new RestError(message, {
+    code: typeof errorBody?.code === 'string' ? errorBody.code : undefined,
+    statusCode: response.status,
+    request,
+    response,
+  });
+  error.details = parsed;
+  return error;
 }

@@ -12,7 +12,7 @@ import { getLogs, stopLogStream, streamLogs } from './logs';
 import { openTraceQuery, runKqlFile, runQueryInPanel } from './query';
 import { scaffoldScoreFile } from './scaffold';
 import { setAppInsights } from './setAppInsights';
-import { resendTestRequest, sendTestRequest, testRequestHistory } from './testRequest';
+import { resendTestRequest, sendTestRequest, testRequestHistory, traceRequest } from './testRequest';
 import {
   copyScoringUri,
   openAppInsightsInPortal,
@@ -49,6 +49,7 @@ export function commandTable(s: Services): Record<CommandId, CommandHandler> {
     [Commands.sendTestRequest]: sendTestRequest(s),
     [Commands.resendTestRequest]: resendTestRequest(s),
     [Commands.testRequestHistory]: testRequestHistory(s),
+    [Commands.traceRequest]: traceRequest(s),
     [Commands.goToDeployment]: goToDeployment(s),
     [Commands.filterTree]: filterTree(s),
     [Commands.showMetrics]: showMetrics(s),

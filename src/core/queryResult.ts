@@ -261,9 +261,13 @@ function payloadOf(message: string | null, dims: string | null): string | undefi
 
 /**
  * Adds `input` / `output` columns from trace rows whose payload is JSON (what a score.py prints with
- * json.dumps) and a `likelyTruncated` column when payloads are at the logging limit.
+ * json.dumps) and a `likelyTruncated` column when payloads are at the logging limit. `sticky` keeps
+ * those columns in every chunk of a streamed result once an earlier chunk had them.
  */
-function unfoldTraces(table: ColumnarTable): { truncatedCount: number; unfolded: boolean } {
+function unfoldTraces(
+  table: ColumnarTable,
+  sticky: { unfolded: boolean; truncated: boolean } = { unfolded: false, truncated: false },
+): { truncatedCount: number; unfolded: boolean } {
   const message = findColumn(table.columns, ['message']);
   const dims = findColumn(table.columns, ['customDimensions', 'Properties']);
   // Only trace tables (a message column) carry what score.py printed; requests have none to unfold.
@@ -292,27 +296,33 @@ function unfoldTraces(table: ColumnarTable): { truncatedCount: number; unfolded:
     input[r] = toDynamicText(obj.input);
     output[r] = toDynamicText(obj.output);
   }
-  if (found && !findColumn(table.columns, ['input', 'output'])) {
+  if ((found || sticky.unfolded) && !findColumn(table.columns, ['input', 'output'])) {
     table.columns.push(
       { name: 'input', sourceType: 'dynamic', kind: 'dynamic', ...packText(input) },
       { name: 'output', sourceType: 'dynamic', kind: 'dynamic', ...packText(output) },
     );
   }
-  if (truncatedCount > 0) {
+  if (truncatedCount > 0 || sticky.truncated) {
     table.columns.push({ name: 'likelyTruncated', sourceType: 'bool', kind: 'bool', values: truncated });
   }
   return { truncatedCount, unfolded: found };
 }
 
-/** The primary table of a result as typed columns, with traces unfolded. */
-export function shapeQueryResult(result: QueryResult): ShapedResult {
+/**
+ * The primary table of a result as typed columns, with traces unfolded. `sticky` (a streamed
+ * result's later chunks) keeps the columns that unfolding added to an earlier chunk.
+ */
+export function shapeQueryResult(
+  result: QueryResult,
+  sticky?: { unfolded: boolean; truncated: boolean },
+): ShapedResult {
   const primary = result.tables[0];
   const rows = primary?.rows ?? [];
   const table: ColumnarTable = {
     rowCount: rows.length,
     columns: (primary?.columns ?? []).map((c, i) => buildColumn(c.name, c.type, rows, i)),
   };
-  const { truncatedCount, unfolded } = unfoldTraces(table);
+  const { truncatedCount, unfolded } = unfoldTraces(table, sticky);
   return {
     table,
     status: result.status,

@@ -8,14 +8,8 @@ import type { QueryTarget, QueryTimespan } from '../azure/models';
 import { errorDetail, joinDetail, presentError } from '../errorPresentation';
 import { Views } from '../constants';
 import { errorPosition, portalLogsUrl, readyQueries, type ReadyQueryId } from '../core/kql';
-import {
-  isTimechart,
-  shapeQueryResult,
-  summarizeStatistics,
-  toCsv,
-  toJson,
-  type ShapedResult,
-} from '../core/queryResult';
+import { isTimechart, summarizeStatistics, toCsv, toJson, type ColumnarTable } from '../core/queryResult';
+import { ChunkPolicy, ChunkShaper, TableBuilder } from '../core/resultStream';
 import type { BaseServices, QueryPanelHandle } from '../services';
 import { isUserCancelledError } from '../ui';
 import {
@@ -29,8 +23,7 @@ import {
   type ToWebview,
 } from './protocol';
 
-/** Rows sent ahead of a large result. */
-const HEAD_ROWS = 1000;
+type ResultMessage = Extract<ToWebview, { type: 'result' }>;
 
 export function webviewStrings(): Strings {
   return {
@@ -69,7 +62,8 @@ export function webviewStrings(): Strings {
     noResultYet: vscode.l10n.t('Run a query to see results.'),
     rowCount: vscode.l10n.t('{0} rows', '{0}'),
     rowCountFiltered: vscode.l10n.t('{0} of {1} rows', '{0}', '{1}'),
-    rowCountLoading: vscode.l10n.t('First {0} of {1} rows; loading the rest…', '{0}', '{1}'),
+    rowCountLoading: vscode.l10n.t('{0} rows so far; the rest is arriving…', '{0}'),
+    waitsForWholeResult: vscode.l10n.t('Sort, filter and export wait for the whole result.'),
     executionTime: vscode.l10n.t('Server time {0} s', '{0}'),
     cpuTime: vscode.l10n.t('CPU {0} s', '{0}'),
     scannedRows: vscode.l10n.t('{0} rows scanned', '{0}'),
@@ -178,8 +172,12 @@ export class QueryPanel implements QueryPanelHandle, vscode.Disposable {
   private queue: ToWebview[] = [];
   private runSeq = 0;
   private running: AbortController | undefined;
-  private lastResult: ShapedResult | undefined;
-  /** The last result, error or cancellation: a page that was hidden gets it again. */
+  /**
+   * The rows of the last run so far, and once it ended what the last chunk said: a page that was
+   * hidden (and so torn down) gets them again in one message.
+   */
+  private results: { runId: number; builder: TableBuilder; final?: ResultMessage } | undefined;
+  /** The last error or cancellation, shown again after the rows when the page comes back. */
   private lastOutcome: ToWebview | undefined;
   private lastActive = Date.now();
 
@@ -255,12 +253,16 @@ export class QueryPanel implements QueryPanelHandle, vscode.Disposable {
 </html>`;
   }
 
-  /** Sends a message to the page; queued until it said ready, dropped once disposed. */
+  /**
+   * Sends a message to the page; dropped once disposed. Until the page said ready, requests are
+   * queued and run progress is not: the page gets the state of the run when it is back.
+   */
   post(msg: ToWebview): void {
     if (this.disposed) return;
-    if (msg.type === 'result' || msg.type === 'error' || msg.type === 'cancelled') this.lastOutcome = msg;
+    if (msg.type === 'error' || msg.type === 'cancelled') this.lastOutcome = msg;
+    if (msg.type === 'running') this.lastOutcome = undefined;
     if (!this.pageReady) {
-      this.queue.push(msg);
+      if (msg.type === 'setQuery' || msg.type === 'runRequested') this.queue.push(msg);
       return;
     }
     void this.panel.webview.postMessage(msg).then(undefined, () => undefined);
@@ -299,9 +301,19 @@ export class QueryPanel implements QueryPanelHandle, vscode.Disposable {
         const pending = this.queue;
         this.queue = [];
         // Run progress is replayed from what the host knows now; requests still go in order.
-        if (this.lastOutcome) this.post(this.lastOutcome);
         if (this.running) this.post({ type: 'running', runId: this.runSeq });
-        for (const m of pending) if (m.type === 'setQuery' || m.type === 'runRequested') this.post(m);
+        const results = this.results;
+        if (results && (results.runId === this.runSeq || !this.running)) {
+          // Every row so far in one message, as the first chunk of the run.
+          const table = results.builder.snapshot();
+          this.post(
+            results.final
+              ? { ...results.final, table, offset: 0, totalRows: table.rowCount }
+              : this.chunkMessage(results.runId, table, 0, table.rowCount, Date.now()),
+          );
+        }
+        if (this.lastOutcome) this.post(this.lastOutcome);
+        for (const m of pending) this.post(m);
         return;
       }
       case 'run':
@@ -358,27 +370,57 @@ export class QueryPanel implements QueryPanelHandle, vscode.Disposable {
         return;
       }
       const client = await this.s.azure.getClient({ createIfNone: true });
-      const result = await client.query(target, query, timespanOf(timeRange), {
+      // Rows go to the page in chunks while the answer is still arriving: the first ones at once,
+      // then ever larger ones (ChunkPolicy). Small results take the same path in one chunk.
+      const builder = new TableBuilder();
+      this.results = { runId, builder };
+      const policy = new ChunkPolicy(() => Date.now());
+      let shaper: ChunkShaper | undefined;
+      let pending: unknown[][] = [];
+      const sendChunk = (count: number, final?: (table: ColumnarTable, offset: number) => ResultMessage) => {
+        const rows = count === pending.length ? pending : pending.slice(0, count);
+        pending = count === pending.length ? [] : pending.slice(count);
+        const table = shaper ? shaper.shape(rows) : { rowCount: 0, columns: [] };
+        const offset = builder.rowCount;
+        builder.append(table);
+        policy.sentRows(table.rowCount);
+        const msg = final
+          ? final(table, offset)
+          : this.chunkMessage(runId, table, offset, builder.rowCount, started, shaper?.summary);
+        if (final && this.results?.runId === runId) this.results.final = msg;
+        this.post(msg);
+      };
+      const result = await client.queryStream(target, query, timespanOf(timeRange), {
         abortSignal: controller.signal,
         serverTimeoutSeconds: timeout,
+        onTable: (index, name, columns) => {
+          if (index === 0) shaper = new ChunkShaper(name, columns);
+        },
+        onRows: (index, rows) => {
+          // Only the primary table is shown; a run that was replaced posts nothing more.
+          if (index !== 0 || runId !== this.runSeq) return;
+          for (const row of rows) pending.push(row);
+          while (policy.due(pending.length)) sendChunk(policy.take(pending.length));
+        },
       });
       if (runId !== this.runSeq) return;
-      const totalRows = result.tables[0]?.rows.length ?? 0;
-      const primary = result.tables[0];
-      if (primary && totalRows > HEAD_ROWS * 2) {
-        // A large result sends its first rows ahead, shaped on their own: they show at once while
-        // the whole result is shaped and crosses over. Yield so the head leaves first.
-        const head = shapeQueryResult({
-          ...result,
-          tables: [{ ...primary, rows: primary.rows.slice(0, HEAD_ROWS) }],
-        });
-        this.post(this.resultMessage(runId, head, false, totalRows, started));
-        await new Promise((resolve) => setTimeout(resolve, 0));
-        if (runId !== this.runSeq) return;
-      }
-      const shaped = shapeQueryResult(result);
-      this.lastResult = shaped;
-      this.post(this.resultMessage(runId, shaped, true, totalRows, started));
+      while (pending.length > policy.take(pending.length)) sendChunk(policy.take(pending.length));
+      sendChunk(pending.length, (table, offset) => ({
+        ...this.chunkMessage(runId, table, offset, offset + table.rowCount, started, shaper?.summary),
+        complete: true,
+        status: result.status,
+        partialError: result.partialError
+          ? {
+              title: vscode.l10n.t(
+                'Partial results: the query did not finish, the rows shown are incomplete.',
+              ),
+              detail: joinDetail(result.partialError.code, result.partialError.message),
+              hint: vscode.l10n.t('Query a shorter time range or filter earlier in the query.'),
+            }
+          : undefined,
+        timechart: isTimechart(result.visualization),
+        statistics: summarizeStatistics(result.statistics),
+      }));
     } catch (e) {
       if (runId !== this.runSeq) return;
       if (controller.signal.aborted || (isAzureRequestError(e) && e.kind === 'cancelled')) {
@@ -398,31 +440,27 @@ export class QueryPanel implements QueryPanelHandle, vscode.Disposable {
     }
   }
 
-  private resultMessage(
+  /** A chunk of a run that is still arriving: what is known so far, nothing that needs the end. */
+  private chunkMessage(
     runId: number,
-    shaped: ShapedResult,
-    complete: boolean,
+    table: ColumnarTable,
+    offset: number,
     totalRows: number,
     started: number,
-  ): ToWebview {
+    summary: { unfolded: boolean; truncatedCount: number } = { unfolded: false, truncatedCount: 0 },
+  ): ResultMessage {
     return {
       type: 'result',
       runId,
-      table: shaped.table,
-      complete,
+      table,
+      offset,
+      complete: false,
       totalRows,
-      status: shaped.status,
-      partialError: shaped.partialError
-        ? {
-            title: vscode.l10n.t('Partial results: the query did not finish, the rows shown are incomplete.'),
-            detail: joinDetail(shaped.partialError.code, shaped.partialError.message),
-            hint: vscode.l10n.t('Query a shorter time range or filter earlier in the query.'),
-          }
-        : undefined,
-      truncatedCount: shaped.truncatedCount,
-      unfolded: shaped.unfolded,
-      timechart: isTimechart(shaped.visualization),
-      statistics: summarizeStatistics(shaped.statistics),
+      status: 'Success',
+      truncatedCount: summary.truncatedCount,
+      unfolded: summary.unfolded,
+      timechart: false,
+      statistics: {},
       elapsedMs: Date.now() - started,
     };
   }
@@ -437,9 +475,10 @@ export class QueryPanel implements QueryPanelHandle, vscode.Disposable {
   }
 
   private async export(format: 'csv' | 'json', rows: number[] | undefined): Promise<void> {
-    const shaped = this.lastResult;
-    if (!shaped) return;
-    const table = shaped.table;
+    // Export waits for the whole result (the page disables it until then).
+    const results = this.results;
+    if (!results?.final) return;
+    const table = results.builder.table;
     const picked = rows?.filter((r) => r < table.rowCount);
     const defaultName = `${this.binding.scopeLabel.replace(/[^\w.-]+/g, '_')}-query.${format}`;
     const base = vscode.workspace.workspaceFolders?.[0]?.uri;
@@ -503,7 +542,7 @@ export class QueryPanel implements QueryPanelHandle, vscode.Disposable {
     this.running?.abort();
     this.running = undefined;
     this.queue = [];
-    this.lastResult = undefined;
+    this.results = undefined;
     this.lastOutcome = undefined;
     this.onDidDisposeEmitter.fire();
     this.onDidDisposeEmitter.dispose();

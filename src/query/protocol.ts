@@ -68,6 +68,7 @@ export const stringKeys = [
   'rowCount',
   'rowCountFiltered',
   'rowCountLoading',
+  'waitsForWholeResult',
   'executionTime',
   'cpuTime',
   'scannedRows',
@@ -116,15 +117,18 @@ export type ToWebview =
     }
   | { type: 'running'; runId: number }
   | {
+      /**
+       * A chunk of a run's rows, sent while the answer is still arriving: rows offset ..
+       * offset + table.rowCount - 1 of the result. A run's chunks come in order, the first at offset
+       * 0; the last has complete set and says what needs the whole answer (status, statistics,
+       * chart). A page that comes back gets every row so far as one chunk at offset 0.
+       */
       type: 'result';
       runId: number;
       table: ColumnarTable;
-      /**
-       * False for the first rows of a large result, sent ahead so they show at once; the whole
-       * result follows in a second message of the same run.
-       */
+      offset: number;
       complete: boolean;
-      /** Rows of the whole result. */
+      /** Rows of the result so far, this chunk included. */
       totalRows: number;
       status: 'Success' | 'PartialFailure';
       partialError?: QueryErrorInfo;
@@ -218,11 +222,20 @@ function parseScope(v: unknown): QueryScope | undefined {
   if (v.kind === 'legacyService' && typeof v.serviceName === 'string')
     return { kind: 'legacyService', serviceName: v.serviceName };
   if (v.kind === 'deployment' && typeof v.endpointName === 'string' && typeof v.deploymentName === 'string') {
-    return { kind: 'deployment', endpointName: v.endpointName, deploymentName: v.deploymentName };
+    return {
+      kind: 'deployment',
+      endpointName: v.endpointName,
+      deploymentName: v.deploymentName,
+      ...(typeof v.endpointId === 'string' && endpointIdPattern.test(v.endpointId)
+        ? { endpointId: v.endpointId }
+        : {}),
+    };
   }
   return undefined;
 }
 
+const endpointIdPattern =
+  /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/microsoft\.machinelearningservices\/workspaces\/[^/]+\/onlineEndpoints\/[^/]+$/i;
 const componentIdPattern =
   /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/microsoft\.insights\/components\/[^/]+$/i;
 const laIdPattern =

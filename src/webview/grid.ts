@@ -46,6 +46,8 @@ export class Grid {
   private search = new GridSearch(this.table);
   private selected: { viewIndex: number; col: number } | undefined;
   private renderQueued = false;
+  /** Why sorting is off (rows still arriving), or undefined when it is on. */
+  private sortDisabledReason: string | undefined;
   private widths: number[] = [];
 
   constructor(
@@ -188,6 +190,12 @@ export class Grid {
     this.updateHeaderSort();
   }
 
+  /** Turns the header's sort buttons off with a reason (shown as their tooltip), or back on. */
+  setSortDisabled(reason: string | undefined): void {
+    this.sortDisabledReason = reason;
+    this.updateHeaderSort();
+  }
+
   private updateHeaderSort(): void {
     for (const cell of Array.from(this.header.children) as HTMLElement[]) {
       const sorted = this.sortState?.column === cell.dataset.col;
@@ -196,8 +204,12 @@ export class Grid {
       const indicator = cell.querySelector('.grid-sort-indicator');
       if (indicator) indicator.textContent = state === 'ascending' ? '▲' : state === 'descending' ? '▼' : '';
       const button = cell.querySelector('button');
-      if (button)
-        button.title = state === 'ascending' ? this.strings.sortDescending : this.strings.sortAscending;
+      if (button) {
+        button.disabled = this.sortDisabledReason !== undefined;
+        button.title =
+          this.sortDisabledReason ??
+          (state === 'ascending' ? this.strings.sortDescending : this.strings.sortAscending);
+      }
     }
   }
 

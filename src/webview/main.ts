@@ -3,6 +3,7 @@
 // and filter in vscode.setState so a hidden or reloaded panel comes back as it was.
 import './styles.css';
 import type { ColumnarTable } from '../core/queryResult';
+import { TableBuilder } from '../core/resultStream';
 import {
   isToWebview,
   parsePanelState,
@@ -49,8 +50,8 @@ const SAVE_DELAY_MS = 150;
 class QueryPage {
   private state: PanelState;
   private runId = -1;
-  /** The run whose first rows are shown while its whole result is on the way. */
-  private headOf: number | undefined;
+  /** The rows of the run shown, grown chunk by chunk while its answer arrives. */
+  private rows: { runId: number; builder: TableBuilder; complete: boolean } | undefined;
   private lastLocalRun = -Infinity;
   private restoreScroll: number | undefined;
   private saveTimer: number | undefined;
@@ -263,7 +264,8 @@ class QueryPage {
       source: this.currentSource(),
       timeRange: timeRange ?? this.state.timeRange,
       scrollTop: this.grid.scrollTop,
-      sort: this.grid.sort,
+      // While rows arrive the grid is unsorted: the user's sort waits in the state for the end.
+      sort: this.rows && !this.rows.complete ? this.state.sort : this.grid.sort,
       filter: this.filter.value,
     };
     vscode.setState(this.state);
@@ -289,6 +291,15 @@ class QueryPage {
     offset = Math.min(offset, this.editor.value.length);
     this.editor.focus();
     this.editor.setSelectionRange(offset, Math.min(offset + 1, this.editor.value.length));
+  }
+
+  /** While rows are still arriving, sort, filter and export are off and say why. */
+  private setWaitingForRows(waiting: boolean): void {
+    const why = waiting ? this.strings.waitsForWholeResult : '';
+    this.grid.setSortDisabled(waiting ? why : undefined);
+    this.filter.disabled = waiting;
+    this.filter.title = why;
+    for (const b of this.exportButtons) b.title = why;
   }
 
   private setRunning(running: boolean): void {
@@ -336,30 +347,34 @@ class QueryPage {
         return;
       case 'result': {
         if (msg.runId !== this.runId && this.runId !== -1) return;
-        // The whole result after its head: same run, keep where the user scrolled to.
-        const followsHead = this.headOf === msg.runId && msg.complete;
-        this.headOf = msg.complete ? undefined : msg.runId;
         this.runId = msg.runId;
-        this.lastTable = msg.table;
+        // A run's first chunk starts its table; the next ones must follow on exactly.
+        const follows =
+          msg.offset > 0 && this.rows?.runId === msg.runId && this.rows.builder.rowCount === msg.offset;
+        if (msg.offset > 0 && !follows) return;
+        if (!follows) this.rows = { runId: msg.runId, builder: new TableBuilder(), complete: false };
+        const rows = this.rows!;
+        rows.builder.append(msg.table);
+        rows.complete = msg.complete;
+        const table = rows.builder.table;
+        this.lastTable = table;
         const restoring = this.restoreScroll !== undefined;
         const keepSort =
-          this.state.sort && msg.table.columns.some((c) => c.name === this.state.sort?.column)
+          this.state.sort && table.columns.some((c) => c.name === this.state.sort?.column)
             ? this.state.sort
             : undefined;
-        const scrollTop = restoring ? this.restoreScroll : followsHead ? this.grid.scrollTop : 0;
-        this.grid.setData(msg.table, {
+        const scrollTop = restoring ? this.restoreScroll : follows ? this.grid.scrollTop : 0;
+        this.grid.setData(table, {
           sort: msg.complete ? keepSort : undefined,
           filter: msg.complete ? this.filter.value : '',
           scrollTop,
         });
         this.restoreScroll = undefined;
-        for (const b of this.exportButtons) b.disabled = !msg.complete || msg.table.rowCount === 0;
+        // Sort, filter and export need every row: until the last chunk they say so and wait.
+        this.setWaitingForRows(!msg.complete);
+        for (const b of this.exportButtons) b.disabled = !msg.complete || table.rowCount === 0;
         if (!msg.complete) {
-          this.rowCount.textContent = fill(
-            this.strings.rowCountLoading,
-            integer.format(msg.table.rowCount),
-            integer.format(msg.totalRows),
-          );
+          this.rowCount.textContent = fill(this.strings.rowCountLoading, integer.format(table.rowCount));
           return;
         }
         this.setRunning(false);
@@ -391,6 +406,8 @@ class QueryPage {
       case 'error':
         if (msg.runId !== this.runId && this.runId !== -1) return;
         this.setRunning(false);
+        // Rows that arrived before the failure stay, and can be sorted and filtered.
+        this.setWaitingForRows(false);
         this.showBanners([this.errorBanner(msg.error, 'error')]);
         this.rowCount.textContent = '';
         this.stats.textContent = '';
@@ -400,6 +417,7 @@ class QueryPage {
       case 'cancelled':
         if (msg.runId !== this.runId) return;
         this.setRunning(false);
+        this.setWaitingForRows(false);
         this.showBanners([{ level: 'info', title: this.strings.cancelled }]);
         this.rowCount.textContent = '';
         setBodyState('idle');

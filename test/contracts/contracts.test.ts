@@ -220,4 +220,26 @@ void describe('contracts: the client against Microsoft published specifications'
     ]);
     assert.deepEqual(table?.rows, [['operation1', '10']]);
   });
+
+  void it('Query_ResourceExecute (Logs v1), streamed: the same request, the rows handed over as parsed', async () => {
+    const f = fixture('logs-query-resource');
+    replay.serve([exchangeOf(f)]);
+    const resourceId =
+      '/subscriptions/subid/resourceGroups/my-resource-group/providers/Microsoft.Insights/components/my-component';
+    const tables: { name: string; columns: unknown[]; rows: unknown[][] }[] = [];
+    const result = await client.queryStream(
+      { kind: 'appInsights', resourceId },
+      'requests | take 1',
+      { duration: 'PT24H' },
+      {
+        onTable: (index, name, columns) => (tables[index] = { name, columns, rows: [] }),
+        onRows: (index, rows) => tables[index]?.rows.push(...rows),
+      },
+    );
+    assertRequestMatches(f, replay.requests[0]);
+    assert.equal(result.status, 'Success');
+    assert.deepEqual(result.rowCounts, [1]);
+    assert.equal(tables[0]?.name, 'PrimaryResult');
+    assert.deepEqual(tables[0]?.rows, [['operation1', '10']]);
+  });
 });

@@ -30,6 +30,7 @@ const COVERED: Record<string, string[]> = {
   getAppInsightsComponent: ['components-get'],
   openScoringSession: ['online-endpoints-list-keys', 'online-endpoints-get-token'],
   query: ['logs-query-resource'],
+  queryStream: ['logs-query-resource'],
   queryMetrics: ['metrics-list'],
 
   listDiagnosticSettings: ['diagnostic-settings-list'],

@@ -1,0 +1,206 @@
+// The query panel's host against the emulator: a run's rows reach the page in chunks while the
+// answer arrives (the first one small, offsets in order, the last one complete with what needs the
+// whole answer), small results take the same path in one chunk, and a page that comes back gets
+// every row so far in one message.
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { after, before, describe, it } from 'node:test';
+import { EventEmitter, installStandInVscode, l10n } from '../support/standInVscode';
+import type { AzureSession, BaseServices } from '../../src/services';
+import type { PanelBinding, PanelState, TimeRange, ToWebview } from '../../src/query/protocol';
+import { shapeQueryResult, toCsv } from '../../src/core/queryResult';
+import { TableBuilder } from '../../src/core/resultStream';
+import { startTestAzure, type TestAzure } from './support';
+
+type ResultMessage = Extract<ToWebview, { type: 'result' }>;
+
+function realVscode(): { Uri: { file(path: string): unknown } } | undefined {
+  try {
+    return createRequire(__filename)('vscode') as { Uri: { file(path: string): unknown } };
+  } catch {
+    return undefined;
+  }
+}
+// Inside code-server's extension host (the e2e run) the real API answers; in plain Node a stand-in.
+const inHost = realVscode();
+const joinPath = (base: { path: string }, ...parts: string[]) => ({ path: [base.path, ...parts].join('/') });
+const standIn = {
+  EventEmitter,
+  l10n,
+  Uri: { joinPath, file: (path: string) => ({ path }) },
+  env: { language: 'en', clipboard: { writeText: () => Promise.resolve() } },
+  window: { setStatusBarMessage: () => ({ dispose: () => undefined }) },
+  workspace: {
+    getConfiguration: () => ({ get: (_key: string, fallback: unknown) => fallback }),
+    onDidChangeConfiguration: new EventEmitter<unknown>().event,
+  },
+  Disposable: { from: () => ({ dispose: () => undefined }) },
+};
+if (!inHost) installStandInVscode(standIn);
+const extensionUri = (inHost ?? standIn).Uri.file('/ext');
+
+function fakeWebviewPanel() {
+  const posted: ToWebview[] = [];
+  const received = new EventEmitter<unknown>();
+  const viewState = new EventEmitter<void>();
+  const disposed = new EventEmitter<void>();
+  const panel = {
+    title: '',
+    active: true,
+    visible: true,
+    webview: {
+      options: {},
+      html: '',
+      cspSource: 'vscode-webview:',
+      asWebviewUri: (u: unknown) => u,
+      postMessage: (m: ToWebview) => {
+        posted.push(m);
+        return Promise.resolve(true);
+      },
+      onDidReceiveMessage: received.event,
+    },
+    onDidChangeViewState: viewState.event,
+    onDidDispose: disposed.event,
+    reveal: () => undefined,
+    dispose: () => disposed.fire(),
+  };
+  return {
+    panel,
+    posted,
+    fromPage: (m: unknown) => received.fire(m),
+    hide: () => {
+      panel.visible = false;
+      viewState.fire();
+      panel.visible = true;
+    },
+  };
+}
+
+const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+/** A fixed window inside the benchmark's 7 days: the same rows however long the test runs. */
+function fixedRange(): TimeRange {
+  const day = 86_400_000;
+  return {
+    kind: 'custom',
+    start: new Date(Date.now() - 6 * day).toISOString(),
+    end: new Date(Date.now() - 1 * day).toISOString(),
+  };
+}
+
+void describe('query panel host: rows in chunks', () => {
+  let t: TestAzure;
+  let binding: PanelBinding;
+  let services: BaseServices;
+
+  before(async () => {
+    t = await startTestAzure();
+    const component = t.emu.query.components.find((c) => c.benchmark);
+    assert.ok(component);
+    binding = {
+      componentId: component.componentId,
+      componentName: component.name,
+      scopeLabel: 'bench',
+      scope: { kind: 'workspace' },
+    };
+    const { Settings } = await import('../../src/settings');
+    const azure = {
+      getClient: () => Promise.resolve(t.client),
+      cloud: () => t.client.cloud,
+    } as unknown as AzureSession;
+    const log = { info: () => undefined, warn: () => undefined, error: () => undefined };
+    services = {
+      context: { extensionUri },
+      log,
+      settings: new Settings(),
+      azure,
+    } as unknown as BaseServices;
+  });
+  after(() => t.stop());
+
+  async function openPanel() {
+    const { QueryPanel } = await import('../../src/query/panel');
+    const fake = fakeWebviewPanel();
+    const state: PanelState = {
+      binding,
+      query: '',
+      source: 'appInsights',
+      timeRange: { kind: 'preset', duration: 'P7D' },
+      scrollTop: 0,
+      filter: '',
+    };
+    const panel = new QueryPanel(services, fake.panel as never, binding, state);
+    fake.fromPage({ type: 'ready' });
+    await tick();
+    return { ...fake, panel };
+  }
+
+  const results = (posted: ToWebview[]) => posted.filter((m): m is ResultMessage => m.type === 'result');
+
+  void it('sends a large result in chunks that grow the table the whole result makes', async () => {
+    const { panel, posted } = await openPanel();
+    const query =
+      'requests | project timestamp, name, resultCode, duration, success, customDimensions | take 30000';
+    const range = fixedRange();
+    await panel.run(query, 'appInsights', range);
+    const chunks = results(posted);
+    assert.ok(chunks.length > 1, `${chunks.length} chunk(s)`);
+    assert.ok(chunks[0]!.table.rowCount < 30000, 'the first chunk does not wait for the whole result');
+    const builder = new TableBuilder();
+    chunks.forEach((c, i) => {
+      assert.equal(c.offset, builder.rowCount, `chunk ${i} follows on`);
+      assert.equal(c.complete, i === chunks.length - 1);
+      builder.append(c.table);
+      assert.equal(c.totalRows, builder.rowCount);
+    });
+    const last = chunks.at(-1)!;
+    assert.equal(last.status, 'Success');
+    assert.ok(last.statistics.executionTimeSeconds !== undefined, 'statistics come with the last chunk');
+    const whole = shapeQueryResult(
+      await t.client.query({ kind: 'appInsights', resourceId: binding.componentId }, query, {
+        start: new Date(range.kind === 'custom' ? range.start : 0),
+        end: new Date(range.kind === 'custom' ? range.end : 0),
+      }),
+    );
+    assert.equal(builder.rowCount, 30000);
+    assert.equal(toCsv(builder.table), toCsv(whole.table));
+
+    panel.dispose();
+  });
+
+  void it('sends a small result on the same path (its rows, then the closing chunk), and again in one message to a page that comes back', async () => {
+    const { panel, posted, fromPage, hide } = await openPanel();
+    await panel.run('requests | take 5', 'appInsights', { kind: 'preset', duration: 'P7D' });
+    const chunks = results(posted);
+    assert.ok(chunks.length <= 2, `${chunks.length} chunks`);
+    assert.equal(chunks[0]?.offset, 0);
+    assert.equal(chunks[0]?.table.rowCount, 5);
+    assert.equal(chunks.at(-1)?.complete, true);
+    assert.equal(chunks.at(-1)?.totalRows, 5);
+
+    hide();
+    const from = posted.length;
+    fromPage({ type: 'ready' });
+    await tick();
+    const replay = results(posted.slice(from));
+    assert.equal(replay.length, 1);
+    assert.equal(replay[0]?.offset, 0);
+    assert.equal(replay[0]?.complete, true);
+    assert.equal(replay[0]?.totalRows, 5);
+    assert.equal(toCsv(replay[0].table), toCsv(chunks[0].table));
+    panel.dispose();
+  });
+
+  void it('says a partial failure with the last chunk, the partial rows kept', async () => {
+    const { panel, posted } = await openPanel();
+    t.emu.faults.add({ path: '/query', kind: 'partialQuery', times: 1 });
+    await panel.run('requests | take 2000', 'appInsights', { kind: 'preset', duration: 'P7D' });
+    const chunks = results(posted);
+    const last = chunks.at(-1)!;
+    assert.equal(last.complete, true);
+    assert.equal(last.status, 'PartialFailure');
+    assert.ok(last.partialError?.detail);
+    assert.ok(last.totalRows > 0 && last.totalRows < 2000);
+    panel.dispose();
+  });
+});
