@@ -119,6 +119,52 @@ void describe('QueryResponseParser', () => {
     assert.equal(tail.tableCount, 0);
   });
 
+  void it('finds row bounds past brackets, braces and escaped quotes inside strings, for any chunking', () => {
+    const rows = [
+      ['a ] b [ c', '{"x":"]\\"[","y":[1,{"z":"}"}]}'],
+      ['\\', '"]"'],
+      ['', null],
+    ];
+    const text = JSON.stringify({
+      tables: [
+        {
+          name: 'PrimaryResult',
+          columns: [
+            { name: 's', type: 'string' },
+            { name: 'd', type: 'dynamic' },
+          ],
+          rows,
+        },
+      ],
+    });
+    for (const size of [1, 2, 5, 13, text.length]) {
+      const { got, tail } = parseInPieces(text, size);
+      assert.deepEqual(
+        got.tables[0]?.rows,
+        [
+          ['a ] b [ c', { x: ']"[', y: [1, { z: '}' }] }],
+          ['\\', ']'],
+          ['', null],
+        ],
+        `chunk size ${size}`,
+      );
+      assert.deepEqual(tail.rowCounts, [3]);
+    }
+  });
+
+  void it('fails on rows that are not separated by single commas, whatever the chunking', () => {
+    const table = (rows: string) =>
+      `{"tables":[{"name":"t","columns":[{"name":"c","type":"long"}],"rows":[${rows}]}]}`;
+    for (const size of [1, 3, 64]) {
+      assert.throws(() => parseInPieces(table('[1][2]'), size), SyntaxError, `missing comma, ${size}`);
+      assert.throws(() => parseInPieces(table('[1],[2],'), size), SyntaxError, `trailing comma, ${size}`);
+      assert.throws(() => parseInPieces(table('[1],,[2]'), size), SyntaxError, `double comma, ${size}`);
+      assert.throws(() => parseInPieces(table(',[1]'), size), SyntaxError, `leading comma, ${size}`);
+      assert.throws(() => parseInPieces(table('[1,]'), size), SyntaxError, `comma in a row, ${size}`);
+      assert.deepEqual(parseInPieces(table(' [1] , [2] '), size).got.tables[0]?.rows, [[1], [2]]);
+    }
+  });
+
   void it('fails on an answer that was cut short, that is not JSON, or that is empty', () => {
     const text = JSON.stringify(answer);
     assert.throws(() => parseInPieces(text.slice(0, text.length - 10), 64), /ended before it was complete/);
