@@ -63,24 +63,6 @@ function toColumns(v: unknown): QueryColumn[] {
   });
 }
 
-/** Converts a row's cells in place, as the SDK does. */
-function convertRow(row: unknown[], dates: number[], dynamics: number[]): unknown[] {
-  for (const i of dates) {
-    const v = row[i];
-    if (typeof v === 'string') row[i] = new Date(v);
-  }
-  for (const i of dynamics) {
-    const v = row[i];
-    if (typeof v !== 'string') continue;
-    try {
-      row[i] = JSON.parse(v) as unknown;
-    } catch {
-      // Not JSON: the SDK leaves the text as it is.
-    }
-  }
-  return row;
-}
-
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const COMMA = 0x2c;
@@ -92,6 +74,49 @@ const CLOSE_BRACE = 0x7d;
 /** JSON's whitespace only (\s would also take characters JSON.parse rejects). */
 const BLANK = /^[ \t\n\r]*$/;
 const LEADING_COMMA = /^[ \t\n\r]*,/;
+
+/** How cells are converted: see QueryStreamOptions.cells. */
+export type CellConversion = 'sdk' | 'grid';
+
+/** A dynamic cell as the SDK converts it: parsed when it is JSON, else the text as it is. */
+function parseDynamic(v: string): unknown {
+  try {
+    return JSON.parse(v) as unknown;
+  } catch {
+    // Not JSON: the SDK leaves the text as it is.
+    return v;
+  }
+}
+
+/** Converts a row's cells in place, as the SDK does. */
+function convertRowAsSdk(row: unknown[], dates: number[], dynamics: number[]): void {
+  for (const i of dates) {
+    const v = row[i];
+    if (typeof v === 'string') row[i] = new Date(v);
+  }
+  for (const i of dynamics) {
+    const v = row[i];
+    if (typeof v === 'string') row[i] = parseDynamic(v);
+  }
+}
+
+/**
+ * Converts a row's cells in place to what the grid keeps (shapeQueryResult's toEpochMs and
+ * toDynamicText give the same for them): no Date, and no object parsed only to be written again.
+ */
+function convertRowForGrid(row: unknown[], dates: number[], dynamics: number[]): void {
+  for (const i of dates) {
+    const v = row[i];
+    if (typeof v === 'string') row[i] = Date.parse(v);
+  }
+  for (const i of dynamics) {
+    const v = row[i];
+    if (typeof v !== 'string') continue;
+    // An object or array keeps the service's text; scalars (null, numbers, "text") as the SDK.
+    const first = v.charCodeAt(0);
+    if (first !== OPEN_BRACE && first !== OPEN_BRACKET) row[i] = parseDynamic(v);
+  }
+}
 
 /** An object or array the scanner is inside of (outside the rows). */
 interface Frame {
@@ -135,7 +160,13 @@ export class QueryResponseParser {
   private lastString: string | undefined;
   private rows: RowsRun | undefined;
 
-  constructor(private readonly sink: QueryResponseSink) {
+  private readonly convertRow: (row: unknown[], dates: number[], dynamics: number[]) => void;
+
+  constructor(
+    private readonly sink: QueryResponseSink,
+    cells: CellConversion = 'sdk',
+  ) {
+    this.convertRow = cells === 'grid' ? convertRowForGrid : convertRowAsSdk;
     this.parser = new JSONParser({
       paths: [
         '$.tables.*.name',
@@ -348,8 +379,10 @@ export class QueryResponseParser {
   private addRows(table: TableState, rows: unknown[]): void {
     for (const row of rows) {
       if (!Array.isArray(row)) throw new SyntaxError('A row of the query answer is not an array.');
-      if (table.columns) table.pending.push(convertRow(row, table.dateIndices, table.dynamicIndices));
-      else table.early.push(row);
+      if (table.columns) {
+        this.convertRow(row, table.dateIndices, table.dynamicIndices);
+        table.pending.push(row);
+      } else table.early.push(row);
       table.count++;
     }
   }
@@ -382,8 +415,10 @@ export class QueryResponseParser {
       else if (c.type === 'dynamic') table.dynamicIndices.push(i);
     });
     this.sink.onTable(index, table.name, columns);
-    for (const row of table.early)
-      table.pending.push(convertRow(row, table.dateIndices, table.dynamicIndices));
+    for (const row of table.early) {
+      this.convertRow(row, table.dateIndices, table.dynamicIndices);
+      table.pending.push(row);
+    }
     table.early = [];
   }
 
