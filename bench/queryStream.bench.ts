@@ -133,6 +133,7 @@ export default async function queryStreamBench(): Promise<void> {
       if (Number.isNaN(firstRows)) firstRows = performance.now() - t0;
     };
     await client.queryStream({ kind: 'appInsights', resourceId: componentId }, QUERY, timespan, {
+      cells: 'grid',
       onTable: (index, name, columns) => {
         if (index === 0) shaper = new ChunkShaper(name, columns);
       },

@@ -154,7 +154,6 @@ export class QueryResponseParser {
   private forwarded = 0;
   private readonly frames: Frame[] = [];
   private inString = false;
-  private escaped = false;
   /** Outside the rows: where the current string started (it may be a key). */
   private stringStart = -1;
   private lastString: string | undefined;
@@ -262,14 +261,20 @@ export class QueryResponseParser {
     let i = this.pos;
     while (i < n) {
       if (this.inString) {
-        let escaped = this.escaped;
-        for (; i < n; i++) {
-          const c = text.charCodeAt(i);
-          if (escaped) escaped = false;
-          else if (c === BACKSLASH) escaped = true;
-          else if (c === QUOTE) break;
+        // The next quote not escaped: one preceded by an even run of backslashes. The whole string
+        // is still in `text` (see feed), so the run never reaches back past what was dropped.
+        for (;;) {
+          const quote = text.indexOf('"', i);
+          if (quote < 0) {
+            i = n;
+            break;
+          }
+          let before = quote - 1;
+          while (text.charCodeAt(before) === BACKSLASH) before--;
+          i = quote;
+          if ((quote - 1 - before) % 2 === 0) break;
+          i++;
         }
-        this.escaped = escaped;
         if (i >= n) break;
         this.inString = false;
         if (this.stringStart >= 0) {
