@@ -90,6 +90,35 @@ void describe('QueryResponseParser', () => {
     assert.equal(rows[2]?.[2], null);
   });
 
+  void it("converts cells to what the grid keeps when asked: epoch numbers, the service's JSON text", () => {
+    const { sink, got } = collector();
+    const parser = new QueryResponseParser(sink, 'grid');
+    const text = JSON.stringify({
+      ...answer,
+      tables: [
+        {
+          ...answer.tables[0]!,
+          rows: [
+            ...answer.tables[0]!.rows,
+            [null, 'x', 'null', 0],
+            [null, 'y', '"quoted"', 0],
+            [null, 'z', '[1, 2]', 0],
+          ],
+        },
+      ],
+    });
+    parser.write(text);
+    parser.end();
+    const rows = got.tables[0]!.rows;
+    assert.equal(rows[0]?.[0], Date.parse('2026-11-23T10:00:00.123Z'));
+    assert.equal(rows[0]?.[2], '{"a":1,"b":[true,null]}', 'an object keeps its text');
+    assert.deepEqual(rows[1], [null, null, 'not json {', 2]);
+    assert.equal(rows[2]?.[2], null);
+    assert.equal(rows[3]?.[2], null, 'a JSON null is null, as the SDK has it');
+    assert.equal(rows[4]?.[2], 'quoted', 'a JSON string is its text, as the SDK has it');
+    assert.equal(rows[5]?.[2], '[1, 2]', "an array keeps the service's text");
+  });
+
   void it('hands rows over before the answer is complete', () => {
     const { sink, got } = collector();
     const parser = new QueryResponseParser(sink);
