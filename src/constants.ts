@@ -23,9 +23,12 @@ export const Commands = {
   sendTestRequest: 'amlMonitor.sendTestRequest',
   resendTestRequest: 'amlMonitor.resendTestRequest',
   testRequestHistory: 'amlMonitor.testRequestHistory',
+  traceRequest: 'amlMonitor.traceRequest',
   goToDeployment: 'amlMonitor.goToDeployment',
   filterTree: 'amlMonitor.filterTree',
   showMetrics: 'amlMonitor.showMetrics',
+  diagnoseDeployment: 'amlMonitor.diagnoseDeployment',
+  sendEndpointLogs: 'amlMonitor.sendEndpointLogs',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 

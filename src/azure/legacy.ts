@@ -25,7 +25,8 @@ export class LegacyServices {
   async list(workspace: Workspace, abortSignal?: AbortSignal): Promise<LegacyService[]> {
     const base = await this.baseUrl(workspace, abortSignal);
     const services: LegacyService[] = [];
-    let url: string | undefined = `${base}/services`;
+    // azureml-core always lists with expand=true (Webservice.list); nextLinks are followed as given.
+    let url: string | undefined = `${base}/services?expand=true`;
     const seen = new Set<string>();
     while (url && !seen.has(url)) {
       seen.add(url);
@@ -170,27 +171,49 @@ export class LegacyServices {
         azureMessage: l10n.t('The workspace has no discoveryUrl.'),
       });
     }
-    const { body } = await this.json.send<{ api?: string }>('GET', workspace.discoveryUrl, { abortSignal });
-    if (!body?.api || !/^https:\/\//i.test(body.api)) {
+    const { body } = await this.json.send<DiscoveryDocument>('GET', workspace.discoveryUrl, { abortSignal });
+    const host = v1HostOf(body);
+    if (!host) {
       throw new AzureRequestError({
         operation: l10n.t('Find the v1 API of workspace "{0}"', workspace.workspaceName),
         kind: 'unknown',
-        azureMessage: l10n.t('The discovery document names no https "api" host.'),
+        azureMessage: l10n.t('The discovery document names no https "modelmanagement" or "api" host.'),
       });
     }
-    return body.api;
+    return host;
   }
 }
 
-/** Operation-Location may be absolute or, as azureml-core expects, a path under the workspace base. */
-function operationUrlOf(
+interface DiscoveryDocument {
+  modelmanagement?: unknown;
+  api?: unknown;
+}
+
+/**
+ * The host of the v1 API: the discovery document's `modelmanagement` key, as azureml-core reads it
+ * (azureml/_model_management/_util.py, _get_mms_url), else its `api` key (the REST how-to's host).
+ */
+export function v1HostOf(document: DiscoveryDocument | undefined): string | undefined {
+  for (const candidate of [document?.modelmanagement, document?.api])
+    if (typeof candidate === 'string' && /^https:\/\/[^/]/i.test(candidate)) return candidate;
+  return undefined;
+}
+
+/**
+ * Where to poll a v1 update: azureml-core keeps only the last path segment of Operation-Location
+ * (the operation id) and polls {base}/operations/{id} (azureml/core/webservice/webservice.py); the
+ * header itself is never followed. Without the header, a 200's operationId names it.
+ */
+export function operationUrlOf(
   base: string,
   location: string | undefined,
   operationId: string | undefined,
 ): string | undefined {
-  if (location) {
-    if (/^https:\/\//i.test(location)) return location;
-    return base + (location.startsWith('/') ? location : `/${location}`);
-  }
-  return operationId ? `${base}/operations/${encodeURIComponent(operationId)}` : undefined;
+  const fromHeader = location
+    ?.split('?')[0]
+    ?.split('/')
+    .filter((part) => part.length > 0)
+    .at(-1);
+  const id = fromHeader || operationId;
+  return id ? `${base}/operations/${encodeURIComponent(decodeURIComponent(id))}` : undefined;
 }

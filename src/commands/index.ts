@@ -4,13 +4,15 @@ import { Commands, type CommandId } from '../constants';
 import type { Services } from '../services';
 import { selectSubscriptions, selectTenant, signIn } from './account';
 import { withErrorHandling } from './errorHandling';
+import { diagnoseDeployment } from './diagnose';
+import { sendEndpointLogs } from './diagnosticSettings';
 import { filterTree, goToDeployment } from './fleet';
 import { showMetrics } from './metrics';
 import { getLogs, stopLogStream, streamLogs } from './logs';
 import { openTraceQuery, runKqlFile, runQueryInPanel } from './query';
 import { scaffoldScoreFile } from './scaffold';
 import { setAppInsights } from './setAppInsights';
-import { resendTestRequest, sendTestRequest, testRequestHistory } from './testRequest';
+import { resendTestRequest, sendTestRequest, testRequestHistory, traceRequest } from './testRequest';
 import {
   copyScoringUri,
   openAppInsightsInPortal,
@@ -47,9 +49,12 @@ export function commandTable(s: Services): Record<CommandId, CommandHandler> {
     [Commands.sendTestRequest]: sendTestRequest(s),
     [Commands.resendTestRequest]: resendTestRequest(s),
     [Commands.testRequestHistory]: testRequestHistory(s),
+    [Commands.traceRequest]: traceRequest(s),
     [Commands.goToDeployment]: goToDeployment(s),
     [Commands.filterTree]: filterTree(s),
     [Commands.showMetrics]: showMetrics(s),
+    [Commands.diagnoseDeployment]: diagnoseDeployment(s),
+    [Commands.sendEndpointLogs]: sendEndpointLogs(s),
   };
 }
 

@@ -16,6 +16,7 @@ function scopeOf(target: Target): QueryScope {
         kind: 'deployment',
         endpointName: target.endpoint.endpointName,
         deploymentName: target.deployment.deploymentName,
+        endpointId: target.endpoint.armId,
       };
     case 'legacyService':
       return { kind: 'legacyService', serviceName: target.service.serviceName };

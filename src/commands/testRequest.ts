@@ -8,6 +8,7 @@ import type { HistoryEntry, RequestSource } from '../core/testRequestHistory';
 import type { Services } from '../services';
 import { targetOf } from '../targets';
 import { ANSWER_SCHEME, type SentRequest } from '../testRequest/service';
+import { lookUp, renderTrace } from '../testRequest/trace';
 import { UserCancelledError, type UserInput } from '../ui';
 import { pickEndpoint } from './pickers';
 
@@ -220,4 +221,66 @@ export function testRequestHistory(s: Services) {
 function endpointIdOf(arg: unknown): string | undefined {
   const t = targetOf(arg);
   return t?.kind === 'endpoint' || t?.kind === 'deployment' ? t.endpoint.armId : undefined;
+}
+
+/** Finds a request (an answer document's, or an id the user pastes) in App Insights and Log Analytics. */
+export function traceRequest(s: Services) {
+  return async (arg?: unknown): Promise<void> => {
+    let endpoint: HistoryEntry['endpoint'];
+    let ids: { requestId?: string; clientRequestId?: string };
+    const entry = arg instanceof vscode.Uri ? s.testRequests.entryOf(arg) : undefined;
+    if (entry) {
+      endpoint = entry.endpoint;
+      ids = {
+        ...(entry.requestId ? { requestId: entry.requestId } : {}),
+        clientRequestId: entry.clientRequestId,
+      };
+    } else {
+      const target = targetOf(arg);
+      const chosen =
+        target?.kind === 'endpoint' || target?.kind === 'deployment' ? target : await pickEndpoint(s);
+      endpoint = chosen.endpoint;
+      const id = (
+        await s.ui.input({
+          title: vscode.l10n.t('Trace This Request'),
+          prompt: vscode.l10n.t('x-request-id or x-ms-client-request-id of the request'),
+          validateInput: (v) =>
+            /^[A-Za-z0-9_-]{1,100}$/.test(v.trim())
+              ? undefined
+              : vscode.l10n.t('Letters, digits, - and _ only.'),
+        })
+      ).trim();
+      ids = { requestId: id, clientRequestId: id };
+    }
+    const client = await s.azure.getClient({ createIfNone: true });
+    const started = Date.now();
+    const { found } = await vscode.window.withProgress(
+      {
+        location: vscode.ProgressLocation.Notification,
+        title: vscode.l10n.t('Tracing the request in Application Insights and Log Analytics…'),
+        cancellable: true,
+      },
+      (progress, token) => {
+        const abort = new AbortController();
+        token.onCancellationRequested(() => abort.abort());
+        return lookUp(client, endpoint, ids, {
+          pollMs: 15_000,
+          maxWaitMs: 5 * 60_000,
+          abortSignal: abort.signal,
+          onWaiting: (attempt) =>
+            progress.report({
+              message: vscode.l10n.t(
+                'Not there yet: telemetry arrives minutes after the request. Looking again (attempt {0})…',
+                String(attempt + 1),
+              ),
+            }),
+        });
+      },
+    );
+    const doc = await vscode.workspace.openTextDocument({
+      language: 'markdown',
+      content: renderTrace(endpoint.endpointName, ids, found, Date.now() - started),
+    });
+    await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, preview: false });
+  };
 }

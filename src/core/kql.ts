@@ -1,5 +1,6 @@
 // KQL text building: string-literal escaping, the ready queries of the query panel, error positions
 // and the portal's Logs deep link. Pure: no vscode, no Node APIs (the webview compiles it too).
+import type { TelemetryScope } from './telemetryScope';
 
 /**
  * A KQL double-quoted string literal holding exactly `value`. Names come from Azure and from users,
@@ -41,7 +42,13 @@ export function kqlString(value: string): string {
 
 /** What the ready queries are scoped to. */
 export type QueryScope =
-  | { kind: 'deployment'; endpointName: string; deploymentName: string }
+  | {
+      kind: 'deployment';
+      endpointName: string;
+      deploymentName: string;
+      /** ARM id of the online endpoint: the `_ResourceId` of its Log Analytics rows. */
+      endpointId?: string;
+    }
   | { kind: 'legacyService'; serviceName: string }
   | { kind: 'workspace' };
 
@@ -67,27 +74,26 @@ export interface ReadyQuery {
 }
 
 /**
- * The App Insights filter of a scope. Azure ML writes the service's identity into
- * customDimensions: "Service Name" for v1 services, "Endpoint Name" / "Deployment Name" for online
- * deployments. A workspace scope keeps every row of the component.
+ * The App Insights filter of a discovered scope (see telemetryScope.ts): rows whose role name or
+ * "Service Name" dimension is the value. The inference server writes SERVICE_NAME into both
+ * (appinsights_client.py); no row carries an endpoint or deployment name.
  */
-export function appInsightsScopeFilter(scope: QueryScope): string | undefined {
-  switch (scope.kind) {
-    case 'deployment':
-      return (
-        `tostring(customDimensions["Endpoint Name"]) == ${kqlString(scope.endpointName)}` +
-        ` and tostring(customDimensions["Deployment Name"]) == ${kqlString(scope.deploymentName)}`
-      );
-    case 'legacyService':
-      return `tostring(customDimensions["Service Name"]) == ${kqlString(scope.serviceName)}`;
-    case 'workspace':
-      return undefined;
-  }
+export function telemetryScopeFilter(scope: TelemetryScope): string {
+  const v = kqlString(scope.value);
+  return `(cloud_RoleName == ${v} or tostring(customDimensions["Service Name"]) == ${v})`;
 }
 
-/** The Log Analytics filter of a scope (AmlOnlineEndpoint* tables have a DeploymentName column). */
+/**
+ * The Log Analytics filter of a scope. Deployment names such as blue/green repeat across the
+ * endpoints of a workspace, so rows are scoped by the endpoint's `_ResourceId` (compared without
+ * case: Azure writes it upper-cased) and the deployment name, never the deployment name alone.
+ */
 export function logAnalyticsScopeFilter(scope: QueryScope): string | undefined {
-  return scope.kind === 'deployment' ? `DeploymentName == ${kqlString(scope.deploymentName)}` : undefined;
+  if (scope.kind !== 'deployment') return undefined;
+  const endpoint = scope.endpointId
+    ? `_ResourceId =~ ${kqlString(scope.endpointId)}`
+    : `_ResourceId contains ${kqlString(`/onlineEndpoints/${scope.endpointName}`)}`;
+  return `${endpoint} and DeploymentName == ${kqlString(scope.deploymentName)}`;
 }
 
 function pipeline(table: string, ...steps: (string | undefined | false)[]): string {
@@ -100,10 +106,12 @@ function where(filter: string | undefined): string | undefined {
 
 /**
  * The ready queries for a scope. The time range is not in the text: the panel sends it as the
- * query's timespan. v1 services have no AmlOnlineEndpoint* tables, so they get App Insights only.
+ * query's timespan. App Insights rows are scoped by `telemetry`, the scope discovered from the data
+ * (undefined: unscoped, every row of the component). v1 services have no AmlOnlineEndpoint*
+ * tables, so they get App Insights only.
  */
-export function readyQueries(scope: QueryScope): ReadyQuery[] {
-  const ai = where(appInsightsScopeFilter(scope));
+export function readyQueries(scope: QueryScope, telemetry?: TelemetryScope): ReadyQuery[] {
+  const ai = where(telemetry && scope.kind !== 'workspace' ? telemetryScopeFilter(telemetry) : undefined);
   const la = where(logAnalyticsScopeFilter(scope));
   const queries: ReadyQuery[] = [
     {
@@ -111,7 +119,9 @@ export function readyQueries(scope: QueryScope): ReadyQuery[] {
       source: 'appInsights',
       kql: pipeline(
         'traces',
-        'where customDimensions contains "input"',
+        // The current inference server puts print() output in message; the older one (and the
+        // document's query) has it under customDimensions; model-data traces carry "Input" there.
+        'where message contains "input" or customDimensions contains "input"',
         ai,
         'order by timestamp desc',
         'limit 10',
@@ -200,8 +210,8 @@ export function readyQueries(scope: QueryScope): ReadyQuery[] {
 }
 
 /** The query the panel opens with: the document's input/output traces for the scope. */
-export function defaultQuery(scope: QueryScope): string {
-  return readyQueries(scope)[0]?.kql ?? 'traces\n| limit 10';
+export function defaultQuery(scope: QueryScope, telemetry?: TelemetryScope): string {
+  return readyQueries(scope, telemetry)[0]?.kql ?? 'traces\n| limit 10';
 }
 
 /** Whether the query's last operator is `render timechart` (the chart is then shown first). */

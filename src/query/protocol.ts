@@ -222,11 +222,20 @@ function parseScope(v: unknown): QueryScope | undefined {
   if (v.kind === 'legacyService' && typeof v.serviceName === 'string')
     return { kind: 'legacyService', serviceName: v.serviceName };
   if (v.kind === 'deployment' && typeof v.endpointName === 'string' && typeof v.deploymentName === 'string') {
-    return { kind: 'deployment', endpointName: v.endpointName, deploymentName: v.deploymentName };
+    return {
+      kind: 'deployment',
+      endpointName: v.endpointName,
+      deploymentName: v.deploymentName,
+      ...(typeof v.endpointId === 'string' && endpointIdPattern.test(v.endpointId)
+        ? { endpointId: v.endpointId }
+        : {}),
+    };
   }
   return undefined;
 }
 
+const endpointIdPattern =
+  /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/microsoft\.machinelearningservices\/workspaces\/[^/]+\/onlineEndpoints\/[^/]+$/i;
 const componentIdPattern =
   /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/microsoft\.insights\/components\/[^/]+$/i;
 const laIdPattern =

@@ -141,8 +141,13 @@ export class ServicesTreeProvider
     if (this.models.get(node.id) !== read) return; // reloaded meanwhile: that load brings its own
     const all = [...(await read), ...later];
     this.models.set(node.id, Promise.resolve(all));
-    if (generation !== this.generation) return;
-    this.children.set(node, this.present(node, all));
+    const shown = this.children.get(node);
+    if (generation !== this.generation || !shown) return;
+    // The rows already shown keep their node objects (the view keeps their expansion state).
+    const added = (await this.present(node, later)).filter((n) => n.model.kind !== 'empty');
+    if (added.length === 0 || this.children.get(node) !== shown) return;
+    const kept = (await shown).filter((n) => !(n.model.kind === 'empty' && n.model.reason === 'filtered'));
+    this.children.set(node, Promise.resolve([...kept, ...added]));
     this.changed.fire(node);
   }
 

@@ -8,6 +8,11 @@ export interface Scenario {
   seed: number;
   tenantId: string;
   subscriptions: ScenarioSubscription[];
+  /**
+   * Regions whose discovery document names a model-management host of its own (v1 services are
+   * served there only, not on the api host).
+   */
+  separateModelManagementHost?: string[];
 }
 
 export interface ScenarioSubscription {
@@ -53,6 +58,11 @@ export interface ScenarioDeployment {
   model: string;
   /** Mean requests per minute in generated telemetry (default 20). */
   requestsPerMinute?: number;
+  /**
+   * SERVICE_NAME in the container: what its telemetry carries as cloud_RoleName and "Service Name".
+   * Its value on a managed deployment is not documented; default the deployment name (inferred).
+   */
+  serviceName?: string;
   /** What its metrics, logs and last operation show (default healthy); see health.ts. */
   health?: HealthProfile;
   /**

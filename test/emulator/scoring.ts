@@ -460,8 +460,11 @@ export class ScoringService {
     if (!component || deployment.body.properties.appInsightsEnabled !== true) return;
     const scope = { kind: 'appInsights', componentId: component.componentId } as const;
     const { instance, containerId } = this.containerOf(deployment);
-    // SERVICE_NAME on a managed deployment is not documented; the emulator uses the deployment name.
-    const serviceName = deployment.body.name;
+    // SERVICE_NAME on a managed deployment is not documented; the emulator uses the scenario's
+    // serviceName, else the deployment name (the same as the generated telemetry, query/data.ts).
+    const serviceName =
+      deployment.endpoint.deployments.find((d) => d.name.toLowerCase() === deployment.body.name.toLowerCase())
+        ?.serviceName ?? deployment.body.name;
     const common = {
       cloud_RoleName: serviceName,
       cloud_RoleInstance: instance,

@@ -143,8 +143,13 @@ export function createHandler(ctx: ServerContext): {
     const lseg = lower.split('/').filter(Boolean);
     const base = ctx.url();
 
-    // Discovery document of a region: names the regional API host (v1 services live there).
+    // Discovery document of a region: names the regional hosts. azureml-core takes v1 services from
+    // its `modelmanagement` key (azureml/_model_management/_util.py, _get_mms_url); the REST how-to
+    // uses `api`, the same host in practice. In the scenario's separateModelManagementHost regions the
+    // model-management host is another one (a path prefix here stands for it) and the api host does
+    // not serve v1 (inferred), so a client must read `modelmanagement` first, `api` only without it.
     if (lseg[0] === 'discovery' && method === 'GET') {
+      const region = seg[1] ?? '';
       return {
         status: 200,
         body: {
@@ -152,7 +157,7 @@ export function createHandler(ctx: ServerContext): {
           catalog: base,
           experimentation: base,
           history: base,
-          modelmanagement: base,
+          modelmanagement: separateMmsRegion(region) ? `${base}/mms/${region}` : base,
           pipelines: base,
           studiometadata: base,
         },
@@ -165,9 +170,11 @@ export function createHandler(ctx: ServerContext): {
       return queryRoute(req, q.seg, q.lseg, body, flags, path.includes('//'));
     }
 
-    // v1 model management (ACI/AKS web services).
+    // v1 model management (ACI/AKS web services), on the api host or on a region's own host.
     if (lseg[0] === 'modelmanagement')
-      return legacyRoute(method, seg.slice(2), lseg.slice(2), query, body, req, flags);
+      return legacyRoute(method, seg.slice(2), lseg.slice(2), query, body, req, flags, undefined);
+    if (lseg[0] === 'mms' && lseg[2] === 'modelmanagement')
+      return legacyRoute(method, seg.slice(4), lseg.slice(4), query, body, req, flags, seg[1] ?? '');
 
     // Azure Resource Graph (see resourceGraph.ts for its sources).
     if (lseg[0] === 'providers' && lseg[1] === 'microsoft.resourcegraph' && lseg.length === 3) {
@@ -612,14 +619,19 @@ export function createHandler(ctx: ServerContext): {
     body: unknown,
     req: IncomingMessage,
     flags: Set<FaultKind>,
+    /** The region whose own model-management host was called; undefined on the api host. */
+    mmsRegion: string | undefined,
   ) {
     // seg: subscriptions/{s}/resourceGroups/{rg}/providers/Microsoft.MachineLearningServices/workspaces/{ws}/...
     const w =
       lseg[0] === 'subscriptions' && lseg[4] === 'providers' && lseg[6] === 'workspaces'
         ? ctx.azure.workspace(seg[1] ?? '', seg[3] ?? '', seg[7] ?? '')
         : undefined;
-    if (!w) throw new HttpError(404, 'WorkspaceNotFound', `Workspace not found: ${seg.join('/')}`);
-    const base = `${ctx.url()}/modelmanagement/v1.0/${seg.slice(0, 8).join('/')}`;
+    const ownHost = w && separateMmsRegion(w.ws.location) ? w.ws.location.toLowerCase() : undefined;
+    if (!w || ownHost !== mmsRegion?.toLowerCase())
+      throw new HttpError(404, 'WorkspaceNotFound', `Workspace not found: ${seg.join('/')}`);
+    const host = ownHost ? `${ctx.url()}/mms/${ownHost}` : ctx.url();
+    const base = `${host}/modelmanagement/v1.0/${seg.slice(0, 8).join('/')}`;
     const rest = seg.slice(8);
     const lrest = lseg.slice(8);
     if (lrest[0] === 'operations' && rest.length === 2 && method === 'GET') {
@@ -648,7 +660,11 @@ export function createHandler(ctx: ServerContext): {
       const skip = Number(query.skipToken ?? 0) || 0;
       const next =
         skip + size < all.length
-          ? `${base}/services?skipToken=${skip + size}${query.computeType ? `&computeType=${query.computeType}` : ''}`
+          ? `${base}/services?${new URLSearchParams({
+              ...(query.expand ? { expand: query.expand } : {}),
+              ...(query.computeType ? { computeType: query.computeType } : {}),
+              skipToken: String(skip + size),
+            }).toString()}`
           : undefined;
       return {
         status: 200,
@@ -710,7 +726,14 @@ export function createHandler(ctx: ServerContext): {
           };
       });
       svc.body.operationId = op.id;
-      return { status: 202, headers: { 'operation-location': `${base}/operations/${op.id}` } };
+      // azureml-core keeps only the last segment of Operation-Location and polls
+      // {base}/operations/{id} (azureml/core/webservice/webservice.py); what the header holds besides
+      // the id is not documented. Here it is a path that is not the polling URL (inferred), so a
+      // client that follows the header instead fails here.
+      return {
+        status: 202,
+        headers: { 'operation-location': `/api/${seg.slice(0, 8).join('/')}/operations/${op.id}` },
+      };
     }
     if (rest.length === 3 && lrest[2] === 'logs' && method === 'GET') {
       const tail = query.tail === undefined ? 5000 : Number(query.tail);
@@ -806,6 +829,11 @@ export function createHandler(ctx: ServerContext): {
     return Promise.resolve(
       run({ kind: 'resource', resourceId: `/${seg.slice(0, -1).join('/')}` }, body, prefer),
     );
+  }
+
+  function separateMmsRegion(region: string): boolean {
+    const regions = ctx.azure.scenario.separateModelManagementHost ?? [];
+    return regions.some((r) => r.toLowerCase() === region.toLowerCase());
   }
 
   function page(path: string, query: Record<string, string>, items: unknown[], size: number) {

@@ -11,8 +11,11 @@ void describe('injected faults', () => {
   let t: TestAzure;
   let workspace: WorkspaceRef;
   const endpointsPath = /\/onlineEndpoints$/i;
+  // First pages only: a workspace with more endpoints than a page holds is read in several.
   const listCalls = (from: number) =>
-    t.emu.requests.slice(from).filter((r) => r.method === 'GET' && endpointsPath.test(r.path));
+    t.emu.requests
+      .slice(from)
+      .filter((r) => r.method === 'GET' && endpointsPath.test(r.path) && r.query.$skip === undefined);
 
   before(async () => {
     t = await startTestAzure({ maxRetries: 3, retryDelayMs: 50 });

@@ -10,6 +10,14 @@ import type { QueryTarget, Workspace } from '../../src/azure/models';
 import { errorPosition, readyQueries, type QueryScope, type ReadyQueryId } from '../../src/core/kql';
 import { isTimechart, shapeQueryResult, textAt, type GridColumn } from '../../src/core/queryResult';
 import { startTestAzure } from './support';
+import {
+  candidatesOf,
+  DISCOVERY_DAYS,
+  matchScope,
+  scopeDiscoveryQuery,
+  type ScopeTarget,
+  type TelemetryScope,
+} from '../../src/core/telemetryScope';
 
 type TestAzure = Awaited<ReturnType<typeof startTestAzure>>;
 
@@ -42,7 +50,7 @@ interface Found {
   workspace: Workspace;
   componentId: string;
   logAnalyticsId?: string;
-  deployment?: { endpointName: string; deploymentName: string };
+  deployment?: { endpointName: string; deploymentName: string; endpointId: string };
   serviceName?: string;
 }
 
@@ -60,7 +68,11 @@ async function findScopes(client: AzureClient): Promise<Found[]> {
           (d) => d.appInsightsEnabled && d.computeType === 'Managed',
         );
         if (deployment) {
-          f.deployment = { endpointName: endpoint.endpointName, deploymentName: deployment.deploymentName };
+          f.deployment = {
+            endpointName: endpoint.endpointName,
+            deploymentName: deployment.deploymentName,
+            endpointId: endpoint.armId,
+          };
           break;
         }
       }
@@ -112,11 +124,31 @@ void describe('ready queries against the emulator', () => {
     return { kind: 'appInsights', resourceId: f.componentId };
   }
 
+  /** The App Insights scope as the panel finds it: the names the rows carry, matched to the target. */
+  async function discover(f: Found, target: ScopeTarget): Promise<TelemetryScope> {
+    const answer = await azure.client.query(targetFor(f, 'appInsights'), scopeDiscoveryQuery(), {
+      duration: `P${DISCOVERY_DAYS}D`,
+    });
+    const table = answer.tables[0];
+    assert.ok(table);
+    const match = matchScope(
+      candidatesOf(
+        table.columns.map((c) => c.name),
+        table.rows,
+      ),
+      target,
+    );
+    assert.notEqual(match.kind, 'none', `a name the rows of ${JSON.stringify(target)} carry`);
+    assert.ok(match.kind !== 'none');
+    return match.scope;
+  }
+
   void it('runs every ready query of a deployment and checks its rows and columns', async () => {
     const d = withDeployment.deployment!;
     const scope: QueryScope = { kind: 'deployment', ...d };
+    const telemetry = await discover(withDeployment, { kind: 'deployment', ...d });
     const seen = new Set<ReadyQueryId>();
-    for (const q of readyQueries(scope)) {
+    for (const q of readyQueries(scope, telemetry)) {
       const result = await azure.client.query(targetFor(withDeployment, q.source), q.kql, {
         duration: 'P7D',
       });
@@ -130,21 +162,22 @@ void describe('ready queries against the emulator', () => {
       switch (q.id) {
         case 'inputOutputTraces': {
           assert.ok(rows <= 10);
+          // print() text in message (current server) or input under customDimensions (older server,
+          // model-data traces).
+          const messages = cellTexts(col(shaped.table.columns, 'message'), rows);
+          const dims = cellTexts(col(shaped.table.columns, 'customDimensions'), rows);
+          assert.ok(messages.every((m, r) => /input/i.test(m) || /input/i.test(dims[r] ?? '')));
           assert.ok(
-            cellTexts(col(shaped.table.columns, 'customDimensions'), rows).every((t) => t.includes('input')),
-          );
-          assert.ok(
-            cellTexts(col(shaped.table.columns, 'customDimensions'), rows).every((t) =>
-              t.includes(`"Deployment Name":${JSON.stringify(d.deploymentName)}`),
-            ),
+            cellTexts(col(shaped.table.columns, 'cloud_RoleName'), rows).every((n) => n === telemetry.value),
+            'scoped to the discovered name',
           );
           break;
         }
         case 'failedRequests': {
           const dims = cellTexts(col(shaped.table.columns, 'customDimensions'), rows);
           assert.ok(
-            dims.every((t) => t.includes(`"Endpoint Name":${JSON.stringify(d.endpointName)}`)),
-            'scoped to the endpoint',
+            dims.every((t) => t.includes(`"Service Name":${JSON.stringify(telemetry.value)}`)),
+            'scoped to the discovered name',
           );
           const codes = col(shaped.table.columns, 'resultCode');
           const codeTexts =
@@ -179,6 +212,32 @@ void describe('ready queries against the emulator', () => {
     assert.equal(seen.size, Object.keys(expectedColumns).length, 'every ready query ran');
   });
 
+  void it('keeps blue of one endpoint apart from blue of another in Log Analytics', async () => {
+    const d = withDeployment.deployment!;
+    const la = targetFor(withDeployment, 'logAnalytics');
+    const count = async (kql: string) => {
+      const r = await azure.client.query(la, `${kql}\n| count`, { duration: 'P7D' });
+      return Number(r.tables[0]?.rows[0]?.[0] ?? -1);
+    };
+    const shared = await azure.client.query(
+      la,
+      `AmlOnlineEndpointTrafficLog | where DeploymentName == ${JSON.stringify(d.deploymentName)} | distinct _ResourceId`,
+      { duration: 'P7D' },
+    );
+    assert.ok((shared.tables[0]?.rows.length ?? 0) >= 2, 'the deployment name repeats across endpoints here');
+    const traffic = readyQueries({ kind: 'deployment', ...d }).find((q) => q.id === 'trafficLog');
+    assert.ok(traffic);
+    const scoped = await count(traffic.kql);
+    const own = await count(
+      `AmlOnlineEndpointTrafficLog | where EndpointName == ${JSON.stringify(d.endpointName)} and DeploymentName == ${JSON.stringify(d.deploymentName)}`,
+    );
+    const all = await count(
+      `AmlOnlineEndpointTrafficLog | where DeploymentName == ${JSON.stringify(d.deploymentName)}`,
+    );
+    assert.ok(own > 0 && own < all);
+    assert.equal(scoped, own, 'only the rows of this endpoint');
+  });
+
   void it('unfolds the document input/output traces into columns', async () => {
     const result = await azure.client.query(
       targetFor(withDeployment, 'appInsights'),
@@ -207,7 +266,8 @@ void describe('ready queries against the emulator', () => {
   void it('runs the App Insights queries of a v1 service', async () => {
     const f = scopes.find((s) => s.serviceName);
     assert.ok(f, 'the default scenario has a v1 service with App Insights');
-    const queries = readyQueries({ kind: 'legacyService', serviceName: f.serviceName! });
+    const telemetry = await discover(f, { kind: 'legacyService', serviceName: f.serviceName! });
+    const queries = readyQueries({ kind: 'legacyService', serviceName: f.serviceName! }, telemetry);
     assert.ok(queries.every((q) => q.source === 'appInsights'));
     let withRows = 0;
     for (const q of queries) {
@@ -233,7 +293,7 @@ void describe('ready queries against the emulator', () => {
       endpointName: 'ep" or 1==1 //',
       deploymentName: 'a\\"\n| take 5',
     };
-    for (const q of readyQueries(hostile)) {
+    for (const q of readyQueries(hostile, { value: 'r" or 1==1 //' })) {
       const result = await azure.client.query(targetFor(withDeployment, q.source), q.kql, {
         duration: 'P7D',
       });

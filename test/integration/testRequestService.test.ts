@@ -151,4 +151,45 @@ void describe('TestRequestService (emulator, stand-in vscode)', { skip: inExtens
     assert.equal(entry?.status, undefined);
     assert.match(entry?.failure ?? '', /credential/);
   });
+
+  void it('Trace This Request: waits while telemetry is late, then finds the request in every table', async () => {
+    const { lookUp, renderTrace } = await import('../../src/testRequest/trace');
+    // Longer than one pass over the 500,000-row benchmark component takes.
+    t.emu.telemetry.ingestionDelayMs = 4000;
+    const sent = await service.send(
+      credit,
+      { kind: 'text', label: 'bad', text: '{"data": [["x"]]}' },
+      'blue',
+    );
+    const ids = { requestId: sent.entry.requestId!, clientRequestId: sent.entry.clientRequestId };
+    const waits: number[] = [];
+    const { found, attempts } = await lookUp(t.client, sent.entry.endpoint, ids, {
+      pollMs: 300,
+      maxWaitMs: 60_000,
+      onWaiting: (n) => waits.push(n),
+    });
+    t.emu.telemetry.ingestionDelayMs = 0;
+    assert.ok(attempts > 1 && waits.length === attempts - 1, 'the first empty answer was taken as final');
+    assert.equal(found.requests.length, 1);
+    assert.equal(found.requests[0]?.resultCode, '500');
+    assert.equal(found.exceptions.length, 1);
+    assert.equal(found.exceptions[0]?.type, 'ValueError');
+    assert.equal(found.traffic.length, 1);
+    assert.equal(found.traffic[0]?.responseCode, 424);
+    assert.equal(found.traffic[0]?.modelStatusCode, 500);
+    const doc = renderTrace('credit-risk', ids, found, 1000);
+    assert.match(doc, /\*\*received\*\*[\s\S]*\*\*exception\*\*[\s\S]*\*\*answered\*\*/);
+    assert.match(doc, /Exception ValueError/);
+    // What score.py printed, matched by instance and time (it carries no request id).
+    assert.match(doc, /"event":"request failed"/);
+    assert.match(doc, /Answered 424/);
+  });
+
+  void it('Trace This Request: an id nobody sent ends with "nothing found", after waiting', async () => {
+    const { lookUp, renderTrace } = await import('../../src/testRequest/trace');
+    const ids = { requestId: 'never-sent', clientRequestId: 'never-sent' };
+    const { found, attempts } = await lookUp(t.client, credit, ids, { pollMs: 50, maxWaitMs: 3000 });
+    assert.ok(attempts >= 2);
+    assert.match(renderTrace('credit-risk', ids, found, 3000), /Nothing found after/);
+  });
 });

@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import {
-  appInsightsScopeFilter,
   defaultQuery,
   endsWithRenderTimechart,
   errorPosition,
@@ -11,6 +10,7 @@ import {
   portalLogsUrl,
   readyQueries,
   readyQueryIds,
+  telemetryScopeFilter,
   type QueryScope,
 } from '../../src/core/kql';
 
@@ -65,7 +65,12 @@ void describe('kqlString', () => {
 
 void describe('readyQueries', () => {
   const scopes: QueryScope[] = [
-    { kind: 'deployment', endpointName: 'ep"1\\', deploymentName: 'blue\n| take 1' },
+    {
+      kind: 'deployment',
+      endpointName: 'ep"1\\',
+      deploymentName: 'blue\n| take 1',
+      endpointId: '/subscriptions/s/x"y',
+    },
     { kind: 'legacyService', serviceName: 'svc" or 1==1 //' },
     { kind: 'workspace' },
   ];
@@ -86,7 +91,7 @@ void describe('readyQueries', () => {
 
   void it('keeps hostile names inside their literals', () => {
     for (const scope of scopes) {
-      for (const q of readyQueries(scope)) {
+      for (const q of readyQueries(scope, { value: 'role" | take 1' })) {
         // Every line starts with the table or a pipe: a name never broke a line.
         const lines = q.kql.split('\n');
         assert.ok(
@@ -103,9 +108,9 @@ void describe('readyQueries', () => {
         }
         const allowed = new Set([
           'input',
-          'Endpoint Name',
-          'Deployment Name',
           'Service Name',
+          'role" | take 1',
+          '/subscriptions/s/x"y',
           'ep"1\\',
           'blue\n| take 1',
           'svc" or 1==1 //',
@@ -116,26 +121,38 @@ void describe('readyQueries', () => {
     }
   });
 
-  void it('scopes App Insights by customDimensions and Log Analytics by DeploymentName', () => {
+  void it('scopes App Insights by the discovered name, Log Analytics by endpoint and deployment', () => {
     assert.equal(
-      appInsightsScopeFilter({ kind: 'deployment', endpointName: 'e', deploymentName: 'd' }),
-      'tostring(customDimensions["Endpoint Name"]) == "e" and tostring(customDimensions["Deployment Name"]) == "d"',
+      telemetryScopeFilter({ value: 'blue' }),
+      '(cloud_RoleName == "blue" or tostring(customDimensions["Service Name"]) == "blue")',
     );
+    // Never a key the inference server does not write.
+    for (const scope of scopes)
+      for (const q of readyQueries(scope, { value: 'x' }))
+        assert.doesNotMatch(q.kql, /Endpoint Name|Deployment Name/, q.kql);
+    // Without a discovered scope, App Insights queries are unscoped.
+    const unscoped = readyQueries(scopes[0]!).filter((q) => q.source === 'appInsights');
+    for (const q of unscoped) assert.doesNotMatch(q.kql, /cloud_RoleName ==|Service Name/, q.kql);
     assert.equal(
-      appInsightsScopeFilter({ kind: 'legacyService', serviceName: 's' }),
-      'tostring(customDimensions["Service Name"]) == "s"',
+      logAnalyticsScopeFilter({
+        kind: 'deployment',
+        endpointName: 'e',
+        deploymentName: 'd"',
+        endpointId:
+          '/subscriptions/s/resourceGroups/r/providers/Microsoft.MachineLearningServices/workspaces/w/onlineEndpoints/e',
+      }),
+      '_ResourceId =~ "/subscriptions/s/resourceGroups/r/providers/Microsoft.MachineLearningServices/workspaces/w/onlineEndpoints/e" and DeploymentName == "d\\""',
     );
-    assert.equal(appInsightsScopeFilter({ kind: 'workspace' }), undefined);
-    assert.equal(
-      logAnalyticsScopeFilter({ kind: 'deployment', endpointName: 'e', deploymentName: 'd"' }),
-      'DeploymentName == "d\\""',
-    );
+    // Never the deployment name alone.
+    const la = logAnalyticsScopeFilter({ kind: 'deployment', endpointName: 'e', deploymentName: 'd' });
+    assert.match(la ?? '', /^_ResourceId contains "\/onlineEndpoints\/e" and DeploymentName == "d"$/);
+    assert.equal(logAnalyticsScopeFilter({ kind: 'workspace' }), undefined);
   });
 
   void it('starts from the document query and marks the timecharts', () => {
     assert.equal(
       defaultQuery({ kind: 'workspace' }),
-      'traces\n| where customDimensions contains "input"\n| order by timestamp desc\n| limit 10',
+      'traces\n| where message contains "input" or customDimensions contains "input"\n| order by timestamp desc\n| limit 10',
     );
     const charts = readyQueries({ kind: 'workspace' }).filter((q) => endsWithRenderTimechart(q.kql));
     assert.deepEqual(

@@ -88,7 +88,10 @@ void test('every combination renders, with and without the sample files', () => 
           [1, 2, 3, 4],
           [5, 6, 7, 8],
         ]);
-        assert.match(files[2]!.content, /traces\n\| where customDimensions contains "input"/);
+        assert.match(
+          files[2]!.content,
+          /traces\n\| where message contains "input" or customDimensions contains "input"/,
+        );
       }
     }
   }
@@ -126,7 +129,8 @@ void test('the target names the file and scopes the guide query; odd characters 
   });
   assert.match(files[0]!.content, /^"""Scoring script for fraud-ep\/blue__: scikit-learn model/);
   const guide = files.find((f) => f.path === 'SCORING.md')!.content;
-  assert.match(guide, /\| where tostring\(customDimensions\["Endpoint Name"\]\) == "fraud-ep"/);
+  assert.doesNotMatch(guide, /Endpoint Name|Deployment Name/);
+  assert.match(guide, /\/\/ Scope: \| where cloud_RoleName ==/);
   assert.match(guide, /APPLICATIONINSIGHTS_CONNECTION_STRING/);
   assert.match(
     guide,
@@ -139,7 +143,10 @@ void test('the target names the file and scopes the guide query; odd characters 
     includeSample: true,
     target: { kind: 'legacyService', serviceName: 'my-service' },
   });
-  assert.match(v1Guide, /customDimensions\["Service Name"\]\) == "my-service"/);
+  assert.match(
+    v1Guide,
+    /cloud_RoleName == "my-service" or tostring\(customDimensions\["Service Name"\]\) == "my-service"/,
+  );
   assert.ok(!v1Guide.includes('APPLICATIONINSIGHTS_CONNECTION_STRING'));
   assert.match(v1Guide, /Enable Application\s+Insights/);
 });

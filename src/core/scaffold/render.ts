@@ -1,5 +1,5 @@
 // Renders the scaffold's files from the pieces in python.ts. Pure: options in, files out.
-import { appInsightsScopeFilter } from '../kql';
+import { telemetryScopeFilter } from '../kql';
 import {
   defaultModelFileName,
   GUIDE_FILE,
@@ -244,11 +244,17 @@ export function renderGuide(options: ScaffoldOptions): string {
   const fw = frameworkPieces[options.framework];
   const style = stylePieces[options.style];
   const tracing = tracingPieces[options.tracing];
-  const scope = options.target ? appInsightsScopeFilter(options.target) : undefined;
+  // No row names the endpoint or deployment: the rows carry SERVICE_NAME as cloud_RoleName, whose
+  // value on a managed deployment is not documented, so the guide names no guessed filter.
   const query = [
     'traces',
-    '| where customDimensions contains "input"',
-    ...(scope ? [`| where ${scope}`] : []),
+    '| where message contains "input" or customDimensions contains "input"',
+    // A v1 service reports its own name (inferred); a deployment's name is found by the query panel.
+    ...(options.target?.kind === 'legacyService'
+      ? [`| where ${telemetryScopeFilter({ value: options.target.serviceName })}`]
+      : options.target
+        ? ['// Scope: | where cloud_RoleName == "<the name your rows carry>" (the query panel finds it)']
+        : []),
   ]
     .concat(['| order by timestamp desc', '| limit 10'])
     .join('\n');

@@ -31,7 +31,14 @@ export interface SourceTable {
 
 export interface TelemetrySource {
   kind: 'deployment' | 'legacyService';
+  /** SERVICE_NAME of the inference server: cloud_RoleName and the "Service Name" dimension. */
   roleName: string;
+  /**
+   * Which inference server writes the rows: 'current' exports through OpenTelemetry (print() text
+   * in `message`, model_data_collection traces); 'older' is the OpenCensus one of the source
+   * document (printed JSON under customDimensions.Contents). v1 services run the older one.
+   */
+  server: 'current' | 'older';
   endpointName?: string;
   deploymentName?: string;
   serviceName?: string;
@@ -88,7 +95,10 @@ function deploymentSources(
       const unhealthy = /fail/i.test(d.provisioningState) || /fail/i.test(ep.provisioningState);
       out.push({
         kind: 'deployment',
-        roleName: d.name,
+        // What SERVICE_NAME holds on a managed deployment is not documented (inferred: the
+        // deployment name unless the scenario says otherwise).
+        roleName: d.serviceName ?? d.name,
+        server: 'current',
         endpointName: ep.name,
         deploymentName: d.name,
         computeType: d.computeType,
@@ -107,6 +117,7 @@ function deploymentSources(
       out.push({
         kind: 'legacyService',
         roleName: svc.name,
+        server: 'older',
         serviceName: svc.name,
         computeType: svc.computeType,
         weight: 10,
@@ -339,19 +350,54 @@ export class ComponentData {
       12,
     );
   });
-  private dimensions(i: number, extra?: Record<string, unknown>): Record<string, unknown> {
-    const src = this.requests.source(i);
-    const identity: Record<string, unknown> =
-      src.kind === 'deployment'
-        ? { 'Endpoint Name': src.endpointName, 'Deployment Name': src.deploymentName }
-        : { 'Service Name': src.serviceName };
+  /**
+   * customDimensions as microsoft/azureml-inference-server's appinsights_client.py writes them:
+   * requests carry "Workspace Name" and "Service Name"; exceptions only "Container Id", "Request Id"
+   * and "Client Request Id". No row names an endpoint or a deployment.
+   */
+  private requestDimensions(i: number): Record<string, unknown> {
+    return { 'Workspace Name': this.info.workspaceName, 'Service Name': this.requests.source(i).roleName };
+  }
+  private exceptionDimensions(i: number): Record<string, unknown> {
     return {
-      ...extra,
+      'Container Id': this.containerId(i),
+      'Request Id': this.requestId(i),
+      'Client Request Id': this.clientRequestId(i),
+    };
+  }
+  /** A model_data_collection trace: the collector's record of one scored request. */
+  private modelDataDimensions(i: number): Record<string, unknown> {
+    const c = this.contents(i);
+    return {
+      ...this.exceptionDimensions(i),
+      'Workspace Name': this.info.workspaceName,
+      'Service Name': this.requests.source(i).roleName,
+      Models: [`${this.requests.source(i).roleName}-model:1`],
+      Input: JSON.stringify(c?.input ?? null),
+      Prediction: JSON.stringify(c?.output ?? null),
+    };
+  }
+  /** Trace dimensions: the older server's printed JSON under Contents; the current one's print() rows carry none. */
+  private traceDimensions(i: number): Record<string, unknown> {
+    const src = this.requests.source(i);
+    if (this.isModelData(i)) return this.modelDataDimensions(i);
+    if (src.server === 'current') return {};
+    const c = this.contents(i);
+    return {
+      ...(c ? { Contents: c } : {}),
       'Container Id': this.containerId(i),
       'Request Id': this.clientRequestId(i),
       'Workspace Name': this.info.workspaceName,
-      ...identity,
+      'Service Name': src.roleName,
     };
+  }
+  /** Every other input/output trace of the current server is a model_data_collection one. */
+  private isModelData(i: number): boolean {
+    return (
+      this.requests.source(i).server === 'current' &&
+      this.traceKind(i) === 'io' &&
+      Math.floor(i / this.traceStride) % 2 === 1
+    );
   }
 
   /** What score.py printed for request i: the document's {"input": ..., "output": ...} and its timing. */
@@ -389,6 +435,7 @@ export class ComponentData {
     if (kind === 'error') {
       return `Exception in run(): ${pick(errorMessages, this.requests.u(i, 12))}\nTraceback (most recent call last):\n  File "score.py", line 42, in run`;
     }
+    if (this.isModelData(i)) return 'model_data_collection';
     return JSON.stringify(this.contents(i));
   });
 
@@ -401,7 +448,11 @@ export class ComponentData {
       ['cloud_RoleInstance', 'string', (i) => this.roleInstance(i)],
       ['appId', 'string', () => this.info.appId],
       ['appName', 'string', () => this.info.name],
-      ['sdkVersion', 'string', () => 'py3:oc-0.11.4'],
+      [
+        'sdkVersion',
+        'string',
+        (i) => (s.source(i).server === 'current' ? 'py3:otel1.27.0:ext1.0.0b28' : 'py3:oc-0.11.4'),
+      ],
       ['itemCount', 'int', () => 1],
     ];
     const requests = gridTable(s, now, 1, [
@@ -415,7 +466,7 @@ export class ComponentData {
       ['duration', 'real', (i) => this.duration(i)],
       ['performanceBucket', 'string', (i) => performanceBucket(this.duration(i))],
       ['itemType', 'string', () => 'request'],
-      ['customDimensions', 'dynamic', (i) => this.dimensions(i)],
+      ['customDimensions', 'dynamic', (i) => this.requestDimensions(i)],
       ['operation_ParentId', 'string', (i) => this.operationId(i)],
       ...shared,
     ]);
@@ -424,14 +475,7 @@ export class ComponentData {
       ['message', 'string', (i) => this.traceMessage(i)],
       ['severityLevel', 'int', (i) => (this.traceKind(i) === 'error' ? 3 : 1)],
       ['itemType', 'string', () => 'trace'],
-      [
-        'customDimensions',
-        'dynamic',
-        (i) => {
-          const c = this.contents(i);
-          return this.dimensions(i, c ? { Contents: c } : undefined);
-        },
-      ],
+      ['customDimensions', 'dynamic', (i) => this.traceDimensions(i)],
       ['operation_ParentId', 'string', (i) => this.requestId(i)],
       ...shared,
     ]);
@@ -460,7 +504,7 @@ export class ComponentData {
         ],
       ],
       ['itemType', 'string', () => 'exception'],
-      ['customDimensions', 'dynamic', (i) => this.dimensions(i)],
+      ['customDimensions', 'dynamic', (i) => this.exceptionDimensions(i)],
       ['operation_ParentId', 'string', (i) => this.requestId(i)],
       ...shared,
     ]);
@@ -501,7 +545,7 @@ export class ComponentData {
       ['duration', 'real', depDuration],
       ['performanceBucket', 'string', (i) => performanceBucket(depDuration(i))],
       ['itemType', 'string', () => 'dependency'],
-      ['customDimensions', 'dynamic', (i) => this.dimensions(i)],
+      ['customDimensions', 'dynamic', () => ({})],
       ['operation_ParentId', 'string', (i) => this.requestId(i)],
       ...shared,
     ]);
@@ -781,6 +825,67 @@ export class LogAnalyticsData {
         ),
       ),
     );
+    const resourceIdOf = (k: number) =>
+      column('_ResourceId', 'string', () =>
+        (this.components[k] as ComponentData).info.componentId.toLowerCase(),
+      );
+    const appExceptions = concat(
+      perComponent.map((m, k) =>
+        workspaceBased(
+          (m.get('exceptions') as SourceTable).table,
+          [
+            ['TimeGenerated', 'timestamp'],
+            ['ProblemId', 'problemId'],
+            ['ExceptionType', 'type'],
+            ['OuterType', 'outerType'],
+            ['OuterMessage', 'outerMessage'],
+            ['OuterMethod', 'outerMethod'],
+            ['Method', 'method'],
+            ['SeverityLevel', 'severityLevel'],
+            ['InnermostType', 'innermostType'],
+            ['InnermostMessage', 'innermostMessage'],
+            ['Details', 'details'],
+            ['Properties', 'customDimensions'],
+            ['OperationName', 'operation_Name'],
+            ['OperationId', 'operation_Id'],
+            ['ParentId', 'operation_ParentId'],
+            ['AppRoleName', 'cloud_RoleName'],
+            ['AppRoleInstance', 'cloud_RoleInstance'],
+            ['SDKVersion', 'sdkVersion'],
+            ['ItemCount', 'itemCount'],
+          ],
+          [resourceIdOf(k), column('Type', 'string', () => 'AppExceptions')],
+        ),
+      ),
+    );
+    const appDependencies = concat(
+      perComponent.map((m, k) =>
+        workspaceBased(
+          (m.get('dependencies') as SourceTable).table,
+          [
+            ['TimeGenerated', 'timestamp'],
+            ['Id', 'id'],
+            ['Target', 'target'],
+            ['DependencyType', 'type'],
+            ['Name', 'name'],
+            ['Data', 'data'],
+            ['Success', 'success'],
+            ['ResultCode', 'resultCode'],
+            ['DurationMs', 'duration'],
+            ['PerformanceBucket', 'performanceBucket'],
+            ['Properties', 'customDimensions'],
+            ['OperationName', 'operation_Name'],
+            ['OperationId', 'operation_Id'],
+            ['ParentId', 'operation_ParentId'],
+            ['AppRoleName', 'cloud_RoleName'],
+            ['AppRoleInstance', 'cloud_RoleInstance'],
+            ['SDKVersion', 'sdkVersion'],
+            ['ItemCount', 'itemCount'],
+          ],
+          [resourceIdOf(k), column('Type', 'string', () => 'AppDependencies')],
+        ),
+      ),
+    );
     const single = this.components.length <= 1;
     return new Map<string, SourceTable>([
       ['AmlOnlineEndpointTrafficLog', { table: traffic, timeColumn: 'TimeGenerated', sorted: true }],
@@ -790,6 +895,10 @@ export class LogAnalyticsData {
         ? ([
             ['AppRequests', { table: appRequests, timeColumn: 'TimeGenerated', sorted: single }],
             ['AppTraces', { table: appTraces, timeColumn: 'TimeGenerated', sorted: single }],
+            // Column names of the workspace-based tables: Azure Monitor's table reference
+            // (AppExceptions, AppDependencies), the classic names mapped as the portal documents.
+            ['AppExceptions', { table: appExceptions, timeColumn: 'TimeGenerated', sorted: single }],
+            ['AppDependencies', { table: appDependencies, timeColumn: 'TimeGenerated', sorted: single }],
           ] as [string, SourceTable][])
         : []),
     ]);

@@ -53,12 +53,51 @@ void describe('generated telemetry', () => {
       (r) => r[0],
     );
     assert.deepEqual(roles.sort(), ['blue', 'k8s', 'legacy-aci']);
+    // Requests carry SERVICE_NAME as "Service Name" too (appinsights_client.py).
     const services = rowsOf(engine, {
       scope: prod,
-      query:
-        'traces | where isnotempty(tostring(customDimensions["Service Name"])) | distinct tostring(customDimensions["Service Name"])',
-    });
-    assert.deepEqual(services, [['legacy-aci']]);
+      query: 'requests | distinct tostring(customDimensions["Service Name"])',
+    }).map((r) => r[0]);
+    assert.deepEqual(services.sort(), ['blue', 'k8s', 'legacy-aci']);
+  });
+
+  void it('has the inference server shapes: no endpoint or deployment key, print() in message, model-data traces', () => {
+    const week = { scope: prod, timespan: 'P7D' } as const;
+    const count = (query: string) => rowsOf(engine, { ...week, query: `${query} | count` })[0]?.[0] as number;
+    for (const table of ['requests', 'traces', 'exceptions', 'dependencies'])
+      assert.equal(
+        count(
+          `${table} | where customDimensions contains "Endpoint Name" or customDimensions contains "Deployment Name"`,
+        ),
+        0,
+        table,
+      );
+    // The current server: printed JSON in message, no dimensions; model_data_collection rows.
+    assert.ok(
+      count(
+        'traces | where cloud_RoleName == "blue" and message startswith "{" and tostring(customDimensions) == "{}"',
+      ) > 0,
+    );
+    assert.ok(
+      count(
+        'traces | where message == "model_data_collection" and isnotempty(tostring(customDimensions.Input)) and isnotempty(tostring(customDimensions.Prediction))',
+      ) > 0,
+    );
+    // The older server (v1 services): the printed JSON under customDimensions.Contents.
+    assert.ok(
+      count(
+        'traces | where cloud_RoleName == "legacy-aci" and isnotempty(tostring(customDimensions.Contents))',
+      ) > 0,
+    );
+    const exceptionKeys = rowsOf(engine, {
+      ...week,
+      query: 'exceptions | project customDimensions | take 1',
+    })[0]?.[0];
+    assert.deepEqual(Object.keys(JSON.parse(String(exceptionKeys)) as object).sort(), [
+      'Client Request Id',
+      'Container Id',
+      'Request Id',
+    ]);
   });
 
   void it('answers the same rows for the same seed and time, and different ones for another seed', () => {
@@ -93,7 +132,7 @@ void describe('generated telemetry', () => {
     const week = { scope: prod, timespan: 'P7D' } as const;
     const count = (where: string) =>
       rowsOf(engine, { ...week, query: `traces | where ${where} | count` })[0]?.[0] as number;
-    assert.ok(count('customDimensions contains "input"') > 1000);
+    assert.ok(count('message contains "input" or customDimensions contains "input"') > 1000);
     assert.ok(count('message startswith "model initialized "') > 0, 'a non-JSON startup line');
     assert.ok(count('severityLevel == 3 and message contains "Traceback"') > 0, 'error traces');
     assert.ok(count('message contains "<script>alert(1)</script>"') > 0);
@@ -105,10 +144,10 @@ void describe('generated telemetry', () => {
     });
     const [message, dims] = big[0] ?? [];
     assert.equal(String(message).length, BIG_PAYLOAD_CHARS);
-    assert.deepEqual(
-      (JSON.parse(String(dims)) as { Contents: unknown }).Contents,
-      JSON.parse(String(message)),
-    );
+    const contents = (JSON.parse(String(dims)) as { Contents?: unknown }).Contents;
+    // The older server also keeps it under Contents; the current one only in message.
+    if (contents !== undefined) assert.deepEqual(contents, JSON.parse(String(message)));
+    assert.ok('input' in (JSON.parse(String(message)) as object));
   });
 
   void it('joins traces, exceptions and dependencies to their request by operation_Id', () => {
