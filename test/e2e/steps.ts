@@ -420,6 +420,38 @@ export const steps: Step[] = [
     },
   },
   {
+    name: 'Send Test Request from an endpoint: the answer document shows the status the emulator answered',
+    slug: 'test-request',
+    async run({ wb, cs, emu }, shot) {
+      const sub = scenario().subscriptions.find((x) =>
+        x.workspaces.some((w) => w.endpoints.some((e) => e.name === 'credit-risk')),
+      );
+      const ws = sub?.workspaces.find((w) => w.endpoints.some((e) => e.name === 'credit-risk'));
+      const ep = ws?.endpoints.find((e) => e.name === 'credit-risk');
+      assert.ok(sub && ws && ep, 'the default scenario has no credit-risk endpoint');
+      writeFileSync(join(cs.folder, 'probe-request.json'), '{"data": [[1.0, 2.0, 3.0, 4.0]]}\n');
+      const before = emu.scoring.records.length;
+      await expandTo(wb, { sub, ws });
+      await contextMenu(wb, ep.name, 'Send Test Request');
+      // Two deployments: the pin question comes first; the endpoint's traffic decides.
+      await wb.pick('By the endpoint traffic');
+      await wb.pick('probe-request.json');
+      const tab = wb.page.locator('.tabs-container .tab', { hasText: /\.md/ }).first();
+      await tab.waitFor({ timeout: 30_000 });
+      const record = await waitUntil('the emulator answered the request', () =>
+        Promise.resolve(emu.scoring.records.slice(before).find((r) => r.endpoint.includes('credit-risk'))),
+      );
+      assert.equal(record.authorized, true);
+      const heading = await waitUntil('the answer document', async () => {
+        const text = await wb.page.locator('.editor-instance .monaco-editor .view-lines').last().innerText();
+        return /credit-risk\s·\s\d{3}\s·/.test(text.replace(/\u00a0/g, ' ')) ? text : undefined;
+      });
+      await wb.screenshot(`${shot}-answer`);
+      assert.match(heading.replace(/\u00a0/g, ' '), new RegExp(`credit-risk · ${record.status} ·`));
+      assert.equal(record.status, 200);
+    },
+  },
+  {
     name: "integration suites inside code-server's extension host",
     slug: 'extension-host',
     timeoutMs: 300_000,
