@@ -14,6 +14,7 @@ import * as esbuild from 'esbuild';
 import type { QueryResult } from '../src/azure/models';
 import { shapeQueryResult, type ColumnarTable } from '../src/core/queryResult';
 import { stringKeys, type Strings } from '../src/query/protocol';
+import { FILTER_DEBOUNCE_MS, searchTextOf } from '../src/webview/gridView';
 import { startTestAzure } from '../test/integration/support';
 
 const ROWS = 500_000;
@@ -289,7 +290,7 @@ export default async function queryGridBench(): Promise<void> {
     );
     await tab.waitForFunction(() => document.body.dataset.state === 'running');
 
-    const figures = await tab.evaluate(async () => {
+    const figures = await tab.evaluate(async (debounceMs: number) => {
       const ctors: Record<string, new (b: ArrayBuffer) => ArrayBufferView> = {
         Float64Array,
         Int8Array,
@@ -368,23 +369,22 @@ export default async function queryGridBench(): Promise<void> {
       (document.querySelector('[data-col="duration"] button') as HTMLButtonElement).click();
       await nextFrame();
       const sortMs = performance.now() - s0;
-      // The filter runs in the input's debounce timer (120 ms); a later timer runs once it is done.
+      // The filter runs in the input's debounce timer (FILTER_DEBOUNCE_MS, read from the page's own
+      // module); a timer set just after it runs once the filter is done.
       const filter = document.querySelector('input.filter') as HTMLInputElement;
       const grid = document.querySelector('.grid') as HTMLElement;
       const type = async (text: string): Promise<number> => {
         filter.value = text;
         const start = performance.now();
         filter.dispatchEvent(new Event('input'));
-        await new Promise((ok) => setTimeout(ok, 121));
+        await new Promise((ok) => setTimeout(ok, debounceMs + 1));
         await nextFrame();
-        return performance.now() - start - 120;
+        return performance.now() - start - debounceMs;
       };
       const filterMs = await type('50');
       const filtered = grid.dataset.rows;
       const filterAgainMs = await type('504');
       const filteredAgain = grid.dataset.rows;
-      const markupStaysText =
-        !document.querySelector('.grid-cell b') && !!document.querySelector('.grid-cell');
       return {
         idleFrames,
         firstRows,
@@ -398,13 +398,16 @@ export default async function queryGridBench(): Promise<void> {
         filtered,
         filterAgainMs,
         filteredAgain,
-        markupStaysText,
       };
-    });
+    }, FILTER_DEBOUNCE_MS);
 
+    // Two clocks, added: the host shaping the head (this process) and the page from receiving it to
+    // painting rows (Chromium). Not in the figure: VS Code's transfer of the message from the
+    // extension host to the webview, which this bench has no way to run.
     const firstVisible = hostHeadMs + figures.firstRows;
     console.log(
-      `query grid: response → first visible rows ${firstVisible.toFixed(0)} ms (host ${hostHeadMs.toFixed(0)} ms + page ${figures.firstRows.toFixed(0)} ms; goal < ${GOAL_MS} ms: ${firstVisible < GOAL_MS ? 'met' : 'MISSED'})`,
+      `query grid: host shaping of the head ${hostHeadMs.toFixed(0)} ms + page from message to painted rows ${figures.firstRows.toFixed(0)} ms = ${firstVisible.toFixed(0)} ms ` +
+        `(goal < ${GOAL_MS} ms for these two: ${firstVisible < GOAL_MS ? 'met' : 'MISSED'}; VS Code's host → webview transfer not included)`,
     );
     console.log(
       `query grid: all ${totalRows.toLocaleString('en')} rows browsable in the page ${figures.allRows.toFixed(0)} ms after the head was posted ` +
@@ -423,7 +426,21 @@ export default async function queryGridBench(): Promise<void> {
       `query grid: sort by duration ${figures.sortMs.toFixed(0)} ms; filter-as-you-type: first keystroke "50" ${figures.filterMs.toFixed(0)} ms ` +
         `(builds the search text; ${figures.filtered ?? '?'} rows match), next keystroke "504" ${figures.filterAgainMs.toFixed(0)} ms (${figures.filteredAgain ?? '?'} rows)`,
     );
-    console.log(`query grid: markup in cells stays text: ${figures.markupStaysText ? 'yes' : 'NO'}`);
+    // The page's counts against a naive reference over the same table (per cell, folded, includes()).
+    const reference = (needle: string): number => {
+      const columns = full.table.columns;
+      let count = 0;
+      for (let r = 0; r < full.table.rowCount; r++)
+        if (columns.some((c) => searchTextOf(c, r).includes(needle))) count++;
+      return count;
+    };
+    const expected = reference('50');
+    const expectedAgain = reference('504');
+    const agree = String(expected) === figures.filtered && String(expectedAgain) === figures.filteredAgain;
+    console.log(
+      `query grid: filter row counts vs the naive reference: "50" ${figures.filtered ?? '?'} vs ${expected}, "504" ${figures.filteredAgain ?? '?'} vs ${expectedAgain}: ${agree ? 'agree' : 'DIFFER'}`,
+    );
+    if (!agree) process.exitCode = 1;
   } finally {
     await browser.close();
     server?.close();

@@ -27,6 +27,8 @@ export const Commands = {
   goToDeployment: 'amlMonitor.goToDeployment',
   filterTree: 'amlMonitor.filterTree',
   showMetrics: 'amlMonitor.showMetrics',
+  diagnoseDeployment: 'amlMonitor.diagnoseDeployment',
+  sendEndpointLogs: 'amlMonitor.sendEndpointLogs',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 

@@ -225,6 +225,8 @@ export interface AzureClient {
     setting: { workspaceId: string; categories: string[] },
     abortSignal?: AbortSignal,
   ): Promise<DiagnosticSetting>;
+  /** A deployment's `properties` as the service returns them (every member, known or not). */
+  getDeploymentProperties(ref: DeploymentRef, abortSignal?: AbortSignal): Promise<Record<string, unknown>>;
   /** Failed operations on a resource from the activity log, newest first. */
   listFailedOperations(
     resourceId: string,

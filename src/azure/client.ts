@@ -439,6 +439,14 @@ class SdkAzureClient implements AzureClient {
     );
   }
 
+  getDeploymentProperties(ref: DeploymentRef, abortSignal?: AbortSignal): Promise<Record<string, unknown>> {
+    return callAzure(
+      l10n.t('Read deployment "{0}" of endpoint "{1}"', ref.deploymentName, ref.endpointName),
+      this.log,
+      async () => (await this.rawDeployments.get(ref, abortSignal)).properties ?? {},
+    );
+  }
+
   listFailedOperations(
     resourceId: string,
     sinceMs: number,

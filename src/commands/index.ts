@@ -4,6 +4,8 @@ import { Commands, type CommandId } from '../constants';
 import type { Services } from '../services';
 import { selectSubscriptions, selectTenant, signIn } from './account';
 import { withErrorHandling } from './errorHandling';
+import { diagnoseDeployment } from './diagnose';
+import { sendEndpointLogs } from './diagnosticSettings';
 import { filterTree, goToDeployment } from './fleet';
 import { showMetrics } from './metrics';
 import { getLogs, stopLogStream, streamLogs } from './logs';
@@ -51,6 +53,8 @@ export function commandTable(s: Services): Record<CommandId, CommandHandler> {
     [Commands.goToDeployment]: goToDeployment(s),
     [Commands.filterTree]: filterTree(s),
     [Commands.showMetrics]: showMetrics(s),
+    [Commands.diagnoseDeployment]: diagnoseDeployment(s),
+    [Commands.sendEndpointLogs]: sendEndpointLogs(s),
   };
 }
 

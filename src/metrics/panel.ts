@@ -1,11 +1,11 @@
 // The Metrics view of an endpoint or deployment: a webview with uPlot charts of its golden signals.
 // It reads while visible (every minute: the metrics' own grain) and stops when hidden or closed.
-import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { MetricRange } from '../core/metrics';
 import { errorDetail, presentError } from '../errorPresentation';
 import type { BaseServices } from '../services';
 import type { DeploymentTarget, EndpointTarget } from '../targets';
+import { webviewHtml } from '../webviewHtml';
 import { loadMetrics, type MetricsSubject } from './load';
 import { parseFromMetricsView, type MetricsStrings, type ToMetricsView } from './protocol';
 
@@ -199,30 +199,7 @@ export class MetricsPanel implements vscode.Disposable {
   }
 
   private html(): string {
-    const webview = this.panel.webview;
-    const dist = vscode.Uri.joinPath(this.s.context.extensionUri, 'dist');
-    const script = webview.asWebviewUri(vscode.Uri.joinPath(dist, 'metrics.js'));
-    const style = webview.asWebviewUri(vscode.Uri.joinPath(dist, 'metrics.css'));
-    const nonce = randomBytes(18).toString('base64');
-    const csp = [
-      "default-src 'none'",
-      `style-src ${webview.cspSource}`,
-      `script-src 'nonce-${nonce}'`,
-      `font-src ${webview.cspSource}`,
-    ].join('; ');
-    const lang = vscode.env.language.replace(/[^A-Za-z0-9-]/g, '') || 'en';
-    return `<!DOCTYPE html>
-<html lang="${lang}">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<link rel="stylesheet" href="${style.toString()}">
-</head>
-<body>
-<script nonce="${nonce}" src="${script.toString()}"></script>
-</body>
-</html>`;
+    return webviewHtml(this.panel.webview, this.s.context.extensionUri, { bundle: 'metrics' });
   }
 
   dispose(): void {

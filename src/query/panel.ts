@@ -1,6 +1,5 @@
 // The extension side of one query panel: the static HTML shell (no data in it), the strict CSP,
 // running queries with cancellation, and answering the webview's (validated) requests.
-import { randomBytes } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import * as vscode from 'vscode';
 import { isAzureRequestError } from '../azure/errors';
@@ -23,6 +22,7 @@ import { isTimechart, summarizeStatistics, toCsv, toJson, type ColumnarTable } f
 import { ChunkPolicy, ChunkShaper, TableBuilder } from '../core/resultStream';
 import type { BaseServices, QueryPanelHandle } from '../services';
 import { isUserCancelledError } from '../ui';
+import { webviewHtml } from '../webviewHtml';
 import {
   parseFromWebview,
   type FromWebview,
@@ -446,31 +446,11 @@ export class QueryPanel implements QueryPanelHandle, vscode.Disposable {
   }
 
   private html(): string {
-    const webview = this.panel.webview;
-    const dist = vscode.Uri.joinPath(this.s.context.extensionUri, 'dist');
-    const script = webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.js'));
-    const style = webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.css'));
-    const nonce = randomBytes(18).toString('base64');
-    const csp = [
-      "default-src 'none'",
-      `style-src ${webview.cspSource}`,
-      `script-src 'nonce-${nonce}'`,
-      `img-src ${webview.cspSource} data:`,
-      `font-src ${webview.cspSource}`,
-    ].join('; ');
-    const lang = vscode.env.language.replace(/[^A-Za-z0-9-]/g, '') || 'en';
-    return `<!DOCTYPE html>
-<html lang="${lang}">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<link rel="stylesheet" href="${style.toString()}">
-</head>
-<body data-state="idle">
-<script nonce="${nonce}" src="${script.toString()}"></script>
-</body>
-</html>`;
+    return webviewHtml(this.panel.webview, this.s.context.extensionUri, {
+      bundle: 'webview',
+      images: true,
+      bodyState: 'idle',
+    });
   }
 
   /**

@@ -57,9 +57,7 @@ void describe('contracts: v1 web services as azureml-core drives them', () => {
 
   const serviceRequests = () => replay.requests.filter((r) => !r.path.startsWith('/discovery/'));
 
-  // The client does not send expand=true yet: issue 12, defect 4 (being fixed). Runs and reports.
-  const V1_FIX = 'issue 12 defect 4: v1 as azureml-core drives it';
-  void it('Webservice.list: GET {mms}/services with expand=true', { todo: V1_FIX }, async () => {
+  void it('Webservice.list: GET {mms}/services with expand=true', async () => {
     const f = fixture('v1-services-list');
     replay.serve([exchangeOf(f)]);
     const services = await client.listLegacyServices(workspace);
@@ -93,29 +91,25 @@ void describe('contracts: v1 web services as azureml-core drives them', () => {
     assert.equal(text, '2024-03-14 09:20:00 INFO Booting worker\n');
   });
 
-  void it(
-    'Webservice.update: JSON-patch, then {mms}/operations/{last segment of Operation-Location}',
-    { todo: V1_FIX },
-    async () => {
-      const patch = fixture('v1-services-update');
-      const operation = fixture('v1-operations-get');
-      const get = fixture('v1-services-get');
-      const updated = { ...(get.response.body as Record<string, unknown>), appInsightsEnabled: true };
-      replay.serve([exchangeOf(patch), exchangeOf(operation), exchangeOf(get, updated)]);
-      const service = await client.setLegacyAppInsights(
-        workspace,
-        { ...workspace, serviceName: 'loan-aci' },
-        true,
-        {
-          pollIntervalMs: 10,
-        },
-      );
-      const sent = serviceRequests();
-      assertRequestMatches(patch, sent[0]);
-      assert.match(sent[0]?.headers['content-type'] ?? '', /^application\/json-patch\+json/);
-      assert.deepEqual(sent[0]?.body, [{ op: 'replace', path: '/appInsightsEnabled', value: true }]);
-      assertRequestMatches(operation, sent[1]);
-      assert.equal(service.appInsightsEnabled, true);
-    },
-  );
+  void it('Webservice.update: JSON-patch, then {mms}/operations/{last segment of Operation-Location}', async () => {
+    const patch = fixture('v1-services-update');
+    const operation = fixture('v1-operations-get');
+    const get = fixture('v1-services-get');
+    const updated = { ...(get.response.body as Record<string, unknown>), appInsightsEnabled: true };
+    replay.serve([exchangeOf(patch), exchangeOf(operation), exchangeOf(get, updated)]);
+    const service = await client.setLegacyAppInsights(
+      workspace,
+      { ...workspace, serviceName: 'loan-aci' },
+      true,
+      {
+        pollIntervalMs: 10,
+      },
+    );
+    const sent = serviceRequests();
+    assertRequestMatches(patch, sent[0]);
+    assert.match(sent[0]?.headers['content-type'] ?? '', /^application\/json-patch\+json/);
+    assert.deepEqual(sent[0]?.body, [{ op: 'replace', path: '/appInsightsEnabled', value: true }]);
+    assertRequestMatches(operation, sent[1]);
+    assert.equal(service.appInsightsEnabled, true);
+  });
 });

@@ -154,6 +154,10 @@ export function logsOf(
 ): { inferenceServer?: string[]; storageInitializer?: string[] } | undefined {
   const t = stamp(new Date(now.getTime() - 5 * 60_000));
   switch (profile) {
+    case 'imageBuildFailure':
+    case 'outOfQuota':
+      // The containers were never created: neither has written a line.
+      return { storageInitializer: [], inferenceServer: [] };
     case 'modelDownloadFailure':
       return {
         storageInitializer: [
