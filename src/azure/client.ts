@@ -14,6 +14,7 @@ import type {
   QueryStreamResult,
   ScoringSession,
 } from './api';
+import { mayCarryCredentials } from './clouds';
 import { callAzure, type AzureLog } from './errorMapping';
 import { LegacyServices } from './legacy';
 import { toAppInsightsComponent, toDeployment, toEndpoint, toSubscription, toWorkspace } from './mappers';
@@ -75,6 +76,7 @@ class SdkAzureClient implements AzureClient {
     this.cloud = options.cloud;
     this.log = options.log;
     this.armPipeline = createArmPipeline({
+      mayCarryCredentials: (url) => mayCarryCredentials(this.cloud, url),
       credential: options.credential,
       scope: options.cloud.resourceManagerScope,
       maxRetries: options.maxRetries,
@@ -485,6 +487,7 @@ class SdkAzureClient implements AzureClient {
   /** The Logs API's own pipeline (another audience than ARM), with the same retry and logging. */
   private logs(): Pipeline {
     this.logsPipeline ??= createArmPipeline({
+      mayCarryCredentials: (url) => mayCarryCredentials(this.cloud, url),
       credential: this.options.credential,
       scope: this.cloud.logAnalyticsScope,
       maxRetries: this.options.maxRetries,

@@ -90,6 +90,44 @@ export function isLoopbackUrl(url: string): boolean {
   );
 }
 
+// The regional hosts of Azure ML's own APIs (v1 model management, discovery), per cloud:
+// "*.api.azureml.ms" (Azure), "*.api.ml.azure.us" (Azure Government), "*.api.ml.azure.cn" (Azure
+// China), as listed for firewalls in learn.microsoft.com/azure/machine-learning/
+// how-to-access-azureml-behind-firewall (and its docs.azure.cn counterpart). A workspace's
+// discoveryUrl and v1 API host are of this form (https://<region>.api.azureml.ms/...).
+const ML_API_HOST_SUFFIX: Record<Exclude<CloudName, 'Custom'>, string> = {
+  AzureCloud: '.api.azureml.ms',
+  AzureChinaCloud: '.api.ml.azure.cn',
+  AzureUSGovernment: '.api.ml.azure.us',
+};
+
+/**
+ * Whether a request to `url` may carry this cloud's credentials: HTTPS to the origin of its ARM or
+ * Logs endpoint, or (port 443) to a regional Azure ML API host of the same cloud. Anything else
+ * (a nextLink, an operation URL or a discovery host that points elsewhere) is refused.
+ */
+export function mayCarryCredentials(cloud: CloudEndpoints, url: string): boolean {
+  let target: URL;
+  try {
+    target = new URL(url);
+  } catch {
+    return false;
+  }
+  if (target.protocol !== 'https:') return false;
+  const origins = requestEndpointsOf(cloud).map((endpoint) => new URL(endpoint).origin);
+  if (origins.includes(target.origin)) return true;
+  // A custom cloud that points at a known cloud's ARM has that cloud's regional ML hosts too.
+  const armHost = new URL(cloud.resourceManagerEndpoint).host.toLowerCase();
+  const known = (Object.keys(knownClouds) as Exclude<CloudName, 'Custom'>[]).find(
+    (name) => new URL(knownClouds[name].resourceManagerEndpoint).host === armHost,
+  );
+  return (
+    known !== undefined &&
+    target.port === '' &&
+    target.hostname.toLowerCase().endsWith(ML_API_HOST_SUFFIX[known])
+  );
+}
+
 /** The URLs a client of this cloud sends requests (and tokens) to. */
 export function requestEndpointsOf(cloud: CloudEndpoints): string[] {
   return [cloud.resourceManagerEndpoint, cloud.logAnalyticsEndpoint];

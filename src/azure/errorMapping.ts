@@ -66,6 +66,20 @@ export function toAzureRequestError(error: unknown, operation: string): AzureReq
   const message = typeof e.message === 'string' ? e.message : String(error);
   const code = typeof e.code === 'string' ? e.code : undefined;
 
+  if (name === 'UntrustedHostError') {
+    // Azure (or something in between) pointed at a host outside the configured cloud: not followed.
+    const origin = (e as { origin?: unknown }).origin;
+    return new AzureRequestError({
+      operation,
+      kind: 'config',
+      code: 'UntrustedHost',
+      azureMessage: l10n.t(
+        'Azure pointed to {0}, which is not an endpoint of the configured cloud; the extension did not send your credentials there. Check the amlMonitor.cloud setting, or report this link.',
+        typeof origin === 'string' ? origin : '?',
+      ),
+      cause: error,
+    });
+  }
   if (name === 'AbortError' || name === 'PollerStoppedError') {
     return new AzureRequestError({ operation, kind: 'cancelled', cause: error });
   }
@@ -106,7 +120,12 @@ export function toAzureRequestError(error: unknown, operation: string): AzureReq
   const headers = e.response?.headers;
   const requestId =
     headers?.get('x-ms-request-id') ?? headers?.get('x-ms-correlation-request-id') ?? undefined;
-  const retryAfterSeconds = headers ? parseRetryAfterSeconds(headers) : undefined;
+  const retryAfterSeconds =
+    typeof (e as { retryAfterSeconds?: unknown }).retryAfterSeconds === 'number'
+      ? (e as { retryAfterSeconds: number }).retryAfterSeconds
+      : headers
+        ? parseRetryAfterSeconds(headers)
+        : undefined;
   const body = typeof e.response?.bodyAsText === 'string' ? e.response.bodyAsText : undefined;
 
   if (message.startsWith(BODY_READ_FAILED)) {

@@ -20,6 +20,8 @@ import { BODY_READ_FAILED } from './errorText';
 
 export interface PipelineSettings {
   credential: TokenCredential;
+  /** Whether a URL may receive the bearer token (the configured cloud's hosts); others are refused. */
+  mayCarryCredentials?: (url: string) => boolean;
   scope: string;
   maxRetries?: number;
   retryDelayMs?: number;
@@ -48,6 +50,9 @@ export function createArmPipeline(settings: PipelineSettings): Pipeline {
   });
   if (settings.log) pipeline.addPolicy(failedAttemptLogPolicy(settings.log), { phase: 'Retry' });
   pipeline.addPolicy(cutBodyAsResetPolicy(), { phase: 'Sign' });
+  pipeline.addPolicy(retryAfterCapPolicy(), { phase: 'Sign' });
+  if (settings.mayCarryCredentials)
+    pipeline.addPolicy(credentialHostPolicy(settings.mayCarryCredentials), { phase: 'Sign' });
   if (settings.observe) pipeline.addPolicy(observerPolicy(settings.observe), { phase: 'Retry' });
   return pipeline;
 }
@@ -102,6 +107,91 @@ export function observerPolicy(observe: (exchange: ObservedExchange) => void): P
       return response;
     },
   };
+}
+
+/** The longest Retry-After the client waits for; a longer one ends the call (the user is told when to retry). */
+export const MAX_RETRY_AFTER_SECONDS = 60;
+
+/** A request that was not sent: its URL is not a host of the configured cloud. */
+export class UntrustedHostError extends Error {
+  readonly code = 'UntrustedHost';
+  constructor(readonly origin: string) {
+    super(`Refused to send credentials to ${origin}: not an endpoint of the configured cloud.`);
+    this.name = 'UntrustedHostError';
+  }
+}
+
+/**
+ * Sends a request only to a host that may receive the token. It sits in the Sign phase after the
+ * bearer policy, so a refused request never leaves the process; the retry policy rethrows it at once.
+ */
+export function credentialHostPolicy(mayCarryCredentials: (url: string) => boolean): PipelinePolicy {
+  return {
+    name: 'amlMonitorCredentialHosts',
+    sendRequest(request, next) {
+      if (!mayCarryCredentials(request.url)) {
+        let origin = '?';
+        try {
+          origin = new URL(request.url).origin;
+        } catch {
+          // keep '?'
+        }
+        return Promise.reject(new UntrustedHostError(origin));
+      }
+      return next(request);
+    },
+  };
+}
+
+/**
+ * Retry-After has no upper bound on the wire: a 429 or 503 with Retry-After: 3600 would keep the
+ * retry policy (which honours it) waiting an hour. Below the retry policy, such an answer becomes
+ * the final error at once (the mapping reports throttling with the delay Azure asked for), and a
+ * success that asks to be polled much later (a long-running operation's status) is polled after
+ * MAX_RETRY_AFTER_SECONDS at most.
+ */
+export function retryAfterCapPolicy(maxSeconds = MAX_RETRY_AFTER_SECONDS): PipelinePolicy {
+  return {
+    name: 'amlMonitorRetryAfterCap',
+    async sendRequest(request, next) {
+      const response = await next(request);
+      const seconds = retryAfterSecondsOf(response.headers.get('retry-after'));
+      if (seconds === undefined || seconds <= maxSeconds) return response;
+      if (response.status === 429 || response.status >= 500) {
+        let body: { error?: { code?: unknown; message?: unknown } } | undefined;
+        try {
+          body = JSON.parse(response.bodyAsText ?? '') as typeof body;
+        } catch {
+          body = undefined;
+        }
+        const error = new RestError(
+          typeof body?.error?.message === 'string' ? body.error.message : `HTTP ${response.status}`,
+          {
+            code: typeof body?.error?.code === 'string' ? body.error.code : undefined,
+            statusCode: response.status,
+            request,
+            response,
+          },
+        );
+        error.details = body;
+        // The retry policy would honour the header on the error's response: it is taken off and
+        // kept on the error for the message ("try again in ...").
+        response.headers.delete('retry-after');
+        Object.assign(error, { retryAfterSeconds: seconds });
+        throw error;
+      }
+      if (response.status < 300) response.headers.set('retry-after', String(maxSeconds));
+      return response;
+    },
+  };
+}
+
+function retryAfterSecondsOf(value: string | undefined): number | undefined {
+  if (!value) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return seconds;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : (date - Date.now()) / 1000;
 }
 
 /**

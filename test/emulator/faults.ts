@@ -23,7 +23,9 @@ export type FaultKind =
   /** 502 with an HTML page, as a gateway in front of the service answers. */
   | 'htmlGateway'
   /** 400 whose message echoes the request's headers, the Authorization header included. */
-  | 'echoHeaders';
+  | 'echoHeaders'
+  /** The normal answer with every link to the emulator (nextLink, operation URLs, discovery hosts) moved to `foreignOrigin`. */
+  | 'foreignLinks';
 
 export interface FaultSpec {
   method?: string;
@@ -33,6 +35,8 @@ export interface FaultSpec {
   /** How many matching requests it applies to (default 1; Infinity for all). */
   times?: number;
   retryAfterSeconds?: number;
+  /** For 'foreignLinks': the origin links are moved to (e.g. another server's https://127.0.0.1:port). */
+  foreignOrigin?: string;
   /** For 'slow': how long to wait before answering normally (default 2000 ms). */
   delayMs?: number;
 }

@@ -906,17 +906,25 @@ export function createHandler(ctx: ServerContext): {
     ctx.requests.push(record);
     const requestId = randomUUID();
     /** A fault that spoils the normal answer on its way out (set by applyFault). */
-    let spoil: 'resetMidBody' | 'truncatedJson' | undefined;
+    let spoil: 'resetMidBody' | 'truncatedJson' | 'foreignLinks' | undefined;
+    let foreignOrigin = '';
     const send = (status: number, payload: unknown, extra: Record<string, string> = {}) => {
       record.status = status;
       if (res.destroyed) return;
-      const text = payload === undefined ? '' : JSON.stringify(payload);
-      const headers = {
+      let text = payload === undefined ? '' : JSON.stringify(payload);
+      const headers: Record<string, string> = {
         'content-type': 'application/json; charset=utf-8',
         'x-ms-request-id': requestId,
         'x-ms-correlation-request-id': requestId,
         ...extra,
       };
+      if (spoil === 'foreignLinks') {
+        // Links that lead off the service (a compromised or misconfigured front end; inferred): the
+        // client must not follow them with its token.
+        text = text.split(ctx.url()).join(foreignOrigin);
+        for (const [name, value] of Object.entries(headers))
+          headers[name] = value.split(ctx.url()).join(foreignOrigin);
+      }
       if (spoil === 'resetMidBody') {
         // Headers promise the whole body; half of it arrives, then the connection is reset (a
         // load balancer or a flaky network between client and Azure; inferred, no Azure source).
@@ -950,7 +958,10 @@ export function createHandler(ctx: ServerContext): {
       if (ctx.latencyMs > 0) await sleep(ctx.latencyMs);
       const fault = ctx.faults.take(method, path, undefined, ['lroFailed', 'partialQuery']);
       if (fault?.kind === 'resetMidBody' || fault?.kind === 'truncatedJson') spoil = fault.kind;
-      else if (fault) {
+      else if (fault?.kind === 'foreignLinks') {
+        spoil = fault.kind;
+        foreignOrigin = fault.foreignOrigin ?? 'https://foreign.invalid';
+      } else if (fault) {
         const handled = await applyFault(fault, req, send, res);
         if (handled) return;
       }

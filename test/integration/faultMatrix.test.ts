@@ -39,6 +39,30 @@ function assertLogClean(t: TestAzure, from: number): void {
 }
 
 const listEndpoints = (t: TestAzure, ws: WorkspaceRef) => t.client.listEndpoints(ws);
+
+/** Another server (its own origin) that links are redirected to; it must never be reached. */
+let foreign: TestAzure;
+
+/** A bounded wait: the old code waited out Retry-After (an hour); the row must fail, not hang. */
+function within<T>(ms: number, work: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    work.finally(() => clearTimeout(timer)),
+    new Promise<T>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`still waiting after ${ms} ms`)), ms);
+    }),
+  ]);
+}
+
+function assertRefusedForeign(error: AzureRequestError | undefined, t: TestAzure, from: number): void {
+  assert.ok(error, 'a link to a foreign host is refused');
+  assert.equal(error.kind, 'config');
+  assert.equal(error.code, 'UntrustedHost');
+  assert.match(error.message, /not an endpoint of the configured cloud/);
+  assert.equal(foreign.emu.requests.length, 0, 'nothing (and no token) reached the foreign host');
+  assertPresentable(error, t);
+  assertLogClean(t, from);
+}
 const endpoints: FaultSpec['path'] = /\/onlineEndpoints$/i;
 
 const rows: Row[] = [
@@ -162,6 +186,68 @@ const rows: Row[] = [
       assertLogClean(t, from);
     },
   },
+  {
+    fault: '429 with Retry-After: 3600',
+    operation: 'list online endpoints (SDK)',
+    expect: 'throttled at once, with the delay Azure asked for (no hour-long wait)',
+    faults: () => [{ method: 'GET', path: endpoints, kind: '429', times: Infinity, retryAfterSeconds: 3600 }],
+    run: (t, ws) => within(15_000, t.client.listEndpoints(ws)),
+    check: ({ error }, t) => {
+      assert.ok(error);
+      assert.equal(error.kind, 'throttled');
+      assert.equal(error.retryAfterSeconds, 3600);
+      assertPresentable(error, t);
+    },
+  },
+  {
+    fault: 'nextLink on a foreign host',
+    operation: 'list subscriptions (plain JSON client)',
+    expect: 'refused: not an endpoint of the configured cloud; no token sent',
+    faults: () => [
+      {
+        method: 'GET',
+        path: /^\/subscriptions$/,
+        kind: 'foreignLinks',
+        times: 1,
+        foreignOrigin: foreign.emu.url,
+      },
+    ],
+    run: (t) => t.client.listSubscriptions(),
+    check: ({ error }, t, from) => assertRefusedForeign(error, t, from),
+  },
+  {
+    fault: 'Azure-AsyncOperation on a foreign host',
+    operation: 'turn on Application Insights (long-running PUT)',
+    expect: 'refused: not an endpoint of the configured cloud; no token sent',
+    faults: () => [
+      {
+        method: 'PUT',
+        path: /\/deployments\/green$/i,
+        kind: 'foreignLinks',
+        times: 1,
+        foreignOrigin: foreign.emu.url,
+      },
+    ],
+    run: (t, ws) =>
+      t.client.setDeploymentAppInsights(
+        { ...ws, endpointName: 'credit-risk', deploymentName: 'green' },
+        true,
+        {
+          pollIntervalMs: 50,
+        },
+      ),
+    check: ({ error }, t, from) => assertRefusedForeign(error, t, from),
+  },
+  {
+    fault: 'v1 discovery document naming a foreign API host',
+    operation: 'list v1 web services',
+    expect: 'refused: not an endpoint of the configured cloud; no token sent',
+    faults: () => [
+      { method: 'GET', path: '/discovery/', kind: 'foreignLinks', times: 1, foreignOrigin: foreign.emu.url },
+    ],
+    run: async (t, ws) => t.client.listLegacyServices(await t.client.getWorkspace(ws)),
+    check: ({ error }, t, from) => assertRefusedForeign(error, t, from),
+  },
 ];
 
 void describe('fault matrix', () => {
@@ -171,6 +257,7 @@ void describe('fault matrix', () => {
 
   before(async () => {
     t = await startTestAzure({ maxRetries: 3, retryDelayMs: 20 });
+    foreign = await startTestAzure();
     const s = scenarioOf(t.emu).subscriptions[0];
     const w = s?.workspaces[0];
     assert.ok(s && w);
@@ -179,6 +266,7 @@ void describe('fault matrix', () => {
   after(async () => {
     console.log(['fault | operation | the user sees | result', '---|---|---|---', ...results].join('\n'));
     await t.stop();
+    await foreign.stop();
   });
   beforeEach(() => t.emu.faults.clear());
 

@@ -21,7 +21,7 @@ void describe('services tree model: default scenario (emulator)', () => {
   void it('lists every level, the counts match Azure, no error nodes', async () => {
     const nodes = await loadEverything(newModel(azure.client));
     assert.equal(count(nodes, 'error'), 0);
-    const truth = await groundTruth(azure.client);
+    const truth = groundTruth(azure.emu.scenario);
     assert.ok(
       truth.deployments > 0 && truth.legacy > 0,
       'the default scenario has deployments and v1 services',
@@ -32,7 +32,7 @@ void describe('services tree model: default scenario (emulator)', () => {
   });
 
   void it('a 403 on one workspace leaves an error node there and the others listed', async () => {
-    const truth = await groundTruth(azure.client);
+    const truth = groundTruth(azure.emu.scenario);
     const workspaces = (await loadEverything(newModel(azure.client))).flatMap((n) =>
       n.kind === 'workspace' ? [n.target.workspace] : [],
     );

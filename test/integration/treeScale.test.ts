@@ -29,7 +29,7 @@ void describe('services tree model: scale scenario (emulator)', () => {
 
     const seen = (azure.emu.requests as { method: string; path: string; query?: unknown }[]).slice(start);
     const workspaceLists = seen.filter((r) => r.method === 'GET' && /\/workspaces$/.test(r.path));
-    const truth = await groundTruth(azure.client);
+    const truth = groundTruth(azure.emu.scenario);
     assert.deepEqual(countsOf(nodes), truth);
     assert.ok(
       workspaceLists.length > count(nodes, 'subscription'),

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import type { AzureClient } from '../../src/azure/api';
 import { flatten, loadSubtree, TreeModel, type ModelNode } from '../../src/tree/model';
+import type { Scenario } from '../emulator/scenario';
 
 /** Counts calls in flight at once through the client (each call's pages are sequential). */
 export function counting(client: AzureClient): { client: AzureClient; max: () => number } {
@@ -49,21 +50,24 @@ export async function loadEverything(model: TreeModel): Promise<ModelNode[]> {
 }
 
 /** The truth, read level by level with the plain client, one call at a time. */
-export async function groundTruth(
-  client: AzureClient,
-): Promise<{ workspaces: number; endpoints: number; deployments: number; legacy: number }> {
-  const t = { workspaces: 0, endpoints: 0, deployments: 0, legacy: 0 };
-  for (const sub of await client.listSubscriptions()) {
-    for (const ws of await client.listWorkspaces(sub.subscriptionId)) {
-      t.workspaces++;
-      for (const ep of await client.listEndpoints(ws)) {
-        t.endpoints++;
-        t.deployments += (await client.listDeployments(ep)).length;
-      }
-      if (ws.discoveryUrl) t.legacy += (await client.listLegacyServices(ws)).length;
-    }
-  }
-  return t;
+/**
+ * What the tree must show, counted from the emulator's scenario itself, not read back through the
+ * client under test (a client defect would then agree with itself).
+ */
+export function groundTruth(scenario: Scenario): {
+  workspaces: number;
+  endpoints: number;
+  deployments: number;
+  legacy: number;
+} {
+  const workspaces = scenario.subscriptions.flatMap((s) => s.workspaces);
+  const endpoints = workspaces.flatMap((w) => w.endpoints);
+  return {
+    workspaces: workspaces.length,
+    endpoints: endpoints.length,
+    deployments: endpoints.reduce((n, e) => n + e.deployments.length, 0),
+    legacy: workspaces.reduce((n, w) => n + w.legacyServices.length, 0),
+  };
 }
 
 export const count = (nodes: ModelNode[], kind: ModelNode['kind']): number =>

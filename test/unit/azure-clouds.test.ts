@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { isLoopbackUrl, resolveCloud } from '../../src/azure/clouds';
+import { isLoopbackUrl, mayCarryCredentials, resolveCloud } from '../../src/azure/clouds';
 import { isAzureRequestError } from '../../src/azure/errors';
 
 void test('each national cloud has its own ARM, Logs, portal, Studio and authority endpoints', () => {
@@ -82,4 +82,27 @@ void test('loopback means 127.0.0.0/8, ::1 and localhost only', () => {
   ]) {
     assert.equal(isLoopbackUrl(url), false, url);
   }
+});
+
+void test('credentials go only to the cloud’s own hosts and its regional Azure ML API hosts (issue 17)', () => {
+  const pub = resolveCloud('AzureCloud');
+  assert.ok(mayCarryCredentials(pub, 'https://management.azure.com/subscriptions?api-version=1'));
+  assert.ok(mayCarryCredentials(pub, 'https://api.loganalytics.io/v1/workspaces/x/query'));
+  assert.ok(mayCarryCredentials(pub, 'https://westeurope.api.azureml.ms/discovery'));
+  assert.ok(!mayCarryCredentials(pub, 'https://evil.example/subscriptions'));
+  assert.ok(!mayCarryCredentials(pub, 'https://management.azure.com.evil.example/'));
+  assert.ok(!mayCarryCredentials(pub, 'https://westeurope.api.azureml.ms:8443/x'), 'another port');
+  assert.ok(!mayCarryCredentials(pub, 'http://management.azure.com/'), 'plain HTTP');
+  assert.ok(!mayCarryCredentials(pub, 'https://chinaeast2.api.ml.azure.cn/x'), 'another cloud');
+  const cn = resolveCloud('AzureChinaCloud');
+  assert.ok(mayCarryCredentials(cn, 'https://chinaeast2.api.ml.azure.cn/x'));
+  const gov = resolveCloud('AzureUSGovernment');
+  assert.ok(mayCarryCredentials(gov, 'https://usgovvirginia.api.ml.azure.us/x'));
+  const custom = resolveCloud('Custom', {
+    resourceManagerEndpoint: 'https://127.0.0.1:8443',
+    logAnalyticsEndpoint: 'https://localhost:8443/v1',
+  });
+  assert.ok(mayCarryCredentials(custom, 'https://127.0.0.1:8443/discovery/westeurope'));
+  assert.ok(mayCarryCredentials(custom, 'https://localhost:8443/v1/x'));
+  assert.ok(!mayCarryCredentials(custom, 'https://127.0.0.1:9443/x'));
 });
