@@ -21,6 +21,7 @@ import type {
   Workspace,
   WorkspaceRef,
 } from './models';
+import type { CellConversion } from './queryStream';
 
 export type CloudName = 'AzureCloud' | 'AzureChinaCloud' | 'AzureUSGovernment' | 'Custom';
 
@@ -93,11 +94,20 @@ export interface QueryOptions {
   serverTimeoutSeconds?: number;
 }
 
+export type { CellConversion } from './queryStream';
+
 export interface QueryStreamOptions extends QueryOptions {
   /** A table's name and columns, before any of its rows. */
   onTable?(index: number, name: string, columns: QueryColumn[]): void;
-  /** Rows of table `index` as they are parsed, in order; cells converted as the SDK converts them. */
+  /** Rows of table `index` as they are parsed, in order; cells converted as `cells` says. */
   onRows?(index: number, rows: unknown[][]): void;
+  /**
+   * `sdk` (the default): as @azure/monitor-query-logs converts them (datetime → Date, dynamic
+   * JSON-parsed). `grid`: what the grid keeps, without the objects in between: datetime → epoch
+   * milliseconds, a dynamic object or array → the service's own JSON text (other dynamic cells
+   * as `sdk`).
+   */
+  cells?: CellConversion;
 }
 
 /** What a streamed query ends with; its rows went to onRows. */

@@ -377,10 +377,13 @@ class SdkAzureClient implements AzureClient {
           headers: { prefer },
           abortSignal: options.abortSignal,
         });
-        const parser = new QueryResponseParser({
-          onTable: (index, tableName, columns) => options.onTable?.(index, tableName, columns),
-          onRows: (index, rows) => options.onRows?.(index, rows),
-        });
+        const parser = new QueryResponseParser(
+          {
+            onTable: (index, tableName, columns) => options.onTable?.(index, tableName, columns),
+            onRows: (index, rows) => options.onRows?.(index, rows),
+          },
+          options.cells,
+        );
         for await (const chunk of body) parser.write(chunk);
         const tail = parser.end();
         return {

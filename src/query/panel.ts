@@ -596,6 +596,8 @@ export class QueryPanel implements QueryPanelHandle, vscode.Disposable {
       const result = await client.queryStream(target, query, timespanOf(timeRange), {
         abortSignal: controller.signal,
         serverTimeoutSeconds: timeout,
+        // The grid keeps epoch numbers and JSON text: no Date or parsed object in between.
+        cells: 'grid',
         onTable: (index, name, columns) => {
           if (index === 0) shaper = new ChunkShaper(name, columns);
         },

@@ -363,7 +363,10 @@ export const steps: Step[] = [
       const markupCell = frame.locator('[role="grid"] [role="gridcell"]', { hasText: '<img src=x' }).first();
       await wb.screenshot(`${shot}-document-query`);
       if (!(await markupCell.isVisible())) {
-        await editor.fill('traces | where customDimensions contains "onerror" | limit 10');
+        // The current inference server prints into message, the older one into customDimensions.
+        await editor.fill(
+          'traces | where message contains "onerror" or customDimensions contains "onerror" | limit 10',
+        );
         await frame.locator('button.run').first().click();
       }
       await markupCell.waitFor({ state: 'visible', timeout: 30_000 });

@@ -90,6 +90,35 @@ void describe('QueryResponseParser', () => {
     assert.equal(rows[2]?.[2], null);
   });
 
+  void it("converts cells to what the grid keeps when asked: epoch numbers, the service's JSON text", () => {
+    const { sink, got } = collector();
+    const parser = new QueryResponseParser(sink, 'grid');
+    const text = JSON.stringify({
+      ...answer,
+      tables: [
+        {
+          ...answer.tables[0]!,
+          rows: [
+            ...answer.tables[0]!.rows,
+            [null, 'x', 'null', 0],
+            [null, 'y', '"quoted"', 0],
+            [null, 'z', '[1, 2]', 0],
+          ],
+        },
+      ],
+    });
+    parser.write(text);
+    parser.end();
+    const rows = got.tables[0]!.rows;
+    assert.equal(rows[0]?.[0], Date.parse('2026-11-23T10:00:00.123Z'));
+    assert.equal(rows[0]?.[2], '{"a":1,"b":[true,null]}', 'an object keeps its text');
+    assert.deepEqual(rows[1], [null, null, 'not json {', 2]);
+    assert.equal(rows[2]?.[2], null);
+    assert.equal(rows[3]?.[2], null, 'a JSON null is null, as the SDK has it');
+    assert.equal(rows[4]?.[2], 'quoted', 'a JSON string is its text, as the SDK has it');
+    assert.equal(rows[5]?.[2], '[1, 2]', "an array keeps the service's text");
+  });
+
   void it('hands rows over before the answer is complete', () => {
     const { sink, got } = collector();
     const parser = new QueryResponseParser(sink);
@@ -117,6 +146,52 @@ void describe('QueryResponseParser', () => {
     const { got, tail } = parseInPieces('{"tables":[]}\n', 4);
     assert.equal(got.tables.length, 0);
     assert.equal(tail.tableCount, 0);
+  });
+
+  void it('finds row bounds past brackets, braces and escaped quotes inside strings, for any chunking', () => {
+    const rows = [
+      ['a ] b [ c', '{"x":"]\\"[","y":[1,{"z":"}"}]}'],
+      ['\\', '"]"'],
+      ['', null],
+    ];
+    const text = JSON.stringify({
+      tables: [
+        {
+          name: 'PrimaryResult',
+          columns: [
+            { name: 's', type: 'string' },
+            { name: 'd', type: 'dynamic' },
+          ],
+          rows,
+        },
+      ],
+    });
+    for (const size of [1, 2, 5, 13, text.length]) {
+      const { got, tail } = parseInPieces(text, size);
+      assert.deepEqual(
+        got.tables[0]?.rows,
+        [
+          ['a ] b [ c', { x: ']"[', y: [1, { z: '}' }] }],
+          ['\\', ']'],
+          ['', null],
+        ],
+        `chunk size ${size}`,
+      );
+      assert.deepEqual(tail.rowCounts, [3]);
+    }
+  });
+
+  void it('fails on rows that are not separated by single commas, whatever the chunking', () => {
+    const table = (rows: string) =>
+      `{"tables":[{"name":"t","columns":[{"name":"c","type":"long"}],"rows":[${rows}]}]}`;
+    for (const size of [1, 3, 64]) {
+      assert.throws(() => parseInPieces(table('[1][2]'), size), SyntaxError, `missing comma, ${size}`);
+      assert.throws(() => parseInPieces(table('[1],[2],'), size), SyntaxError, `trailing comma, ${size}`);
+      assert.throws(() => parseInPieces(table('[1],,[2]'), size), SyntaxError, `double comma, ${size}`);
+      assert.throws(() => parseInPieces(table(',[1]'), size), SyntaxError, `leading comma, ${size}`);
+      assert.throws(() => parseInPieces(table('[1,]'), size), SyntaxError, `comma in a row, ${size}`);
+      assert.deepEqual(parseInPieces(table(' [1] , [2] '), size).got.tables[0]?.rows, [[1], [2]]);
+    }
   });
 
   void it('fails on an answer that was cut short, that is not JSON, or that is empty', () => {
