@@ -24,6 +24,7 @@ export const Commands = {
   resendTestRequest: 'amlMonitor.resendTestRequest',
   testRequestHistory: 'amlMonitor.testRequestHistory',
   traceRequest: 'amlMonitor.traceRequest',
+  loadProbe: 'amlMonitor.loadProbe',
   goToDeployment: 'amlMonitor.goToDeployment',
   filterTree: 'amlMonitor.filterTree',
   showMetrics: 'amlMonitor.showMetrics',

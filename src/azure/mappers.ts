@@ -74,6 +74,7 @@ export interface DeploymentWire {
     instanceType?: string;
     model?: string;
     description?: string;
+    requestSettings?: { maxConcurrentRequestsPerInstance?: number };
   };
 }
 
@@ -90,6 +91,9 @@ export function toDeployment(dep: OnlineDeployment | DeploymentWire, ref: Endpoi
     appInsightsEnabled: p.appInsightsEnabled === true,
     instanceType: p.instanceType,
     instanceCount: dep.sku?.capacity,
+    ...(p.requestSettings?.maxConcurrentRequestsPerInstance !== undefined
+      ? { maxConcurrentRequestsPerInstance: p.requestSettings.maxConcurrentRequestsPerInstance }
+      : {}),
     model: p.model,
     description: p.description,
   };

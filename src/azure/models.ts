@@ -67,6 +67,8 @@ export interface Deployment extends DeploymentRef {
   appInsightsEnabled: boolean;
   instanceType?: string;
   instanceCount?: number;
+  /** requestSettings.maxConcurrentRequestsPerInstance; undefined when Azure did not say. */
+  maxConcurrentRequestsPerInstance?: number;
   model?: string;
   description?: string;
   /** 'index' when read from Azure Resource Graph (may lag a change); absent when read from ARM. */

@@ -7,6 +7,7 @@ import { withErrorHandling } from './errorHandling';
 import { diagnoseDeployment } from './diagnose';
 import { sendEndpointLogs } from './diagnosticSettings';
 import { filterTree, goToDeployment } from './fleet';
+import { loadProbe } from './loadProbe';
 import { showMetrics } from './metrics';
 import { getLogs, stopLogStream, streamLogs } from './logs';
 import { openTraceQuery, runKqlFile, runQueryInPanel } from './query';
@@ -50,6 +51,7 @@ export function commandTable(s: Services): Record<CommandId, CommandHandler> {
     [Commands.resendTestRequest]: resendTestRequest(s),
     [Commands.testRequestHistory]: testRequestHistory(s),
     [Commands.traceRequest]: traceRequest(s),
+    [Commands.loadProbe]: loadProbe(s),
     [Commands.goToDeployment]: goToDeployment(s),
     [Commands.filterTree]: filterTree(s),
     [Commands.showMetrics]: showMetrics(s),

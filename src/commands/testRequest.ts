@@ -20,7 +20,7 @@ interface SourceItem extends vscode.QuickPickItem {
   browse?: true;
 }
 
-async function pickSource(ui: UserInput): Promise<RequestSource> {
+export async function pickSource(ui: UserInput): Promise<RequestSource> {
   const items: SourceItem[] = [];
   const editor = vscode.window.activeTextEditor;
   if (editor && editor.document.uri.scheme !== ANSWER_SCHEME) {
@@ -76,7 +76,7 @@ async function pickSource(ui: UserInput): Promise<RequestSource> {
 }
 
 /** Warns before sending something that is not JSON; the user may still send it (a raw-HTTP score.py). */
-async function confirmJson(ui: UserInput, source: RequestSource): Promise<void> {
+export async function confirmJson(ui: UserInput, source: RequestSource): Promise<void> {
   let text: string | undefined;
   if (source.kind === 'text') text = source.text;
   else {

@@ -60,8 +60,14 @@ void describe('Resource Graph (emulator)', () => {
     assert.equal(indexDeployments.length, armDeployments.length);
     for (const dep of armDeployments) {
       const fromIndex = indexDeployments.find((d) => d.armId === dep.armId);
+      // The index query leaves out requestSettings: the load probe reads its limit from ARM.
       assert.deepEqual(
-        { ...fromIndex, source: undefined, description: dep.description },
+        {
+          ...fromIndex,
+          source: undefined,
+          description: dep.description,
+          maxConcurrentRequestsPerInstance: dep.maxConcurrentRequestsPerInstance,
+        },
         {
           ...dep,
           source: undefined,
