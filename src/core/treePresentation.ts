@@ -3,6 +3,7 @@
 // this file is tested in plain Node and never needs vscode.
 import type { Deployment, Endpoint, LegacyService, Subscription, Workspace } from '../azure/models';
 import { ContextTokens as T } from '../constants';
+import type { Glance } from './metrics';
 
 export interface PresentationStrings {
   appInsightsOn: string;
@@ -17,6 +18,8 @@ export interface PresentationStrings {
   legacyGroup: string;
   /** Tooltip line of a row painted from the Resource Graph index (it may lag recent changes). */
   fromIndex?: string;
+  /** A deployment's last-hour figures (absent: the tree shows none). */
+  glance?: GlanceStrings;
   /** Tooltip labels. */
   labels: {
     subscriptionId: string;
@@ -56,11 +59,26 @@ export interface ItemPresentation {
   state: VisualState;
 }
 
+export interface GlanceStrings {
+  /** "p95 {0}" with {0} a formatted duration */
+  p95(duration: string): string;
+  /** "{0}/min" */
+  perMinute(count: string): string;
+  /** "5xx {0}%" */
+  serverErrors(percent: string): string;
+  /** Tooltip label of the figures: "Last hour" */
+  lastHour: string;
+  /** The metrics answered but hold no figure: "no data" (never shown as zero). */
+  noData: string;
+}
+
 export interface NodeFlags {
   /** A long-running operation started here is still running. */
   busy?: boolean;
   /** A log stream is open for this service. */
   streaming?: boolean;
+  /** Last-hour metrics of a deployment, once they have arrived. */
+  glance?: Glance;
 }
 
 const SEP = ' · ';
@@ -96,6 +114,32 @@ export function modelDisplayName(model: string): string {
 
 export function contextValue(tokens: (string | false | undefined)[]): string {
   return tokens.filter((t): t is string => typeof t === 'string' && t.length > 0).join(' ');
+}
+
+/** Few digits: figures are for scanning, the Metrics view has the detail. */
+function figure(n: number): string {
+  if (n === 0) return '0';
+  if (Math.abs(n) >= 100) return String(Math.round(n));
+  if (Math.abs(n) >= 10) return (Math.round(n * 10) / 10).toString();
+  return (Math.round(n * 100) / 100).toString();
+}
+
+function duration(ms: number): string {
+  return ms >= 1000 ? `${figure(ms / 1000)} s` : `${figure(ms)} ms`;
+}
+
+/**
+ * "p95 2.4 s · 41/min · 5xx 3%" from the figures that exist; '' when none does (a missing figure
+ * is left out, never shown as 0).
+ */
+export function glanceText(g: Glance, s: GlanceStrings): string {
+  return [
+    g.p95Ms !== undefined ? s.p95(duration(g.p95Ms)) : undefined,
+    g.requestsPerMinute !== undefined ? s.perMinute(figure(g.requestsPerMinute)) : undefined,
+    g.serverErrorShare !== undefined ? s.serverErrors(figure(g.serverErrorShare * 100)) : undefined,
+  ]
+    .filter(Boolean)
+    .join(SEP);
 }
 
 function tooltip(lines: [string, string | number | undefined][], title: string, note?: string): string {
@@ -212,6 +256,8 @@ export function presentDeployment(
   const instances =
     dep.instanceType !== undefined ? s.instances(dep.instanceType, dep.instanceCount ?? 1) : undefined;
   const insights = dep.appInsightsEnabled ? s.appInsightsOn : s.appInsightsOff;
+  const figures = flags.glance && s.glance ? glanceText(flags.glance, s.glance) : undefined;
+  const figuresLine = flags.glance && s.glance ? figures || s.glance.noData : undefined;
   return {
     label: dep.deploymentName,
     description: [
@@ -219,6 +265,7 @@ export function presentDeployment(
       instances,
       flags.busy ? s.updating : dep.provisioningState,
       insights,
+      figures,
     ]
       .filter(Boolean)
       .join(SEP),
@@ -233,6 +280,7 @@ export function presentDeployment(
         [s.labels.model, dep.model && modelDisplayName(dep.model)],
         [s.labels.scoringUri, ep.scoringUri],
         [s.labels.description, dep.description],
+        [s.glance?.lastHour ?? '', figuresLine],
       ],
       `${ep.endpointName}/${dep.deploymentName}`,
       indexNote(dep, s),

@@ -2,6 +2,7 @@
 // the integration tests and the benchmark run it as the view does.
 import type { AzureClient } from '../azure/api';
 import {
+  glanceOf,
   panelsOf,
   shapePanel,
   splitFilter,
@@ -9,6 +10,7 @@ import {
   type MetricRange,
   type MetricsAnswer,
   type MetricsScope,
+  type Glance,
   type MetricWindow,
   type PanelSpec,
 } from '../core/metrics';
@@ -76,4 +78,33 @@ export async function loadMetrics(
     }),
   );
   return results.flat();
+}
+
+/**
+ * A deployment's last-hour figures. Two requests: at deployment level the latency metrics have no
+ * dimension, so the envoy_response_code split that RequestsPerMinute needs would be refused for
+ * them (one filter applies to every metric of a request).
+ */
+export async function loadGlance(
+  client: Pick<AzureClient, 'queryMetrics'>,
+  deploymentId: string,
+  nowMs: number,
+  abortSignal?: AbortSignal,
+): Promise<Glance> {
+  const window = windowOf('PT1H', nowMs);
+  const common = { aggregation: 'Average', timespan: window.timespan, interval: window.interval };
+  const [latency, requests] = await Promise.all([
+    client.queryMetrics(deploymentId, { ...common, metricNames: ['RequestLatency_P95'] }, abortSignal),
+    client.queryMetrics(
+      deploymentId,
+      {
+        ...common,
+        metricNames: ['RequestsPerMinute'],
+        filter: splitFilter(['envoy_response_code']),
+        top: TOP_SERIES,
+      },
+      abortSignal,
+    ),
+  ]);
+  return glanceOf({ metrics: [...latency.metrics, ...requests.metrics] });
 }

@@ -12,6 +12,7 @@ import {
   type ItemPresentation,
   type PresentationStrings,
 } from '../core/treePresentation';
+import type { Glance } from '../core/metrics';
 import { errorAction, presentKind } from '../errorPresentation';
 import { targetKey, type Target } from '../targets';
 import type { ModelNode } from './model';
@@ -21,6 +22,8 @@ export interface NodeContext {
   readonly strings: PresentationStrings;
   isBusy(target: Target): boolean;
   isStreaming(target: Target): boolean;
+  /** A deployment's last-hour figures if known; asking starts a lazy read (see ./glance). */
+  glance?(deploymentId: string): Glance | undefined;
 }
 
 type ModelOf<K extends ModelNode['kind']> = Extract<ModelNode, { kind: K }>;
@@ -107,7 +110,12 @@ export class DeploymentNode extends ResourceNode<ModelOf<'deployment'>> {
   readonly expandable = false;
   getTreeItem(ctx: NodeContext): vscode.TreeItem {
     const { workspace, endpoint, deployment } = this.target;
-    const flags = { busy: ctx.isBusy(this.target), streaming: ctx.isStreaming(this.target) };
+    const glance = ctx.glance?.(deployment.armId);
+    const flags = {
+      busy: ctx.isBusy(this.target),
+      streaming: ctx.isStreaming(this.target),
+      ...(glance ? { glance } : {}),
+    };
     return toTreeItem(this.id, presentDeployment(workspace, endpoint, deployment, ctx.strings, flags), false);
   }
 }

@@ -17,6 +17,7 @@ import {
 import { provisioningVisualState } from '../core/treePresentation';
 import type { BaseServices, LogStreamRegistry, TreeRefresher } from '../services';
 import { targetKey, targetOf, type DeploymentTarget, type Target } from '../targets';
+import { DeploymentGlances } from './glance';
 import { flatten, loadSubtree, TreeModel, type ModelNode, type RootResult } from './model';
 import { createNode, TreeNode, type AnyNode, type NodeContext } from './nodes';
 import { presentationStrings } from './strings';
@@ -47,6 +48,8 @@ export class ServicesTreeProvider
   private readonly busy = new Map<string, number>();
   private readonly rechecks = new Map<string, NodeJS.Timeout>();
   private readonly context: NodeContext;
+  /** Last-hour figures of the deployments shown (read lazily, never in the tree's way). */
+  readonly glances: DeploymentGlances;
   private state: TreeState | undefined;
   /** Bumped by every full reload, so a load that a reload overtook changes nothing. */
   private generation = 0;
@@ -63,10 +66,20 @@ export class ServicesTreeProvider
       concurrency: s.settings.treeConcurrency,
       log: (level, message) => (level === 'warn' ? s.log.warn(message) : s.log.info(message)),
     });
+    this.glances = new DeploymentGlances({
+      getClient: async () =>
+        (await s.azure.isSignedIn()) ? s.azure.getClient({ createIfNone: false }) : undefined,
+      onDidArrive: (deploymentId) => {
+        const node = this.nodes.get(deploymentId.toLowerCase());
+        if (node && !this.disposed) this.changed.fire(node);
+      },
+      log: (message) => s.log.warn(message),
+    });
     this.context = {
       strings: presentationStrings(),
       isBusy: (t) => this.busy.has(targetKey(t)),
       isStreaming: (t) => streams.isStreaming(t),
+      glance: (deploymentId) => this.glances.peek(deploymentId),
     };
     this.disposables.push(
       streams.onDidChangeStreams(() => this.changed.fire(undefined)),
@@ -326,6 +339,7 @@ export class ServicesTreeProvider
 
   dispose(): void {
     this.disposed = true;
+    this.glances.dispose();
     for (const t of this.rechecks.values()) clearTimeout(t);
     this.rechecks.clear();
     vscode.Disposable.from(...this.disposables).dispose();
@@ -333,6 +347,7 @@ export class ServicesTreeProvider
 
   private reloadAll(): void {
     this.generation++;
+    this.glances.clear();
     this.rootChildren = undefined;
     this.rootResult = undefined;
     this.models.clear();

@@ -16,6 +16,13 @@ export function presentationStrings(): PresentationStrings {
     fromIndex: vscode.l10n.t(
       'From the Azure Resource Graph index, which can lag a recent change by minutes. Refresh reads it from Azure.',
     ),
+    glance: {
+      p95: (duration) => vscode.l10n.t('p95 {0}', duration),
+      perMinute: (count) => vscode.l10n.t('{0}/min', count),
+      serverErrors: (percent) => vscode.l10n.t('5xx {0}%', percent),
+      lastHour: vscode.l10n.t('Last hour'),
+      noData: vscode.l10n.t('no metrics data'),
+    },
     labels: {
       subscriptionId: vscode.l10n.t('Subscription ID'),
       tenantId: vscode.l10n.t('Tenant ID'),

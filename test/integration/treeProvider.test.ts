@@ -304,4 +304,77 @@ void describe('services TreeDataProvider (emulator, stand-in vscode)', { skip: i
     assert.equal(revealed[0]?.id, healthy.deployment.armId.toLowerCase());
     assert.deepEqual(tree.filter, {}, 'the filter that hid it is cleared');
   });
+
+  const isMetrics = (r: { path: string }) => r.path.endsWith('/providers/Microsoft.Insights/metrics');
+  const deploymentNode = (nodes: AnyNode[], endpoint: string, name: string): AnyNode => {
+    const found = nodes.find(
+      (n) =>
+        n.model.kind === 'deployment' &&
+        n.model.target.endpoint.endpointName === endpoint &&
+        n.model.target.deployment.deploymentName === name,
+    );
+    assert.ok(found, `${endpoint}/${name} is in the tree`);
+    return found;
+  };
+
+  void it('deployments show their last-hour figures once the metrics arrive, read once and kept', async () => {
+    const { tree, changes } = await makeTree(azure.client);
+    trees.push(tree);
+    const nodes = await expandAll(tree);
+    // The emulator's health profiles: green is slow, blue healthy, shadow never came up.
+    const green = deploymentNode(nodes, 'credit-risk', 'green');
+    const blue = deploymentNode(nodes, 'credit-risk', 'blue');
+    const shadow = deploymentNode(nodes, 'fraud-detect', 'shadow');
+    const metricsBefore = azure.emu.requests.filter(isMetrics).length;
+    // The first paint does not wait for metrics: no figures yet.
+    for (const n of [green, blue, shadow]) assert.doesNotMatch(item(tree, n).description ?? '', /p95|\/min/);
+    await tree.glances.idle();
+    assert.ok(changes.includes(green) && changes.includes(blue), 'the rows were repainted');
+    const greenItem = item(tree, green);
+    assert.match(greenItem.description ?? '', /p95 4\.\d+ s · [\d.]+\/min · 5xx 0%/);
+    assert.match(String(greenItem.tooltip), /^Last hour: p95 4\.\d+ s/m);
+    assert.match(item(tree, blue).description ?? '', /p95 [\d.]+ ms · [\d.]+\/min · 5xx 0%/);
+    // No traffic: no figure at all, and "no metrics data" rather than zeros.
+    const shadowItem = item(tree, shadow);
+    assert.doesNotMatch(shadowItem.description ?? '', /p95|\/min|5xx/);
+    assert.match(String(shadowItem.tooltip), /^Last hour: no metrics data$/m);
+    // Only the rows painted were asked about (two requests each), and the cache answers repaints.
+    const asked = azure.emu.requests.filter(isMetrics).length - metricsBefore;
+    assert.equal(asked, 6);
+    item(tree, green);
+    await tree.glances.idle();
+    assert.equal(azure.emu.requests.filter(isMetrics).length - metricsBefore, asked);
+  });
+
+  void it('a metrics failure leaves the tree as it is: same rows, no figures, no zeros, no error rows', async () => {
+    const plain = await makeTree(azure.client);
+    trees.push(plain.tree);
+    const expected = (await expandAll(plain.tree)).map((n) => item(plain.tree, n));
+    await plain.tree.glances.idle();
+    azure.emu.faults.add({ path: '/providers/Microsoft.Insights/metrics', kind: '403', times: Infinity });
+    try {
+      const { tree } = await makeTree(azure.client);
+      trees.push(tree);
+      const nodes = await expandAll(tree);
+      const failedBefore = azure.emu.requests.filter((r) => isMetrics(r) && r.status === 403).length;
+      nodes.forEach((n) => item(tree, n));
+      await tree.glances.idle();
+      assert.ok(
+        azure.emu.requests.filter((r) => isMetrics(r) && r.status === 403).length > failedBefore,
+        'the metrics reads were made and failed',
+      );
+      const items = nodes.map((n) => item(tree, n));
+      assert.deepEqual(
+        items.map((i) => [i.id, i.label]),
+        expected.map((i) => [i.id, i.label]),
+      );
+      for (const i of items) {
+        assert.doesNotMatch(i.description ?? '', /p95|\/min|5xx/);
+        assert.doesNotMatch(String(i.tooltip), /Last hour/);
+      }
+      assert.ok(nodes.every((n) => n.model.kind !== 'error'));
+    } finally {
+      azure.emu.faults.clear();
+    }
+  });
 });

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Deployment, Endpoint, LegacyService, Workspace } from '../../src/azure/models';
 import {
+  glanceText,
   modelDisplayName,
   presentDeployment,
   presentEndpoint,
@@ -207,4 +208,30 @@ void test('a row painted from the Resource Graph index says so in its tooltip; a
     presentEndpoint(workspace, { ...endpoint, source: 'index' }, withNote).tooltip,
     /From the index\.$/,
   );
+});
+
+const glanceStrings = {
+  p95: (d: string) => `p95 ${d}`,
+  perMinute: (c: string) => `${c}/min`,
+  serverErrors: (p: string) => `5xx ${p}%`,
+  lastHour: 'Last hour',
+  noData: 'no metrics data',
+};
+
+void test('at a glance: figures that exist are shown, missing ones are left out, never zero', () => {
+  assert.equal(
+    glanceText({ p95Ms: 4812, requestsPerMinute: 41.26, serverErrorShare: 0.031 }, glanceStrings),
+    'p95 4.81 s · 41.3/min · 5xx 3.1%',
+  );
+  assert.equal(glanceText({ p95Ms: 62.4, serverErrorShare: 0 }, glanceStrings), 'p95 62.4 ms · 5xx 0%');
+  assert.equal(glanceText({}, glanceStrings), '');
+  const s: PresentationStrings = { ...strings, glance: glanceStrings };
+  const dep = presentDeployment(workspace, endpoint, deployment, s, { glance: { requestsPerMinute: 1200 } });
+  assert.match(dep.description, / · 1200\/min$/);
+  assert.match(dep.tooltip, /^Last hour: 1200\/min$/m);
+  const none = presentDeployment(workspace, endpoint, deployment, s, { glance: {} });
+  assert.doesNotMatch(none.description, /\/min|p95|5xx/);
+  assert.match(none.tooltip, /^Last hour: no metrics data$/m);
+  // Not read yet: no line at all.
+  assert.doesNotMatch(presentDeployment(workspace, endpoint, deployment, s).tooltip, /Last hour/);
 });
