@@ -4,9 +4,13 @@
 //
 // Model and assumptions
 // - A container's log only grows until the container restarts, which starts a new, empty log.
-// - A snapshot is the last `min(tail, length)` lines of the current log, as whole lines. A last line
-//   without a newline is taken as complete (the service returns whole lines; holding it back would
-//   hide e.g. "server started" until another line arrives). CRLF counts as LF.
+// - A snapshot is the last `min(tail, length)` lines of the current log. CRLF counts as LF. A last
+//   line without a newline may still be being written ("Loading model..." then "... done" later):
+//   while it changes from one poll to the next it is held back (the window is then one line
+//   shorter), and it is printed once it is terminated or comes back unchanged, so a finished
+//   "server started" shows one poll late at most. On the first poll it is printed at once. When an
+//   open line that was printed grows later, only what it gained is printed, as a line of its own:
+//   the previous last line being a prefix of the new one is growth, not a restart.
 // - A snapshot with fewer lines than requested ("not full") is therefore the whole log.
 //
 // Matching. The previous snapshot `prev` (P lines) ended at some line `j` of the new snapshot
@@ -46,6 +50,12 @@ export interface LogTailState {
   readonly absoluteEnd: number | undefined;
   /** The log's first line, when the whole log was once seen (a restarted log starts anew). */
   readonly firstLine: string | undefined;
+  /** An unterminated last line held back because it changed since the previous poll (not in `text`). */
+  readonly heldLine?: string;
+  /** The start of the held line that was already printed (it was open and printed, then grew). */
+  readonly printedPart?: string;
+  /** The last line of `text` was printed while unterminated, so it may still grow. */
+  readonly lastLineOpen?: boolean;
 }
 
 export type LogTailEvent = 'first' | 'append' | 'reset' | 'gap';
@@ -55,6 +65,8 @@ export interface LogTailResult {
   readonly event: LogTailEvent;
   /** The new lines, without terminators (for 'reset' and 'gap', the whole snapshot). */
   readonly lines: string[];
+  /** On 'reset': the old log's held-back open line, to print before the restart marker. */
+  readonly beforeReset?: string[];
   /** Several overlaps fit (periodic content): the fewest new lines were taken. */
   readonly ambiguous: boolean;
   /** Widen the window or poll sooner for the next polls: lines may have been skipped. */
@@ -197,6 +209,29 @@ function prefixFunction(s: HashedLines): Int32Array {
   return pi;
 }
 
+/** The snapshot's unterminated last line (CRLF as LF), undefined when it ends with a newline or is empty. */
+function openLastLine(snapshot: string): { closed: string; open: string } | undefined {
+  const normalized = normalizeSnapshot(snapshot);
+  if (normalized.length === 0) return undefined;
+  const body = snapshot.endsWith('\r') ? snapshot.slice(0, -1) : snapshot;
+  if (body.endsWith('\n')) return undefined;
+  const lastStart = normalized.lastIndexOf('\n', normalized.length - 2) + 1;
+  return { closed: normalized.slice(0, lastStart), open: normalized.slice(lastStart, -1) };
+}
+
+/** prev without its last line (an open line that grew), so the grown line matches as new. */
+function withoutLastLine(prev: LogTailState): LogTailState {
+  const lastStart = prev.text.lastIndexOf('\n', prev.text.length - 2) + 1;
+  const lineCount = prev.lineCount - 1;
+  return {
+    text: prev.text.slice(0, lastStart),
+    lineCount,
+    absoluteEnd: prev.absoluteEnd === undefined ? undefined : prev.absoluteEnd - 1,
+    firstLine: lineCount === 0 ? undefined : prev.firstLine,
+    lastLineOpen: false,
+  };
+}
+
 /**
  * The new lines of `snapshot` given the state from the previous call (undefined on the first poll),
  * `requestedTail` being the tail the snapshot was fetched with. Linear in the snapshot size.
@@ -206,6 +241,63 @@ export function nextLogLines(
   snapshot: string,
   requestedTail: number,
   options: LogTailOptions = {},
+): LogTailResult {
+  const open = openLastLine(snapshot);
+  // A changed open line is still being written: match the terminated lines only, as a window one line shorter.
+  const holding = prev !== undefined && open !== undefined && open.open !== prev.heldLine;
+  const text = holding ? open.closed : snapshot;
+  const window = holding ? requestedTail - 1 : requestedTail;
+  let result = matchSnapshot(prev, text, window, options);
+  let printedPart = prev?.printedPart;
+  if (result.event !== 'append' && prev?.lastLineOpen === true && prev.lineCount > 0) {
+    // The open line printed last time may have grown: match without it.
+    const lastLine = prev.text.slice(prev.text.lastIndexOf('\n', prev.text.length - 2) + 1, -1);
+    const grown = matchSnapshot(withoutLastLine(prev), text, window, options);
+    const [firstNew] = grown.lines;
+    const grows =
+      firstNew !== undefined ? firstNew.startsWith(lastLine) : holding && open.open.startsWith(lastLine);
+    if (grown.event === 'append' && grows) {
+      result = grown;
+      printedPart = lastLine;
+    }
+  }
+  let lines = result.lines;
+  let beforeReset: string[] | undefined;
+  if (printedPart !== undefined) {
+    const [firstNew, ...rest] = lines;
+    // Print only what the line gained since part of it was printed.
+    if (result.event === 'append' && firstNew?.startsWith(printedPart)) {
+      lines = [firstNew.slice(printedPart.length), ...rest];
+      printedPart = undefined;
+    } else if (!(holding && lines.length === 0 && open.open.startsWith(printedPart))) {
+      printedPart = undefined;
+    }
+  }
+  if (result.event === 'reset' && prev?.heldLine !== undefined) {
+    // The old log's held line was never printed (or only its start): it belongs before the restart marker.
+    const part = prev.printedPart;
+    beforeReset = [
+      part !== undefined && prev.heldLine.startsWith(part) ? prev.heldLine.slice(part.length) : prev.heldLine,
+    ];
+  }
+  return {
+    ...result,
+    lines,
+    ...(beforeReset ? { beforeReset } : {}),
+    state: {
+      ...result.state,
+      ...(holding ? { heldLine: open.open } : {}),
+      ...(printedPart !== undefined ? { printedPart } : {}),
+      lastLineOpen: !holding && open !== undefined,
+    },
+  };
+}
+
+function matchSnapshot(
+  prev: LogTailState | undefined,
+  snapshot: string,
+  requestedTail: number,
+  options: LogTailOptions,
 ): LogTailResult {
   const next = normalizeSnapshot(snapshot);
   // Counting every line costs ~0.1 ms per 10,000; on the common path N comes from the changed part only.

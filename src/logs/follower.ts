@@ -180,6 +180,8 @@ export class LogFollower {
     }
     const result = nextLogLines(this.state, text, tail);
     this.state = result.state;
+    // The old log's last line, held back while it was being written, belongs before the marker.
+    if (result.beforeReset) await this.print(result.beforeReset);
     if (result.event === 'reset') this.o.sink.append(`${this.o.messages.restarted()}\n`);
     if (result.widen) {
       const widenedTo = Math.min(this.maxTail(), tail * 2);

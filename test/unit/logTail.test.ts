@@ -138,10 +138,62 @@ void describe('nextLogLines', () => {
     assert.deepEqual(r.lines, ['d']);
   });
 
-  void it('takes a last line without a newline as complete', () => {
+  void it('prints an unterminated last line at once on the first poll, and once it is terminated', () => {
     const prev = nextLogLines(undefined, 'a\nb', 10).state;
-    const r = nextLogLines(prev, 'a\nb\nc', 10);
+    const r = nextLogLines(prev, 'a\nb\nc\n', 10);
     assert.deepEqual(r.lines, ['c']);
+  });
+
+  void it('holds back a changed unterminated last line until it is terminated (defect 8)', () => {
+    let state = nextLogLines(undefined, 'boot\nLoading model', 300).state;
+    const polls = [
+      'boot\nLoading model...',
+      'boot\nLoading model... done',
+      'boot\nLoading model... done\nready\n',
+    ];
+    const printed: string[] = [];
+    for (const snapshot of polls) {
+      const r = nextLogLines(state, snapshot, 300);
+      assert.equal(r.event, 'append', snapshot);
+      printed.push(...r.lines);
+      state = r.state;
+    }
+    // The first poll printed "Loading model"; its growth is printed once, as what it gained.
+    assert.deepEqual(printed, ['... done', 'ready']);
+  });
+
+  void it('prints a held line once it comes back unchanged, and only its growth after that', () => {
+    let state = nextLogLines(undefined, 'a\n', 300).state;
+    const step = (snapshot: string): string[] => {
+      const r = nextLogLines(state, snapshot, 300);
+      assert.equal(r.event, 'append', snapshot);
+      state = r.state;
+      return r.lines;
+    };
+    assert.deepEqual(step('a\nserver star'), []);
+    assert.deepEqual(step('a\nserver started'), []);
+    assert.deepEqual(step('a\nserver started'), ['server started']);
+    assert.deepEqual(step('a\nserver started on 5001\nb\n'), [' on 5001', 'b']);
+    assert.deepEqual(step('a\nserver started on 5001\nb\n'), []);
+  });
+
+  void it('holds back in a full window too, and still sees a real restart', () => {
+    let state = nextLogLines(undefined, text(range(0, 5)), 5).state;
+    let r = nextLogLines(state, `${text(range(1, 5))}line 5 part`, 5);
+    assert.deepEqual([r.event, r.lines], ['append', []]);
+    state = r.state;
+    r = nextLogLines(state, `${text(range(2, 5))}line 5 part two\nline 6\n`, 5);
+    assert.deepEqual([r.event, r.lines], ['append', ['line 5 part two', 'line 6']]);
+    state = r.state;
+    r = nextLogLines(state, 'boot\nstarting', 5);
+    assert.equal(r.event, 'reset');
+    state = r.state;
+    r = nextLogLines(state, 'boot\nstarting up', 5);
+    assert.deepEqual([r.event, r.lines], ['append', []]);
+    // Restarted while a line was held: it is printed before the restart marker.
+    r = nextLogLines(r.state, 'boot 2\n', 5);
+    assert.equal(r.event, 'reset');
+    assert.deepEqual(r.beforeReset, ['starting up']);
   });
 
   void it('does not take a line that merely ends like the previous last line for an overlap', () => {
