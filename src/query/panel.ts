@@ -6,7 +6,18 @@ import { isAzureRequestError } from '../azure/errors';
 import type { QueryTarget, QueryTimespan } from '../azure/models';
 import { errorDetail, joinDetail, presentError } from '../errorPresentation';
 import { Views } from '../constants';
-import { errorPosition, portalLogsUrl, readyQueries, type ReadyQueryId } from '../core/kql';
+import { errorPosition, portalLogsUrl, readyQueries, type QueryScope, type ReadyQueryId } from '../core/kql';
+import {
+  candidatesOf,
+  DISCOVERY_DAYS,
+  matchScope,
+  parseRememberedScope,
+  scopeDiscoveryQuery,
+  type RememberedScope,
+  type ScopeCandidate,
+  type ScopeTarget,
+  type TelemetryScope,
+} from '../core/telemetryScope';
 import { isTimechart, summarizeStatistics, toCsv, toJson, type ColumnarTable } from '../core/queryResult';
 import { ChunkPolicy, ChunkShaper, TableBuilder } from '../core/resultStream';
 import type { BaseServices, QueryPanelHandle } from '../services';
@@ -18,6 +29,8 @@ import {
   type PanelBinding,
   type PanelState,
   type QueryErrorInfo,
+  type ReadyQueryItem,
+  type ScopeInfo,
   type Strings,
   type TimeRange,
   type ToWebview,
@@ -82,6 +95,8 @@ export function webviewStrings(): Strings {
     runHint: vscode.l10n.t(
       'Run with Ctrl+Enter (Cmd+Enter on macOS). Right-click a cell to copy it; double-click a value to expand it.',
     ),
+    changeScope: vscode.l10n.t('Change Scope…'),
+    scopeLabel: vscode.l10n.t('Application Insights scope of the ready queries'),
   };
 }
 
@@ -108,6 +123,33 @@ export function readyQueryTitle(id: ReadyQueryId): string {
 
 export function panelTitle(binding: PanelBinding): string {
   return vscode.l10n.t('Query: {0}', binding.scopeLabel);
+}
+
+/** What the App Insights rows of a scope are matched to; undefined for a workspace (never scoped). */
+export function scopeTargetOf(scope: QueryScope): ScopeTarget | undefined {
+  switch (scope.kind) {
+    case 'deployment':
+      return { kind: 'deployment', endpointName: scope.endpointName, deploymentName: scope.deploymentName };
+    case 'legacyService':
+      return { kind: 'legacyService', serviceName: scope.serviceName };
+    case 'workspace':
+      return undefined;
+  }
+}
+
+function targetName(target: ScopeTarget): string {
+  return target.kind === 'deployment'
+    ? `${target.endpointName}/${target.deploymentName}`
+    : target.serviceName;
+}
+
+/** The workspace-state key of the scope remembered for a target on a component. */
+export function rememberedScopeKey(componentId: string, target: ScopeTarget): string {
+  const who =
+    target.kind === 'deployment'
+      ? ['deployment', target.endpointName, target.deploymentName]
+      : ['legacyService', target.serviceName];
+  return `amlMonitor.queryScope:${JSON.stringify([componentId.toLowerCase(), ...who])}`;
 }
 
 function timespanOf(range: TimeRange): QueryTimespan {
@@ -180,6 +222,14 @@ export class QueryPanel implements QueryPanelHandle, vscode.Disposable {
   /** The last error or cancellation, shown again after the rows when the page comes back. */
   private lastOutcome: ToWebview | undefined;
   private lastActive = Date.now();
+  /** The App Insights scope of the ready queries: undefined runs them unscoped. */
+  private telemetry: TelemetryScope | undefined;
+  private scopeInfo: ScopeInfo | undefined;
+  /** The names the discovery query found; undefined until it answered (or when it failed). */
+  private candidates: ScopeCandidate[] | undefined;
+  private discovery: Promise<void> | undefined;
+  /** Stops the discovery query when the panel closes. */
+  private readonly lifetime = new AbortController();
 
   constructor(
     private readonly s: BaseServices,
@@ -216,6 +266,176 @@ export class QueryPanel implements QueryPanelHandle, vscode.Disposable {
       }),
       panel.onDidDispose(() => this.dispose()),
     );
+    this.discovery = this.discoverScope();
+  }
+
+  /** Resolves once the scope discovery ended (its answer shown, or its failure said). */
+  async whenScoped(): Promise<void> {
+    await this.discovery;
+  }
+
+  private scopeTarget(): ScopeTarget | undefined {
+    return scopeTargetOf(this.binding.scope);
+  }
+
+  private readyQueryItems(): ReadyQueryItem[] {
+    return readyQueries(this.binding.scope, this.telemetry).map((q) => ({
+      ...q,
+      title: readyQueryTitle(q.id),
+    }));
+  }
+
+  private setScope(telemetry: TelemetryScope | undefined, info: ScopeInfo): void {
+    this.telemetry = telemetry;
+    this.scopeInfo = info;
+    this.post({ type: 'scope', scope: info, readyQueries: this.readyQueryItems() });
+  }
+
+  private rememberedScope(target: ScopeTarget): RememberedScope | undefined {
+    const key = rememberedScopeKey(this.binding.componentId, target);
+    return parseRememberedScope(this.s.context.workspaceState.get<unknown>(key));
+  }
+
+  private applyRemembered(target: ScopeTarget, remembered: RememberedScope): void {
+    if ('value' in remembered) {
+      this.setScope(
+        { value: remembered.value },
+        { state: 'scoped', text: vscode.l10n.t('Rows named "{0}" (your choice)', remembered.value) },
+      );
+    } else {
+      this.setScope(undefined, {
+        state: 'unscoped',
+        text: vscode.l10n.t('Unscoped: every row of {0} (your choice)', this.binding.componentName),
+        note: vscode.l10n.t('The ready queries do not pick the rows of {0}.', targetName(target)),
+      });
+    }
+  }
+
+  /**
+   * Finds which App Insights rows belong to the deployment or v1 service: the names the rows carry
+   * lately, matched to it. A remembered choice wins; the names still feed "Change Scope…". A
+   * failure never blocks the panel: it says so, and the ready queries run unscoped.
+   */
+  private async discoverScope(): Promise<void> {
+    const target = this.scopeTarget();
+    if (!target) return;
+    const remembered = this.rememberedScope(target);
+    if (remembered) this.applyRemembered(target, remembered);
+    else
+      this.setScope(undefined, {
+        state: 'discovering',
+        text: vscode.l10n.t('Finding which rows belong to {0}…', targetName(target)),
+      });
+    let failure: string | undefined;
+    try {
+      const client = await this.s.azure.getClient({ createIfNone: true });
+      const answer = await client.query(
+        { kind: 'appInsights', resourceId: this.binding.componentId },
+        scopeDiscoveryQuery(),
+        { duration: `P${DISCOVERY_DAYS}D` },
+        {
+          abortSignal: this.lifetime.signal,
+          serverTimeoutSeconds: this.s.settings.queryServerTimeoutSeconds,
+        },
+      );
+      const table = answer.tables[0];
+      this.candidates = table
+        ? candidatesOf(
+            table.columns.map((c) => c.name),
+            table.rows,
+          )
+        : [];
+    } catch (e) {
+      if (this.disposed) return;
+      failure = presentError(e).summary;
+      this.s.log.warn(
+        `query panel: scope discovery failed (${isAzureRequestError(e) ? `${e.statusCode ?? '-'} ${e.code ?? e.kind}` : e instanceof Error ? e.message : String(e)}); ready queries run unscoped`,
+      );
+    }
+    if (this.disposed || remembered) return;
+    const unscopedText = vscode.l10n.t('Unscoped: every row of {0}', this.binding.componentName);
+    if (failure !== undefined || !this.candidates) {
+      this.setScope(undefined, {
+        state: 'unscoped',
+        text: unscopedText,
+        note: vscode.l10n.t(
+          'Could not find which rows belong to {0} ({1}): the ready queries run unscoped. Change Scope… tries again.',
+          targetName(target),
+          failure ?? '',
+        ),
+      });
+      return;
+    }
+    const match = matchScope(this.candidates, target);
+    switch (match.kind) {
+      case 'exact':
+        this.setScope(match.scope, {
+          state: 'scoped',
+          text: vscode.l10n.t('Rows named "{0}" (found in the data)', match.scope.value),
+        });
+        return;
+      case 'name':
+        this.setScope(match.scope, {
+          state: 'scoped',
+          text: vscode.l10n.t('Rows named "{0}" (found in the data)', match.scope.value),
+          note:
+            target.kind === 'deployment'
+              ? vscode.l10n.t(
+                  'Matched by the deployment name alone: rows of other endpoints with a deployment named {0} are included.',
+                  target.deploymentName,
+                )
+              : undefined,
+        });
+        return;
+      case 'none':
+        this.setScope(undefined, {
+          state: 'unscoped',
+          text: unscopedText,
+          note: vscode.l10n.t(
+            'No role name or Service Name seen in the last {0} days matches {1}: the ready queries run unscoped. Choose the rows with Change Scope….',
+            String(DISCOVERY_DAYS),
+            targetName(target),
+          ),
+        });
+        return;
+    }
+  }
+
+  /** "Change Scope…": the names found lately and "No scope"; the choice is remembered per deployment. */
+  private async changeScope(): Promise<void> {
+    const target = this.scopeTarget();
+    if (!target) return;
+    await this.discovery;
+    // Discovery failed: try again, so the pick offers what the data shows.
+    if (!this.candidates) {
+      this.discovery = this.discoverScope();
+      await this.discovery;
+    }
+    if (this.disposed) return;
+    type Item = vscode.QuickPickItem & { scope: RememberedScope };
+    const current = this.telemetry?.value;
+    const items: Item[] = (this.candidates ?? []).map((c) => ({
+      label: c.value,
+      description: vscode.l10n.t('{0} requests in the last {1} days', String(c.rows), String(DISCOVERY_DAYS)),
+      detail: c.value === current ? vscode.l10n.t('In use') : undefined,
+      scope: { value: c.value },
+    }));
+    items.push({
+      label: vscode.l10n.t('No scope'),
+      description: vscode.l10n.t('Every row of {0}', this.binding.componentName),
+      scope: { unscoped: true },
+    });
+    const picked = await this.s.ui.pick(items, {
+      title: vscode.l10n.t('Application Insights Scope of {0}', targetName(target)),
+      placeHolder: vscode.l10n.t('Which rows belong to {0}?', targetName(target)),
+      matchOnDescription: true,
+    });
+    if (this.disposed) return;
+    await this.s.context.workspaceState.update(
+      rememberedScopeKey(this.binding.componentId, target),
+      picked.scope,
+    );
+    this.applyRemembered(target, picked.scope);
   }
 
   get active(): boolean {
@@ -266,9 +486,10 @@ export class QueryPanel implements QueryPanelHandle, vscode.Disposable {
       type: 'init',
       strings: webviewStrings(),
       binding: this.binding,
-      readyQueries: readyQueries(this.binding.scope).map((q) => ({ ...q, title: readyQueryTitle(q.id) })),
+      readyQueries: this.readyQueryItems(),
       state: this.state,
       heading: vscode.l10n.t('{0} · {1}', this.binding.scopeLabel, this.binding.componentName),
+      ...(this.scopeInfo ? { scope: this.scopeInfo } : {}),
     };
   }
 
@@ -302,6 +523,8 @@ export class QueryPanel implements QueryPanelHandle, vscode.Disposable {
       case 'cancel':
         this.cancel();
         return;
+      case 'changeScope':
+        return this.changeScope();
       case 'copy':
         await vscode.env.clipboard.writeText(msg.text);
         vscode.window.setStatusBarMessage(vscode.l10n.t('Copied to the clipboard.'), 2000);
@@ -521,6 +744,7 @@ export class QueryPanel implements QueryPanelHandle, vscode.Disposable {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    this.lifetime.abort();
     this.running?.abort();
     this.running = undefined;
     this.queue = [];

@@ -82,6 +82,8 @@ export const stringKeys = [
   'close',
   'results',
   'runHint',
+  'changeScope',
+  'scopeLabel',
 ] as const;
 export type StringKey = (typeof stringKeys)[number];
 export type Strings = Record<StringKey, string>;
@@ -91,6 +93,18 @@ export interface ReadyQueryItem {
   title: string;
   source: QuerySource;
   kql: string;
+}
+
+/**
+ * The Application Insights scope the ready queries use, as the panel shows it: texts the host
+ * wrote (the page shows them as text, never markup).
+ */
+export interface ScopeInfo {
+  state: 'discovering' | 'scoped' | 'unscoped';
+  /** One line: which rows the ready queries read. */
+  text: string;
+  /** What the user should know: a weak match, nothing matched, discovery failed. */
+  note?: string;
 }
 
 export interface QueryErrorInfo {
@@ -114,7 +128,11 @@ export type ToWebview =
       state: PanelState;
       /** Title shown above the editor ("traces of blue on my-app-insights"). */
       heading: string;
+      /** The App Insights scope of a deployment's or v1 service's panel; none for a workspace. */
+      scope?: ScopeInfo;
     }
+  /** The scope changed (discovered, chosen): the ready queries that go with it. */
+  | { type: 'scope'; scope: ScopeInfo; readyQueries: ReadyQueryItem[] }
   | { type: 'running'; runId: number }
   | {
       /**
@@ -149,6 +167,8 @@ export type FromWebview =
   | { type: 'ready' }
   | { type: 'run'; query: string; source: QuerySource; timeRange: TimeRange }
   | { type: 'cancel' }
+  /** "Change scope…": the host asks the user with a quick pick. */
+  | { type: 'changeScope' }
   | { type: 'copy'; text: string }
   | { type: 'export'; format: 'csv' | 'json'; rows?: number[] }
   | { type: 'openInPortal'; query: string; source: QuerySource; timeRange: TimeRange };
@@ -193,6 +213,8 @@ export function parseFromWebview(msg: unknown): FromWebview | undefined {
       return { type: 'ready' };
     case 'cancel':
       return { type: 'cancel' };
+    case 'changeScope':
+      return { type: 'changeScope' };
     case 'run':
     case 'openInPortal': {
       const query = parseQuery(msg.query);
@@ -285,6 +307,8 @@ export function isToWebview(msg: unknown): msg is ToWebview {
   return (
     isRecord(msg) &&
     typeof msg.type === 'string' &&
-    ['init', 'running', 'result', 'error', 'cancelled', 'setQuery', 'runRequested'].includes(msg.type)
+    ['init', 'running', 'result', 'error', 'cancelled', 'setQuery', 'runRequested', 'scope'].includes(
+      msg.type,
+    )
   );
 }

@@ -21,6 +21,11 @@ export interface PageLayout {
   chartToggle: HTMLButtonElement;
   filter: HTMLInputElement;
   chartBox: HTMLDivElement;
+  /** The App Insights scope of the ready queries (hidden for a workspace). */
+  scopeBar: HTMLDivElement;
+  scopeText: HTMLSpanElement;
+  scopeNote: HTMLSpanElement;
+  changeScope: HTMLButtonElement;
   /** Where the grid goes. */
   results: HTMLDivElement;
 }
@@ -118,6 +123,17 @@ export function buildLayout(
     portalButton,
   );
 
+  const scopeBar = el('div', 'scope-bar');
+  scopeBar.setAttribute('role', 'group');
+  scopeBar.setAttribute('aria-label', s.scopeLabel);
+  scopeBar.hidden = true;
+  const scopeText = el('span', 'scope-text');
+  scopeText.setAttribute('role', 'status');
+  const scopeNote = el('span', 'scope-note');
+  const changeScope = el('button', 'change-scope', s.changeScope);
+  changeScope.type = 'button';
+  scopeBar.append(scopeText, changeScope, scopeNote);
+
   const editorBox = el('div', 'editor');
   const editor = el('textarea', 'query');
   editor.spellcheck = false;
@@ -145,7 +161,7 @@ export function buildLayout(
   const chartBox = el('div', 'chart');
   chartBox.hidden = true;
   const results = el('div', 'results');
-  document.body.append(toolbar, editorBox, banners, status, chartBox, results);
+  document.body.append(toolbar, scopeBar, editorBox, banners, status, chartBox, results);
   return {
     source,
     range,
@@ -163,6 +179,10 @@ export function buildLayout(
     chartToggle,
     filter,
     chartBox,
+    scopeBar,
+    scopeText,
+    scopeNote,
+    changeScope,
     results,
   };
 }

@@ -2,6 +2,7 @@
 // builds its DOM with createElement/textContent only, and keeps its query, time range, scroll, sort
 // and filter in vscode.setState so a hidden or reloaded panel comes back as it was.
 import './styles.css';
+import { readyQueries as unscopedReadyQueries } from '../core/kql';
 import type { ColumnarTable } from '../core/queryResult';
 import { TableBuilder } from '../core/resultStream';
 import {
@@ -12,6 +13,7 @@ import {
   type PanelState,
   type QueryErrorInfo,
   type ReadyQueryItem,
+  type ScopeInfo,
   type Strings,
   type TimeRange,
   type ToWebview,
@@ -76,15 +78,20 @@ class QueryPage {
   private readonly chartToggle: HTMLButtonElement;
   private readonly filter: HTMLInputElement;
   private readonly chartBox: HTMLDivElement;
+  private readonly scopeBar: HTMLDivElement;
+  private readonly scopeText: HTMLSpanElement;
+  private readonly scopeNote: HTMLSpanElement;
+  private readonly changeScope: HTMLButtonElement;
   private readonly chart: TimeChart;
   private readonly grid: Grid;
 
   constructor(
     private readonly strings: Strings,
     private readonly binding: PanelBinding,
-    private readonly readyQueries: ReadyQueryItem[],
+    private readyQueries: ReadyQueryItem[],
     initial: PanelState,
     heading: string,
+    scope: ScopeInfo | undefined,
   ) {
     this.state = initial;
     const s = strings;
@@ -106,6 +113,10 @@ class QueryPage {
     this.chartToggle = page.chartToggle;
     this.filter = page.filter;
     this.chartBox = page.chartBox;
+    this.scopeBar = page.scopeBar;
+    this.scopeText = page.scopeText;
+    this.scopeNote = page.scopeNote;
+    this.changeScope = page.changeScope;
     this.chart = new TimeChart(this.chartBox);
     this.grid = new Grid(page.results, s, {
       copy: (text) => vscode.postMessage({ type: 'copy', text }),
@@ -113,7 +124,31 @@ class QueryPage {
     });
     this.wire();
     this.applyState(initial);
+    this.showScope(scope, readyQueries);
     setBodyState('idle');
+  }
+
+  /**
+   * Shows the scope, and takes the ready queries that go with it. A query still exactly as a ready
+   * query left it (this scope's, the last one's, or the unscoped one) follows the new scope; a query
+   * the user wrote is never touched.
+   */
+  private showScope(scope: ScopeInfo | undefined, items: ReadyQueryItem[]): void {
+    const known = [...this.readyQueries, ...unscopedReadyQueries(this.binding.scope)];
+    const was = known.find((q) => q.kql === this.editor.value);
+    const next = was && items.find((q) => q.id === was.id);
+    this.readyQueries = items;
+    if (next && next.kql !== this.editor.value) {
+      this.editor.value = next.kql;
+      this.save();
+    }
+    this.scopeBar.hidden = !scope;
+    if (!scope) return;
+    this.scopeBar.dataset.state = scope.state;
+    this.scopeText.textContent = scope.text;
+    this.scopeNote.textContent = scope.note ?? '';
+    this.scopeNote.hidden = !scope.note;
+    this.changeScope.disabled = scope.state === 'discovering';
   }
 
   private applyState(st: PanelState): void {
@@ -150,6 +185,7 @@ class QueryPage {
     });
     this.runButton.addEventListener('click', () => this.run());
     this.cancelButton.addEventListener('click', () => vscode.postMessage({ type: 'cancel' }));
+    this.changeScope.addEventListener('click', () => vscode.postMessage({ type: 'changeScope' }));
     this.exportButtons[0]?.addEventListener('click', () => this.export('csv'));
     this.exportButtons[1]?.addEventListener('click', () => this.export('json'));
     this.portalButton.addEventListener('click', () => {
@@ -433,6 +469,9 @@ class QueryPage {
         // The keybinding reaches VS Code too when the page already ran on Ctrl/Cmd+Enter: run once.
         if (performance.now() - this.lastLocalRun > 750) this.run();
         return;
+      case 'scope':
+        this.showScope(msg.scope, msg.readyQueries);
+        return;
       case 'init':
         return;
     }
@@ -450,7 +489,7 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
       saved && saved.binding.componentId === msg.binding.componentId
         ? { ...saved, binding: msg.binding }
         : msg.state;
-    page = new QueryPage(msg.strings, msg.binding, msg.readyQueries, state, msg.heading);
+    page = new QueryPage(msg.strings, msg.binding, msg.readyQueries, state, msg.heading, msg.scope);
     vscode.setState(state);
     return;
   }

@@ -341,6 +341,18 @@ export const steps: Step[] = [
       const frame = wb.webview();
       const editor = frame.locator('textarea.query').first();
       await editor.waitFor({ state: 'visible', timeout: 30_000 });
+      // The scope of the ready queries, found in the data, is shown above the editor.
+      const scopeBar = frame.locator('.scope-bar').first();
+      const scopeState = await waitUntil(
+        'the scope of the ready queries',
+        async () => {
+          const state = await scopeBar.getAttribute('data-state');
+          return state && state !== 'discovering' ? state : undefined;
+        },
+        30_000,
+        500,
+      );
+      assert.equal(scopeState, 'scoped', await scopeBar.innerText());
       await editor.fill('traces | where customDimensions contains "input" | limit 10');
       await frame.locator('button.run').first().click();
       const cells = frame.locator('[role="grid"] [role="gridcell"]');

@@ -11,6 +11,7 @@ import type { PanelBinding, PanelState, TimeRange, ToWebview } from '../../src/q
 import { shapeQueryResult, toCsv } from '../../src/core/queryResult';
 import { TableBuilder } from '../../src/core/resultStream';
 import { startTestAzure, type TestAzure } from './support';
+import { answer, TestUserInput } from '../support/testUserInput';
 
 type ResultMessage = Extract<ToWebview, { type: 'result' }>;
 
@@ -201,6 +202,210 @@ void describe('query panel host: rows in chunks', () => {
     assert.equal(last.status, 'PartialFailure');
     assert.ok(last.partialError?.detail);
     assert.ok(last.totalRows > 0 && last.totalRows < 2000);
+    panel.dispose();
+  });
+});
+
+void describe('query panel host: the App Insights scope of the ready queries', () => {
+  let t: TestAzure;
+  let componentId: string;
+  let componentName: string;
+  let services: BaseServices;
+  let ui: TestUserInput;
+  const memento = new Map<string, unknown>();
+
+  before(async () => {
+    t = await startTestAzure();
+    // fraud-detect/main reports SERVICE_NAME "fraud-detect-main"; fraud-detect/shadow has App Insights off.
+    const component = t.emu.query.components.find((c) =>
+      c.sources.some((s) => s.roleName === 'fraud-detect-main'),
+    );
+    assert.ok(component, 'the default scenario has fraud-detect/main sending telemetry');
+    componentId = component.componentId;
+    componentName = component.name;
+    const { Settings } = await import('../../src/settings');
+    ui = new TestUserInput();
+    services = {
+      context: {
+        extensionUri,
+        workspaceState: {
+          get: (key: string) => memento.get(key),
+          update: (key: string, value: unknown) => {
+            memento.set(key, value);
+            return Promise.resolve();
+          },
+          keys: () => [...memento.keys()],
+        },
+      },
+      log: { info: () => undefined, warn: () => undefined, error: () => undefined },
+      settings: new Settings(),
+      azure: {
+        getClient: () => Promise.resolve(t.client),
+        cloud: () => t.client.cloud,
+      } as unknown as AzureSession,
+      ui,
+    } as unknown as BaseServices;
+  });
+  after(() => t.stop());
+
+  function bindingOf(endpointName: string, deploymentName: string): PanelBinding {
+    return {
+      componentId,
+      componentName,
+      scopeLabel: `${endpointName}/${deploymentName}`,
+      scope: { kind: 'deployment', endpointName, deploymentName },
+    };
+  }
+
+  async function openPanel(binding: PanelBinding) {
+    const { QueryPanel } = await import('../../src/query/panel');
+    const { defaultQuery } = await import('../../src/core/kql');
+    const fake = fakeWebviewPanel();
+    const state: PanelState = {
+      binding,
+      query: defaultQuery(binding.scope),
+      source: 'appInsights',
+      timeRange: { kind: 'preset', duration: 'P7D' },
+      scrollTop: 0,
+      filter: '',
+    };
+    const panel = new QueryPanel(services, fake.panel as never, binding, state);
+    fake.fromPage({ type: 'ready' });
+    await panel.whenScoped();
+    await tick();
+    return { ...fake, panel };
+  }
+
+  type ScopeMessage = Extract<ToWebview, { type: 'scope' }>;
+  /** What the page was told last: by a scope message, or with its first message (init). */
+  const lastScope = (posted: ToWebview[]): ScopeMessage => {
+    const all = posted.flatMap((m): ScopeMessage[] =>
+      m.type === 'scope'
+        ? [m]
+        : m.type === 'init' && m.scope
+          ? [{ type: 'scope', scope: m.scope, readyQueries: m.readyQueries }]
+          : [],
+    );
+    const last = all.at(-1);
+    assert.ok(last, 'the page was told the scope');
+    return last;
+  };
+  const traces = (m: ScopeMessage) => {
+    const q = m.readyQueries.find((r) => r.id === 'inputOutputTraces');
+    assert.ok(q);
+    return q.kql;
+  };
+
+  /** Lets a message from the page run to its end (it awaits the pick and the memento). */
+  async function settle(posted: ToWebview[], before: number): Promise<void> {
+    for (let i = 0; i < 200 && !posted.slice(before).some((m) => m.type === 'scope'); i++) await tick();
+  }
+
+  void it('finds the deployment in the data, shows it, and scopes the ready queries by it', async () => {
+    const { panel, posted, fromPage, hide } = await openPanel(bindingOf('fraud-detect', 'main'));
+    const scope = lastScope(posted);
+    assert.equal(scope.scope.state, 'scoped');
+    assert.match(scope.scope.text, /fraud-detect-main/);
+    assert.equal(scope.scope.note, undefined, 'an exact match has nothing to warn about');
+    assert.match(traces(scope), /cloud_RoleName == "fraud-detect-main"/);
+
+    // The scoped ready query reads the deployment's rows only.
+    await panel.run(`${traces(scope)}\n| summarize n = count() by cloud_RoleName`, 'appInsights', {
+      kind: 'preset',
+      duration: 'P7D',
+    });
+    const last = posted.filter((m): m is ResultMessage => m.type === 'result').at(-1);
+    assert.ok(last?.complete);
+    assert.equal(last.totalRows, 1, 'one role name in the scoped rows');
+
+    // A page that comes back gets the scope with its first message.
+    hide();
+    const from = posted.length;
+    fromPage({ type: 'ready' });
+    await tick();
+    const init = posted.slice(from).find((m) => m.type === 'init');
+    assert.ok(init?.type === 'init');
+    assert.equal(init.scope?.state, 'scoped');
+    assert.match(init.readyQueries[0]?.kql ?? '', /fraud-detect-main/);
+    panel.dispose();
+  });
+
+  void it('says plainly when nothing in the data matches, and runs the ready queries unscoped', async () => {
+    const { panel, posted } = await openPanel(bindingOf('fraud-detect', 'shadow'));
+    const scope = lastScope(posted);
+    assert.equal(scope.scope.state, 'unscoped');
+    assert.match(scope.scope.note ?? '', /fraud-detect\/shadow/);
+    assert.match(scope.scope.note ?? '', /unscoped/);
+    assert.doesNotMatch(traces(scope), /cloud_RoleName ==/);
+    panel.dispose();
+  });
+
+  void it('says a failed discovery and runs unscoped, the panel still answering queries', async () => {
+    t.emu.faults.add({ path: '/query', kind: '403', times: 1 });
+    const { panel, posted } = await openPanel(bindingOf('fraud-detect', 'main'));
+    const scope = lastScope(posted);
+    assert.equal(scope.scope.state, 'unscoped');
+    assert.match(scope.scope.note ?? '', /Could not find which rows belong to fraud-detect\/main/);
+    assert.doesNotMatch(traces(scope), /cloud_RoleName ==/);
+    await panel.run('requests | take 3', 'appInsights', { kind: 'preset', duration: 'P7D' });
+    const last = posted.filter((m): m is ResultMessage => m.type === 'result').at(-1);
+    assert.equal(last?.totalRows, 3);
+    panel.dispose();
+  });
+
+  void it('lets the user change the scope, and remembers the choice per deployment across a reopen', async () => {
+    const first = await openPanel(bindingOf('fraud-detect', 'shadow'));
+    ui.queue(answer.pick('fraud-detect-main'));
+    const from = first.posted.length;
+    first.fromPage({ type: 'changeScope' });
+    await settle(first.posted, from);
+    ui.assertDone();
+    const offered = ui.asked.at(-1)?.choices ?? [];
+    assert.ok(offered.includes('fraud-detect-main'), offered.join(', '));
+    assert.ok(offered.includes('No scope'), offered.join(', '));
+    const chosen = lastScope(first.posted);
+    assert.equal(chosen.scope.state, 'scoped');
+    assert.match(chosen.scope.text, /your choice/);
+    assert.match(traces(chosen), /cloud_RoleName == "fraud-detect-main"/);
+    first.panel.dispose();
+
+    const again = await openPanel(bindingOf('fraud-detect', 'shadow'));
+    const remembered = lastScope(again.posted);
+    assert.equal(remembered.scope.state, 'scoped');
+    assert.match(remembered.scope.text, /your choice/);
+    assert.match(traces(remembered), /cloud_RoleName == "fraud-detect-main"/);
+    again.panel.dispose();
+
+    // "No scope" chosen on purpose beats a match in the data, and is remembered too.
+    const main = await openPanel(bindingOf('fraud-detect', 'main'));
+    ui.queue(answer.pick('No scope'));
+    const at = main.posted.length;
+    main.fromPage({ type: 'changeScope' });
+    await settle(main.posted, at);
+    ui.assertDone();
+    main.panel.dispose();
+    const reopened = await openPanel(bindingOf('fraud-detect', 'main'));
+    const unscoped = lastScope(reopened.posted);
+    assert.equal(unscoped.scope.state, 'unscoped');
+    assert.match(unscoped.scope.text, /your choice/);
+    assert.doesNotMatch(traces(unscoped), /cloud_RoleName ==/);
+    reopened.panel.dispose();
+  });
+
+  void it('ignores a damaged remembered scope and goes by the data', async () => {
+    const { rememberedScopeKey } = await import('../../src/query/panel');
+    memento.set(
+      rememberedScopeKey(componentId, {
+        kind: 'deployment',
+        endpointName: 'fraud-detect',
+        deploymentName: 'main',
+      }),
+      { value: 42 },
+    );
+    const { panel, posted } = await openPanel(bindingOf('fraud-detect', 'main'));
+    const scope = lastScope(posted);
+    assert.equal(scope.scope.state, 'scoped');
+    assert.match(scope.scope.text, /found in the data/);
     panel.dispose();
   });
 });
