@@ -186,6 +186,15 @@ void describe('contracts: the client against Microsoft published specifications'
     assert.equal(result.instanceCount, 1);
   });
 
+  void it('OnlineDeployments_Get (2025-09-01) for Diagnose: every property of the example, unknown ones kept', async () => {
+    const get = fixture('online-deployments-get-raw');
+    replay.serve([exchangeOf(get)]);
+    const properties = await client.getDeploymentProperties(deploymentRef(get.parameters));
+    assertRequestMatches(get, replay.requests[0]);
+    const example = (get.response.body as { properties: Record<string, unknown> }).properties;
+    assert.deepEqual(properties, example);
+  });
+
   void it('Components_Get (2020-02-02)', async () => {
     const f = fixture('components-get');
     replay.serve([exchangeOf(f)]);

@@ -22,6 +22,7 @@ const COVERED: Record<string, string[]> = {
     'online-deployments-create-or-update',
     'operation-status',
   ],
+  getDeploymentProperties: ['online-deployments-get-raw'],
   getDeploymentLogs: ['online-deployments-get-logs'],
   listLegacyServices: ['v1-discovery', 'v1-services-list'],
   getLegacyService: ['v1-services-get'],
