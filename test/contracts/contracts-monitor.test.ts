@@ -3,40 +3,19 @@
 // Test Request). Same method as contracts.test.ts: the request the client sends is checked against
 // the spec, the spec's example answer is fed back. Fixtures: fixtures/*.json.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import * as tls from 'node:tls';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import type { AzureClient } from '../../src/azure/api';
-import { createAzureClient } from '../../src/azure/client';
-import { resolveCloud } from '../../src/azure/clouds';
-import { createCredential } from '../../src/azure/credentials';
 import type { Endpoint } from '../../src/azure/models';
-import { assertRequestMatches, exchangeOf, loadFixtures, type ContractFixture } from './fixtures';
-import { startReplay, type ReplayServer } from './replay';
-
-const fixtures = loadFixtures();
-function fixture(name: string): ContractFixture {
-  const f = fixtures.get(name);
-  assert.ok(f, `fixture ${name}`);
-  return f;
-}
+import { assertRequestMatches, exchangeOf } from './fixtures';
+import { fixture, startContractClient } from './harness';
+import type { ReplayServer } from './replay';
 
 void describe('contracts: Resource Graph, Azure Monitor, endpoint credentials', () => {
   let replay: ReplayServer;
   let client: AzureClient;
 
   before(async () => {
-    replay = await startReplay();
-    tls.setDefaultCACertificates([...tls.getCACertificates('default'), readFileSync(replay.caPath, 'utf8')]);
-    const cloud = resolveCloud('Custom', {
-      resourceManagerEndpoint: replay.url,
-      logAnalyticsEndpoint: replay.logsUrl,
-    });
-    client = createAzureClient({
-      cloud,
-      credential: createCredential({ kind: 'emulator', cloud }),
-      maxRetries: 0,
-    });
+    ({ replay, client } = await startContractClient());
   });
   beforeEach(() => {
     replay.requests.length = 0;

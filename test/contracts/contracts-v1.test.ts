@@ -2,23 +2,12 @@
 // specification is published for it, so the requests are checked against what azureml-core sends
 // and the answers carry the fields azureml-core reads. Fixtures: fixtures/v1-*.json.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import * as tls from 'node:tls';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import type { AzureClient } from '../../src/azure/api';
-import { createAzureClient } from '../../src/azure/client';
-import { resolveCloud } from '../../src/azure/clouds';
-import { createCredential } from '../../src/azure/credentials';
 import type { Workspace } from '../../src/azure/models';
-import { assertRequestMatches, exchangeOf, loadFixtures, type ContractFixture } from './fixtures';
-import { startReplay, type ReplayServer } from './replay';
-
-const fixtures = loadFixtures();
-function fixture(name: string): ContractFixture {
-  const f = fixtures.get(name);
-  assert.ok(f, `fixture ${name}`);
-  return f;
-}
+import { assertRequestMatches, exchangeOf } from './fixtures';
+import { fixture, startContractClient } from './harness';
+import type { ReplayServer } from './replay';
 
 void describe('contracts: v1 web services as azureml-core drives them', () => {
   let replay: ReplayServer;
@@ -28,17 +17,7 @@ void describe('contracts: v1 web services as azureml-core drives them', () => {
   const p = discovery.parameters;
 
   before(async () => {
-    replay = await startReplay();
-    tls.setDefaultCACertificates([...tls.getCACertificates('default'), readFileSync(replay.caPath, 'utf8')]);
-    const cloud = resolveCloud('Custom', {
-      resourceManagerEndpoint: replay.url,
-      logAnalyticsEndpoint: replay.logsUrl,
-    });
-    client = createAzureClient({
-      cloud,
-      credential: createCredential({ kind: 'emulator', cloud }),
-      maxRetries: 0,
-    });
+    ({ replay, client } = await startContractClient());
     workspace = {
       subscriptionId: p.subscriptionId ?? '',
       resourceGroup: p.resourceGroupName ?? '',

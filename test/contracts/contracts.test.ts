@@ -3,23 +3,12 @@
 // and (b) the specification's own example response is fed back through the client, and what the
 // user would see is checked. Fixtures and sources: fixtures/*.json, listed in README.md.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import * as tls from 'node:tls';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import type { AzureClient } from '../../src/azure/api';
-import { createAzureClient } from '../../src/azure/client';
-import { resolveCloud } from '../../src/azure/clouds';
-import { createCredential } from '../../src/azure/credentials';
 import type { DeploymentRef, EndpointRef, WorkspaceRef } from '../../src/azure/models';
-import { assertRequestMatches, exchangeOf, loadFixtures, type ContractFixture } from './fixtures';
-import { startReplay, type ReplayServer } from './replay';
-
-const fixtures = loadFixtures();
-function fixture(name: string): ContractFixture {
-  const f = fixtures.get(name);
-  assert.ok(f, `fixture ${name}`);
-  return f;
-}
+import { assertRequestMatches, exchangeOf } from './fixtures';
+import { fixture, startContractClient } from './harness';
+import type { ReplayServer } from './replay';
 
 function workspaceRef(p: Record<string, string>): WorkspaceRef {
   return {
@@ -40,17 +29,7 @@ void describe('contracts: the client against Microsoft published specifications'
   let client: AzureClient;
 
   before(async () => {
-    replay = await startReplay();
-    tls.setDefaultCACertificates([...tls.getCACertificates('default'), readFileSync(replay.caPath, 'utf8')]);
-    const cloud = resolveCloud('Custom', {
-      resourceManagerEndpoint: replay.url,
-      logAnalyticsEndpoint: replay.logsUrl,
-    });
-    client = createAzureClient({
-      cloud,
-      credential: createCredential({ kind: 'emulator', cloud }),
-      maxRetries: 0,
-    });
+    ({ replay, client } = await startContractClient());
   });
   beforeEach(() => {
     replay.requests.length = 0;

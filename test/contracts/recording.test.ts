@@ -14,7 +14,7 @@ import { createCredential } from '../../src/azure/credentials';
 import { startEmulator } from '../emulator/index';
 import { CHECK_NAMES, runChecks } from './checkAzure';
 import { buildRecording, RECORDING_FORMAT, replayExchangesOf, type Recording } from './recording';
-import { startReplay } from './replay';
+import { startContractClient } from './harness';
 
 type Emulator = Awaited<ReturnType<typeof startEmulator>>;
 
@@ -107,19 +107,9 @@ void describe('npm run check:azure', () => {
       const recording =
         file === '(made above)' ? made : (JSON.parse(readFileSync(file, 'utf8')) as Recording);
       assert.equal(recording.format, RECORDING_FORMAT);
-      const replay = await startReplay();
+      const { replay, client } = await startContractClient();
       try {
-        trust(replay.caPath);
         replay.serve(replayExchangesOf(recording));
-        const cloud = resolveCloud('Custom', {
-          resourceManagerEndpoint: replay.url,
-          logAnalyticsEndpoint: replay.logsUrl,
-        });
-        const client = createAzureClient({
-          cloud,
-          credential: createCredential({ kind: 'emulator', cloud }),
-          maxRetries: 0,
-        });
         const results = await runChecks(client);
         assert.deepEqual(results, recording.checks);
         const unanswered = replay.requests.filter((r) => !r.answeredBy).map((r) => `${r.method} ${r.path}`);
