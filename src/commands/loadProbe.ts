@@ -16,9 +16,8 @@ import {
   summarizeProbe,
 } from '../core/loadProbe';
 import type { Services } from '../services';
-import { targetOf } from '../targets';
 import { UserCancelledError } from '../ui';
-import { pickEndpoint } from './pickers';
+import { endpointTargetOrPick } from './pickers';
 import { confirmJson, pickSource } from './testRequest';
 
 async function pickDeployment(s: Services, endpoint: Endpoint): Promise<Deployment> {
@@ -60,9 +59,7 @@ async function askNumber(s: Services, title: string, prompt: string, value: numb
 
 export function loadProbe(s: Services) {
   return async (node?: unknown): Promise<void> => {
-    const target = targetOf(node);
-    const chosen =
-      target?.kind === 'endpoint' || target?.kind === 'deployment' ? target : await pickEndpoint(s);
+    const chosen = await endpointTargetOrPick(s, node);
     const client = await s.azure.getClient({ createIfNone: true });
     // The tree's copies may be old: the scoring URI, auth mode and request settings are read again.
     const endpoint = await client.getEndpoint(chosen.endpoint);

@@ -13,6 +13,7 @@ import type {
   SubscriptionTarget,
   WorkspaceTarget,
 } from '../targets';
+import { targetOf } from '../targets';
 import { UserCancelledError, type UserInput } from '../ui';
 
 type PickerServices = Pick<BaseServices, 'azure' | 'settings' | 'ui'>;
@@ -110,6 +111,15 @@ export async function pickEndpoint(s: PickerServices): Promise<EndpointTarget> {
     vscode.l10n.t('The workspace {0} has no online endpoints.', workspace.workspaceName),
   );
   return { kind: 'endpoint', workspace, endpoint };
+}
+
+/** The endpoint (or deployment) a command was invoked on, or one the user picks. */
+export async function endpointTargetOrPick(
+  s: PickerServices,
+  node: unknown,
+): Promise<EndpointTarget | DeploymentTarget> {
+  const target = targetOf(node);
+  return target?.kind === 'endpoint' || target?.kind === 'deployment' ? target : pickEndpoint(s);
 }
 
 function endpointItem(ep: Endpoint): Item<Endpoint> {

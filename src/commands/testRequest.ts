@@ -10,7 +10,7 @@ import { targetOf } from '../targets';
 import { ANSWER_SCHEME, type SentRequest } from '../testRequest/service';
 import { lookUp, renderTrace } from '../testRequest/trace';
 import { UserCancelledError, type UserInput } from '../ui';
-import { pickEndpoint } from './pickers';
+import { endpointTargetOrPick } from './pickers';
 
 /** Files above this size are sent without checking that they parse as JSON first. */
 const VALIDATE_LIMIT_BYTES = 10 * 1024 * 1024;
@@ -147,9 +147,7 @@ async function sendAndShow(
 
 export function sendTestRequest(s: Services) {
   return async (node?: unknown): Promise<void> => {
-    const target = targetOf(node);
-    const chosen =
-      target?.kind === 'endpoint' || target?.kind === 'deployment' ? target : await pickEndpoint(s);
+    const chosen = await endpointTargetOrPick(s, node);
     const client = await s.azure.getClient({ createIfNone: true });
     // The tree's copy may be old: the scoring URI and auth mode are read again.
     const endpoint = await client.getEndpoint(chosen.endpoint);
@@ -208,10 +206,7 @@ export function resendTestRequest(s: Services) {
 
 export function testRequestHistory(s: Services) {
   return async (node?: unknown): Promise<void> => {
-    const target = targetOf(node);
-    const endpointId =
-      target?.kind === 'endpoint' || target?.kind === 'deployment' ? target.endpoint.armId : undefined;
-    const entry = await pickHistoryEntry(s, endpointId);
+    const entry = await pickHistoryEntry(s, endpointIdOf(node));
     const client = await s.azure.getClient({ createIfNone: true });
     const endpoint = await client.getEndpoint(entry.endpoint);
     await sendAndShow(s, endpoint, entry.source, entry.deployment);
@@ -236,9 +231,7 @@ export function traceRequest(s: Services) {
         clientRequestId: entry.clientRequestId,
       };
     } else {
-      const target = targetOf(arg);
-      const chosen =
-        target?.kind === 'endpoint' || target?.kind === 'deployment' ? target : await pickEndpoint(s);
+      const chosen = await endpointTargetOrPick(s, arg);
       endpoint = chosen.endpoint;
       const id = (
         await s.ui.input({
