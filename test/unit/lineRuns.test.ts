@@ -39,8 +39,8 @@ function seeded(seed: number): () => number {
   return () => (s = (s * 16807) % 2147483647) / 2147483647;
 }
 
-describe('lineRuns', () => {
-  it('leaves a gap open and draws nothing for a lone point between gaps', () => {
+void describe('lineRuns', () => {
+  void it('leaves a gap open and draws nothing for a lone point between gaps', () => {
     const runs = lineRuns([0, 1, 2, 3, 4, 5, 6], [5, 6, null, 7, null, 8, 9], 0, 6, identity, identity);
     assert.deepEqual(runs.map(pointsOf), [
       [
@@ -54,7 +54,7 @@ describe('lineRuns', () => {
     ]);
   });
 
-  it('treats undefined and NaN as gaps too, and keeps to i0..i1', () => {
+  void it('treats undefined and NaN as gaps too, and keeps to i0..i1', () => {
     const runs = lineRuns([0, 1, 2, 3, 4, 5], [1, 2, undefined, 3, Number.NaN, 4], 1, 3, identity, identity);
     assert.deepEqual(runs, []);
     const inRange = lineRuns([0, 1, 2, 3, 4], [1, 2, 3, 4, 5], 1, 3, identity, identity);
@@ -67,7 +67,7 @@ describe('lineRuns', () => {
     ]);
   });
 
-  it('draws every segment and every join of the reference, in runs of at most maxSegments + 1', () => {
+  void it('draws every segment and every join of the reference, in runs of at most maxSegments + 1', () => {
     const random = seeded(14);
     for (let trial = 0; trial < 30; trial++) {
       const n = 50 + Math.floor(random() * 400);
@@ -93,7 +93,7 @@ describe('lineRuns', () => {
     }
   });
 
-  it('reduces points on one pixel column to its entry, extremes and exit', () => {
+  void it('reduces points on one pixel column to its entry, extremes and exit', () => {
     // 1,000 points over 10 pixel columns.
     const random = seeded(7);
     const xs = Array.from({ length: 1000 }, (_, i) => i / 100);
