@@ -196,6 +196,16 @@ void describe('nextLogLines', () => {
     assert.deepEqual(r.beforeReset, ['starting up']);
   });
 
+  void it('returns the new lines as a slice of the kept window, each terminated', () => {
+    const prev = first(range(0, 5), 10);
+    const r = nextLogLines(prev, text(range(0, 8)), 10);
+    assert.equal(r.text, text(range(5, 8)));
+    assert.deepEqual(r.lines, range(5, 8));
+    assert.equal(r.state.text, text(range(0, 8)));
+    const crlf = nextLogLines(undefined, 'a\r\nb\r\nc', 10);
+    assert.equal(crlf.text, 'a\nb\nc\n');
+  });
+
   void it('does not take a line that merely ends like the previous last line for an overlap', () => {
     const prev = first(['x', 'ok'], 2);
     const r = nextLogLines(prev, text(['not ok', 'y']), 2);
