@@ -10,7 +10,9 @@
 //   shorter), and it is printed once it is terminated or comes back unchanged, so a finished
 //   "server started" shows one poll late at most. On the first poll it is printed at once. When an
 //   open line that was printed grows later, only what it gained is printed, as a line of its own:
-//   the previous last line being a prefix of the new one is growth, not a restart.
+//   the previous last line being a prefix of the new one is growth, not a restart. A held line that
+//   is gone or changed at the next poll, while the lines before it are still in place, means the log
+//   started over: a log only grows, and a held line can only grow or end.
 // - A snapshot with fewer lines than requested ("not full") is therefore the whole log.
 //
 // Matching. The previous snapshot `prev` (P lines) ended at some line `j` of the new snapshot
@@ -30,7 +32,8 @@
 // needs a window that holds nothing but one repeated line.
 // Limits no client of this service can escape: lines a container wrote after the last poll and before
 // it restarted are gone with it; a restart is invisible when the new log repeats the old one line for
-// line where prev ended (same first line included) or when the new log already overflows the window.
+// line where prev ended (same first line included; unless a held line vanished, see above) or when the
+// new log already overflows the window.
 //
 // Memory: one window is kept between polls (the snapshot itself when it has no CRLF) and the new
 // lines are a slice of it; lines are split only on request, and the KMP fallback keeps 8 bytes a line.
@@ -304,6 +307,15 @@ export function nextLogLines(
       printedPart = detached(lastLine);
     }
   }
+  const held = prev?.heldLine;
+  if (held !== undefined && match.event === 'append') {
+    // A held line can only grow or end: the first new line, or the line still being written, starts
+    // with it. Gone or changed, while the lines before it are still in place, the log started over
+    // (even when its first line is the same: a new container prints the same banner).
+    const goesOn =
+      match.from < next.length ? next.startsWith(held, match.from) : holding && open.open.startsWith(held);
+    if (!goesOn) match = restarted(next, window);
+  }
   let from = match.from;
   if (printedPart !== undefined) {
     // Print only what the line gained since part of it was printed.
@@ -315,7 +327,6 @@ export function nextLogLines(
     }
   }
   let beforeReset: string[] | undefined;
-  const held = prev?.heldLine;
   if (match.event === 'reset' && held !== undefined) {
     // The old log's held line was never printed (or only its start): it belongs before the restart marker.
     const part = prev?.printedPart;
@@ -343,6 +354,23 @@ export function nextLogLines(
 function firstLineKept(next: string, prevFirstLine: string | undefined): string | undefined {
   const first = firstLineOf(next);
   return first === undefined || first === prevFirstLine ? prevFirstLine : detached(first);
+}
+
+/** A log that started over, seen in the normalized snapshot `next`. */
+function restarted(next: string, requestedTail: number): Match {
+  const N = countNewlines(next);
+  const wholeLog = N < requestedTail;
+  return {
+    event: 'reset',
+    from: 0,
+    ambiguous: false,
+    state: {
+      text: next,
+      lineCount: N,
+      absoluteEnd: wholeLog ? N : undefined,
+      firstLine: wholeLog ? firstLineKept(next, undefined) : undefined,
+    },
+  };
 }
 
 /** `next` is normalized: LF line ends, every line terminated. */
