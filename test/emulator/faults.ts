@@ -25,7 +25,13 @@ export type FaultKind =
   /** 400 whose message echoes the request's headers, the Authorization header included. */
   | 'echoHeaders'
   /** The normal answer with every link to the emulator (nextLink, operation URLs, discovery hosts) moved to `foreignOrigin`. */
-  | 'foreignLinks';
+  | 'foreignLinks'
+  /**
+   * getLogs only, changes the log rather than the answer: the log ends with a line still being
+   * written (no newline), which gains a piece on every request the fault applies to and is ended
+   * with a newline at the first getLogs after the fault is used up (see LiveLogs.growOpenLine).
+   */
+  | 'growingLastLine';
 
 export interface FaultSpec {
   method?: string;

@@ -499,19 +499,18 @@ export function createHandler(ctx: ServerContext): {
           'UserError',
           `The value '${JSON.stringify(b.tail)}' of 'tail' is not valid: it takes a whole number of lines from 0 to ${INT32_MAX}.`,
         );
-      const content = ctx.logs.content(
-        deploymentLogKey(
-          {
-            subscriptionId: sub.subscriptionId,
-            workspaceName: ws.ws.name,
-            endpointName: ep.name,
-            deploymentName: dep.body.name,
-          },
-          container,
-        ),
-        tail,
+      const logKey = deploymentLogKey(
+        {
+          subscriptionId: sub.subscriptionId,
+          workspaceName: ws.ws.name,
+          endpointName: ep.name,
+          deploymentName: dep.body.name,
+        },
+        container,
       );
-      return { status: 200, body: { content } };
+      if (flags.has('growingLastLine')) ctx.logs.growOpenLine(logKey);
+      else ctx.logs.endOpenLine(logKey);
+      return { status: 200, body: { content: ctx.logs.content(logKey, tail) } };
     }
     throw new HttpError(405, 'MethodNotAllowed', `${method} is not supported on '${path}'.`);
 
@@ -956,7 +955,11 @@ export function createHandler(ctx: ServerContext): {
         }
       }
       if (ctx.latencyMs > 0) await sleep(ctx.latencyMs);
-      const fault = ctx.faults.take(method, path, undefined, ['lroFailed', 'partialQuery']);
+      const fault = ctx.faults.take(method, path, undefined, [
+        'lroFailed',
+        'partialQuery',
+        'growingLastLine',
+      ]);
       if (fault?.kind === 'resetMidBody' || fault?.kind === 'truncatedJson') spoil = fault.kind;
       else if (fault?.kind === 'foreignLinks') {
         spoil = fault.kind;
@@ -972,7 +975,7 @@ export function createHandler(ctx: ServerContext): {
           isLogsApi(method, path.toLowerCase().split('/').filter(Boolean)),
         );
       const flags = new Set<FaultKind>();
-      for (const kind of ['lroFailed', 'partialQuery'] as const)
+      for (const kind of ['lroFailed', 'partialQuery', 'growingLastLine'] as const)
         if (ctx.faults.take(method, path, [kind])) flags.add(kind);
       const answer = await route(req, path, query, body, flags);
       send(answer.status, answer.body, answer.headers);
