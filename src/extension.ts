@@ -2,6 +2,7 @@
 // SDKs or calls Azure: that starts when the view first asks for its children.
 import * as vscode from 'vscode';
 import { configureL10n } from './azure/l10n';
+import { toDisposable } from './disposable';
 import { registerCommands } from './commands';
 import { OUTPUT_CHANNEL_NAME, Views } from './constants';
 import { LogStreamManager } from './logs/streamManager';
@@ -26,7 +27,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const azure = new AzureSessionImpl(settings, log, ui);
   context.subscriptions.push(azure);
   const lifetime = new AbortController();
-  context.subscriptions.push({ dispose: () => lifetime.abort() });
+  context.subscriptions.push(toDisposable(() => lifetime.abort()));
   const base: BaseServices = { context, log, settings, azure, ui, lifetime: lifetime.signal };
 
   const logStreams = new LogStreamManager(base);
@@ -50,9 +51,7 @@ export function activate(context: vscode.ExtensionContext): void {
     view,
     tree.onDidChangeFilter(showFilter),
     queryPanels,
-    queryPanels.register(),
     testRequests,
-    testRequests.register(),
     metricsViews,
     vscode.languages.registerCodeLensProvider({ language: 'kql' }, new KqlCodeLensProvider()),
     registerCommands(services),

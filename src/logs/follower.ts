@@ -4,6 +4,7 @@
 import { isAzureRequestError } from '../azure/errors';
 import { type LogTailResult, type LogTailState, nextLogLines } from '../core/logTail';
 import { defaultCutNote, scrubSecrets } from '../core/scrubSecrets';
+import { Disposable, toDisposable } from '../disposable';
 
 /** Fetches the last `tail` lines; rejects with AzureRequestError on failure. */
 export type FetchSnapshot = (tail: number, abortSignal: AbortSignal) => Promise<string>;
@@ -67,11 +68,10 @@ function describe(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
-export class LogFollower {
+export class LogFollower extends Disposable {
   private state: LogTailState | undefined;
   private timer: unknown;
   private inFlight: AbortController | undefined;
-  private stopped = false;
   private failures = 0;
   private widenedTail = 0;
   private intervalFactor = 1;
@@ -82,9 +82,18 @@ export class LogFollower {
   private finish!: () => void;
 
   constructor(private readonly o: FollowerOptions) {
+    super();
     this.setTimer = o.setTimer ?? ((run, ms) => setTimeout(run, ms));
     this.clearTimer = o.clearTimer ?? ((h) => clearTimeout(h as ReturnType<typeof setTimeout>));
     this.finished = new Promise((resolve) => (this.finish = resolve));
+    this.register(toDisposable(() => this.finish()));
+    this.register(
+      toDisposable(() => {
+        this.inFlight?.abort();
+        if (this.timer !== undefined) this.clearTimer(this.timer);
+        this.timer = undefined;
+      }),
+    );
   }
 
   /** Resolves when the stream ended (stopped, or the service is gone). */
@@ -93,7 +102,7 @@ export class LogFollower {
   }
 
   get isRunning(): boolean {
-    return !this.stopped;
+    return !this.isDisposed;
   }
 
   start(): void {
@@ -101,18 +110,16 @@ export class LogFollower {
     this.schedule(0);
   }
 
-  /** Aborts the request in flight and clears the timer; nothing is appended after this. */
+  /**
+   * Aborts the request in flight and clears the timer, then `done` resolves; nothing is appended
+   * after this. The same as dispose(): the stream's word for it.
+   */
   stop(): void {
-    if (this.stopped) return;
-    this.stopped = true;
-    this.inFlight?.abort();
-    if (this.timer !== undefined) this.clearTimer(this.timer);
-    this.timer = undefined;
-    this.finish();
+    this.dispose();
   }
 
   private schedule(ms: number): void {
-    if (this.stopped) return;
+    if (this.isDisposed) return;
     this.timer = this.setTimer(() => {
       this.timer = undefined;
       // A sink that throws (its channel disposed) ends the stream rather than looping on it.
@@ -136,7 +143,7 @@ export class LogFollower {
   private async poll(): Promise<void> {
     const tail = this.currentTail();
     const result = await this.fetchNewLines(tail);
-    if (result === undefined || this.stopped) return;
+    if (result === undefined || this.isDisposed) return;
     await this.received(result, tail);
     this.schedule(this.o.pollIntervalMs() * this.intervalFactor);
   }
@@ -152,12 +159,12 @@ export class LogFollower {
     try {
       text = await this.o.fetch(tail, controller.signal);
     } catch (e) {
-      if (!this.stopped) this.failed(e);
+      if (!this.isDisposed) this.failed(e);
       return undefined;
     } finally {
       if (this.inFlight === controller) this.inFlight = undefined;
     }
-    if (this.stopped) return undefined;
+    if (this.isDisposed) return undefined;
     const result = nextLogLines(this.state, text, tail);
     this.state = result.state;
     return result;
@@ -217,9 +224,9 @@ export class LogFollower {
 
   /** Prints whole lines (text ends with '\n'), scrubbed, about PRINT_CHUNK_CHARS at a time, yielding between chunks. */
   private async print(text: string): Promise<void> {
-    for (let from = 0; from < text.length && !this.stopped;) {
+    for (let from = 0; from < text.length && !this.isDisposed;) {
       if (from > 0) await (this.o.yieldToHost ?? yieldToEventLoop)();
-      if (this.stopped) return;
+      if (this.isDisposed) return;
       const to = chunkEnd(text, from);
       // A slice of the kept window, not a copy; the scrubber copies only what it changes.
       this.o.sink.append(scrubSecrets(text.slice(from, to), { cutNote: (removed) => this.cutNote(removed) }));

@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { isAzureRequestError } from '../azure/errors';
 import type { ContainerType } from '../azure/models';
 import { Commands, ContextKeys } from '../constants';
+import { Disposable, toDisposable } from '../disposable';
 import type { BaseServices, LogStreams } from '../services';
 import { type ServiceTarget, type Target, targetDisplayName, targetKey } from '../targets';
 import {
@@ -76,22 +77,34 @@ const messages: FollowerMessages = {
     ),
 };
 
-export class LogStreamManager implements LogStreams, vscode.Disposable {
+export class LogStreamManager extends Disposable implements LogStreams {
   private readonly streams = new Map<string, Stream>();
   /** Channels outlive their streams so that an ended log can still be read; disposed with the manager. */
   private readonly channels = new Map<string, vscode.OutputChannel>();
-  private readonly changed = new vscode.EventEmitter<void>();
+  private readonly changed = this.register(new vscode.EventEmitter<void>());
   readonly onDidChangeStreams = this.changed.event;
   private readonly statusItem: vscode.StatusBarItem;
 
   constructor(private readonly s: BaseServices) {
-    this.statusItem = vscode.window.createStatusBarItem(
-      'amlMonitor.logStreams',
-      vscode.StatusBarAlignment.Left,
-      10,
+    super();
+    this.statusItem = this.register(
+      vscode.window.createStatusBarItem('amlMonitor.logStreams', vscode.StatusBarAlignment.Left, 10),
     );
     this.statusItem.name = vscode.l10n.t('Azure ML Log Streams');
     this.statusItem.command = Commands.stopLogStream;
+    // Last registered, first disposed: every poll stops, then the channels they wrote to close.
+    this.register(
+      toDisposable(() => {
+        for (const channel of this.channels.values()) channel.dispose();
+        this.channels.clear();
+      }),
+    );
+    this.register(
+      toDisposable(() => {
+        for (const stream of this.streams.values()) stream.follower.stop();
+        this.streams.clear();
+      }),
+    );
   }
 
   isStreaming(target: Target): boolean {
@@ -111,6 +124,7 @@ export class LogStreamManager implements LogStreams, vscode.Disposable {
 
   /** Follows the log; a stream that already runs is revealed instead. */
   start(target: ServiceTarget, container: LogContainer): void {
+    if (this.isDisposed) return;
     const key = streamKey(target, container);
     const running = this.streams.get(key);
     if (running) {
@@ -193,6 +207,8 @@ export class LogStreamManager implements LogStreams, vscode.Disposable {
             abort.signal,
             lineCutNote,
           );
+          // Closed meanwhile: a channel made now would outlive its owner.
+          if (this.isDisposed) return;
           const channel = this.channelFor(target, container);
           channel.appendLine(
             marker(vscode.l10n.t('{0}: snapshot of the last {1} lines', new Date().toLocaleString(), tail)),
@@ -204,15 +220,6 @@ export class LogStreamManager implements LogStreams, vscode.Disposable {
         }
       },
     );
-  }
-
-  dispose(): void {
-    for (const stream of this.streams.values()) stream.follower.stop();
-    this.streams.clear();
-    for (const channel of this.channels.values()) channel.dispose();
-    this.channels.clear();
-    this.statusItem.dispose();
-    this.changed.dispose();
   }
 
   private fetcher(target: ServiceTarget, container: LogContainer): FetchSnapshot {

@@ -2,6 +2,7 @@
 // It reads while visible (every minute: the metrics' own grain) and stops when hidden or closed.
 import * as vscode from 'vscode';
 import type { MetricRange } from '../core/metrics';
+import { Disposable, toDisposable } from '../disposable';
 import { errorDetail, presentError } from '../errorPresentation';
 import type { BaseServices } from '../services';
 import type { DeploymentTarget, EndpointTarget } from '../targets';
@@ -75,9 +76,7 @@ export function metricsStrings(): MetricsStrings {
   };
 }
 
-export class MetricsPanel implements vscode.Disposable {
-  private readonly disposables: vscode.Disposable[] = [];
-  private disposed = false;
+export class MetricsPanel extends Disposable {
   private pageReady = false;
   private timer: NodeJS.Timeout | undefined;
   private loading: AbortController | undefined;
@@ -89,8 +88,13 @@ export class MetricsPanel implements vscode.Disposable {
     readonly panel: vscode.WebviewPanel,
     readonly target: MetricsTarget,
     private range: MetricRange,
-    private readonly onDispose: () => void,
+    onDispose: () => void,
   ) {
+    super();
+    // Last registered, first disposed: the refresh stops, the listeners go, the owner forgets
+    // the view, and the webview panel closes last.
+    this.register(panel);
+    this.register(toDisposable(onDispose));
     const dist = vscode.Uri.joinPath(s.context.extensionUri, 'dist');
     panel.webview.options = {
       enableScripts: true,
@@ -100,7 +104,7 @@ export class MetricsPanel implements vscode.Disposable {
     };
     panel.title = vscode.l10n.t('Metrics: {0}', headingOf(target));
     panel.webview.html = this.html();
-    this.disposables.push(
+    this.register(
       panel.webview.onDidReceiveMessage((raw: unknown) => {
         const msg = parseFromMetricsView(raw);
         if (!msg) {
@@ -130,8 +134,15 @@ export class MetricsPanel implements vscode.Disposable {
             return;
         }
       }),
-      panel.onDidChangeViewState(() => this.schedule()),
-      panel.onDidDispose(() => this.dispose()),
+    );
+    this.register(panel.onDidChangeViewState(() => this.schedule()));
+    this.register(panel.onDidDispose(() => this.dispose()));
+    this.register(
+      toDisposable(() => {
+        if (this.timer) clearInterval(this.timer);
+        this.timer = undefined;
+        this.loading?.abort();
+      }),
     );
     this.schedule();
   }
@@ -141,12 +152,12 @@ export class MetricsPanel implements vscode.Disposable {
   }
 
   reveal(): void {
-    if (!this.disposed) this.panel.reveal(undefined, false);
+    if (!this.isDisposed) this.panel.reveal(undefined, false);
   }
 
   /** Auto-refresh only while the view is visible: a hidden view costs no requests. */
   private schedule(): void {
-    if (this.disposed) return;
+    if (this.isDisposed) return;
     if (!this.panel.visible) {
       // A hidden webview is torn down; it says ready again when shown.
       this.pageReady = false;
@@ -159,7 +170,7 @@ export class MetricsPanel implements vscode.Disposable {
   }
 
   private load(): void {
-    if (this.disposed) return;
+    if (this.isDisposed) return;
     this.loading?.abort();
     const controller = new AbortController();
     this.loading = controller;
@@ -194,30 +205,28 @@ export class MetricsPanel implements vscode.Disposable {
   }
 
   private post(msg: ToMetricsView): void {
-    if (this.disposed || !this.pageReady) return;
+    if (this.isDisposed || !this.pageReady) return;
     void this.panel.webview.postMessage(msg).then(undefined, () => undefined);
   }
 
   private html(): string {
     return webviewHtml(this.panel.webview, this.s.context.extensionUri, { bundle: 'metrics' });
   }
-
-  dispose(): void {
-    if (this.disposed) return;
-    this.disposed = true;
-    if (this.timer) clearInterval(this.timer);
-    this.loading?.abort();
-    this.onDispose();
-    this.panel.dispose();
-    for (const d of this.disposables.splice(0)) d.dispose();
-  }
 }
 
 /** One Metrics view per resource: opening it again reveals it. */
-export class MetricsPanels implements vscode.Disposable {
+export class MetricsPanels extends Disposable {
   private readonly panels = new Map<string, MetricsPanel>();
 
-  constructor(private readonly s: BaseServices) {}
+  constructor(private readonly s: BaseServices) {
+    super();
+    this.register(
+      toDisposable(() => {
+        for (const p of [...this.panels.values()]) p.dispose();
+        this.panels.clear();
+      }),
+    );
+  }
 
   open(target: MetricsTarget): MetricsPanel {
     const key = subjectOf(target).resourceId.toLowerCase();
@@ -235,10 +244,5 @@ export class MetricsPanels implements vscode.Disposable {
     const panel = new MetricsPanel(this.s, webview, target, 'PT1H', () => this.panels.delete(key));
     this.panels.set(key, panel);
     return panel;
-  }
-
-  dispose(): void {
-    for (const p of [...this.panels.values()]) p.dispose();
-    this.panels.clear();
   }
 }

@@ -26,6 +26,7 @@ import { ChunkList, ChunkPolicy, ChunkShaper } from '../core/resultStream';
 import type { BaseServices, QueryPanelHandle } from '../services';
 import { isUserCancelledError } from '../ui';
 import { webviewHtml } from '../webviewHtml';
+import { Disposable, toDisposable } from '../disposable';
 import {
   parseFromWebview,
   type FromWebview,
@@ -230,11 +231,9 @@ export function describeQueryError(e: unknown, serverTimeoutSeconds: number): Qu
 }
 
 /** One query panel. Posting after dispose does nothing; messages wait until the page is ready. */
-export class QueryPanel implements QueryPanelHandle, vscode.Disposable {
-  private readonly disposables: vscode.Disposable[] = [];
+export class QueryPanel extends Disposable implements QueryPanelHandle {
   private readonly onDidDisposeEmitter = new vscode.EventEmitter<void>();
   readonly onDidDispose = this.onDidDisposeEmitter.event;
-  private disposed = false;
   private pageReady = false;
   private queue: ToWebview[] = [];
   private runSeq = 0;
@@ -262,6 +261,10 @@ export class QueryPanel implements QueryPanelHandle, vscode.Disposable {
     readonly binding: PanelBinding,
     private state: PanelState,
   ) {
+    super();
+    // Last registered, first disposed: runs stop, then the owner hears of it, then the listeners
+    // go, and the webview panel closes last.
+    this.register(panel);
     const dist = vscode.Uri.joinPath(s.context.extensionUri, 'dist');
     panel.webview.options = {
       enableScripts: true,
@@ -271,7 +274,7 @@ export class QueryPanel implements QueryPanelHandle, vscode.Disposable {
     };
     panel.title = panelTitle(binding);
     panel.webview.html = this.html();
-    this.disposables.push(
+    this.register(
       panel.webview.onDidReceiveMessage((raw: unknown) => {
         const msg = parseFromWebview(raw);
         if (!msg) {
@@ -284,12 +287,30 @@ export class QueryPanel implements QueryPanelHandle, vscode.Disposable {
             s.log.error(`query panel: ${e instanceof Error ? e.message : String(e)}`);
         });
       }),
+    );
+    this.register(
       panel.onDidChangeViewState(() => {
         if (panel.active) this.lastActive = Date.now();
         // A hidden webview is torn down (no retained context): hold messages until it is back.
         if (!panel.visible) this.pageReady = false;
       }),
-      panel.onDidDispose(() => this.dispose()),
+    );
+    this.register(panel.onDidDispose(() => this.dispose()));
+    this.register(
+      toDisposable(() => {
+        this.onDidDisposeEmitter.fire();
+        this.onDidDisposeEmitter.dispose();
+      }),
+    );
+    this.register(
+      toDisposable(() => {
+        this.lifetime.abort();
+        this.running?.abort();
+        this.running = undefined;
+        this.queue = [];
+        this.results = undefined;
+        this.lastOutcome = undefined;
+      }),
     );
     this.discovery = this.discoverScope();
   }
@@ -371,13 +392,13 @@ export class QueryPanel implements QueryPanelHandle, vscode.Disposable {
           )
         : [];
     } catch (e) {
-      if (this.disposed) return;
+      if (this.isDisposed) return;
       failure = presentError(e).summary;
       this.s.log.warn(
         `query panel: scope discovery failed (${isAzureRequestError(e) ? `${e.statusCode ?? '-'} ${e.code ?? e.kind}` : e instanceof Error ? e.message : String(e)}); ready queries run unscoped`,
       );
     }
-    if (this.disposed || remembered) return;
+    if (this.isDisposed || remembered) return;
     const unscopedText = vscode.l10n.t('Unscoped: every row of {0}', this.binding.componentName);
     if (failure !== undefined || !this.candidates) {
       this.setScope(undefined, {
@@ -398,7 +419,7 @@ export class QueryPanel implements QueryPanelHandle, vscode.Disposable {
       match.kind === 'name' && target.kind === 'deployment'
         ? await this.endpointsWithDeploymentNamed(target.deploymentName)
         : undefined;
-    if (this.disposed) return;
+    if (this.isDisposed) return;
     if (sharers && target.kind === 'deployment')
       match = matchScope(this.candidates, { ...target, otherEndpoints: sharers });
     switch (match.kind) {
@@ -478,7 +499,7 @@ export class QueryPanel implements QueryPanelHandle, vscode.Disposable {
       this.discovery = this.discoverScope();
       await this.discovery;
     }
-    if (this.disposed) return;
+    if (this.isDisposed) return;
     type Item = vscode.QuickPickItem & { scope: RememberedScope };
     const current = this.telemetry?.value;
     const items: Item[] = (this.candidates ?? []).map((c) => ({
@@ -497,7 +518,7 @@ export class QueryPanel implements QueryPanelHandle, vscode.Disposable {
       placeHolder: vscode.l10n.t('Which rows belong to {0}?', targetName(target)),
       matchOnDescription: true,
     });
-    if (this.disposed) return;
+    if (this.isDisposed) return;
     await this.s.context.workspaceState.update(
       rememberedScopeKey(this.binding.componentId, target),
       picked.scope,
@@ -506,7 +527,7 @@ export class QueryPanel implements QueryPanelHandle, vscode.Disposable {
   }
 
   get active(): boolean {
-    return !this.disposed && this.panel.active;
+    return !this.isDisposed && this.panel.active;
   }
   get lastActiveTime(): number {
     return this.lastActive;
@@ -525,7 +546,7 @@ export class QueryPanel implements QueryPanelHandle, vscode.Disposable {
    * queued and run progress is not: the page gets the state of the run when it is back.
    */
   post(msg: ToWebview): void {
-    if (this.disposed) return;
+    if (this.isDisposed) return;
     if (msg.type === 'error' || msg.type === 'cancelled') this.lastOutcome = msg;
     if (msg.type === 'running') this.lastOutcome = undefined;
     if (!this.pageReady) {
@@ -536,7 +557,7 @@ export class QueryPanel implements QueryPanelHandle, vscode.Disposable {
   }
 
   reveal(): void {
-    if (!this.disposed) this.panel.reveal(undefined, false);
+    if (!this.isDisposed) this.panel.reveal(undefined, false);
   }
 
   setQuery(query: string, run: boolean, source?: PanelState['source']): void {
@@ -806,21 +827,6 @@ export class QueryPanel implements QueryPanelHandle, vscode.Disposable {
         5000,
       );
     }
-  }
-
-  dispose(): void {
-    if (this.disposed) return;
-    this.disposed = true;
-    this.lifetime.abort();
-    this.running?.abort();
-    this.running = undefined;
-    this.queue = [];
-    this.results = undefined;
-    this.lastOutcome = undefined;
-    this.onDidDisposeEmitter.fire();
-    this.onDidDisposeEmitter.dispose();
-    for (const d of this.disposables.splice(0)) d.dispose();
-    this.panel.dispose();
   }
 }
 

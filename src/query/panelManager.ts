@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import { Views } from '../constants';
 import { defaultQuery } from '../core/kql';
+import { Disposable, toDisposable } from '../disposable';
 import type { BaseServices, QueryPanels } from '../services';
 import { createWebviewPanel, QueryPanel } from './panel';
 import {
@@ -17,10 +18,34 @@ function bindingKey(b: PanelBinding): string {
   return JSON.stringify([b.componentId.toLowerCase(), b.scope]);
 }
 
-export class QueryPanelManager implements QueryPanels, vscode.Disposable {
+export class QueryPanelManager extends Disposable implements QueryPanels {
   private readonly panels = new Set<QueryPanel>();
 
-  constructor(private readonly s: BaseServices) {}
+  constructor(private readonly s: BaseServices) {
+    super();
+    // Panels restored after a reload come through the serializer, for as long as the manager lives.
+    this.register(
+      vscode.window.registerWebviewPanelSerializer(Views.traceQueryPanel, {
+        deserializeWebviewPanel: (webviewPanel: vscode.WebviewPanel, saved: unknown) => {
+          const state = parsePanelState(saved);
+          if (!state) {
+            // Nothing trustworthy to restore (older or damaged state): close rather than show a broken panel.
+            this.s.log.warn('query panel: could not restore a panel from its saved state');
+            webviewPanel.dispose();
+            return Promise.resolve();
+          }
+          this.track(new QueryPanel(this.s, webviewPanel, state.binding, state));
+          return Promise.resolve();
+        },
+      }),
+    );
+    this.register(
+      toDisposable(() => {
+        for (const p of [...this.panels]) p.dispose();
+        this.panels.clear();
+      }),
+    );
+  }
 
   /** Reveals the panel of this binding, or opens a new one. */
   open(binding: PanelBinding, options: { query?: string } = {}): QueryPanel {
@@ -54,23 +79,12 @@ export class QueryPanelManager implements QueryPanels, vscode.Disposable {
     return panel !== undefined;
   }
 
-  register(): vscode.Disposable {
-    return vscode.window.registerWebviewPanelSerializer(Views.traceQueryPanel, {
-      deserializeWebviewPanel: (webviewPanel: vscode.WebviewPanel, saved: unknown) => {
-        const state = parsePanelState(saved);
-        if (!state) {
-          // Nothing trustworthy to restore (older or damaged state): close rather than show a broken panel.
-          this.s.log.warn('query panel: could not restore a panel from its saved state');
-          webviewPanel.dispose();
-          return Promise.resolve();
-        }
-        this.track(new QueryPanel(this.s, webviewPanel, state.binding, state));
-        return Promise.resolve();
-      },
-    });
-  }
-
   private track(panel: QueryPanel): QueryPanel {
+    // A panel restored after the manager closed would outlive it.
+    if (this.isDisposed) {
+      panel.dispose();
+      return panel;
+    }
     this.panels.add(panel);
     panel.onDidDispose(() => this.panels.delete(panel));
     return panel;
@@ -79,10 +93,5 @@ export class QueryPanelManager implements QueryPanels, vscode.Disposable {
   private defaultDuration(): PresetDuration {
     const setting = this.s.settings.queryDefaultTimeRange;
     return presetDurations.find((d) => d === setting) ?? 'PT24H';
-  }
-
-  dispose(): void {
-    for (const p of [...this.panels]) p.dispose();
-    this.panels.clear();
   }
 }

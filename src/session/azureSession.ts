@@ -6,6 +6,7 @@ import type { AzureClient, CloudEndpoints, SessionTokenProvider } from '../azure
 // clouds.ts has no SDK import: cloud() works without loading the Azure bundle.
 import { resolveCloud } from '../azure/clouds';
 import { AzureRequestError, isAzureRequestError } from '../azure/errors';
+import { Disposable, toDisposable } from '../disposable';
 import { loadAzure } from '../azureLoader';
 import { ContextKeys, SettingKeys } from '../constants';
 import type { AzureSession } from '../services';
@@ -18,10 +19,9 @@ const SOVEREIGN_PROVIDER = 'microsoft-sovereign-cloud';
 
 const SESSION_SETTINGS = [SettingKeys.cloud, SettingKeys.customCloud, SettingKeys.auth, SettingKeys.tenant];
 
-export class AzureSessionImpl implements AzureSession, vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<void>();
+export class AzureSessionImpl extends Disposable implements AzureSession {
+  private readonly changed = this.register(new vscode.EventEmitter<void>());
   readonly onDidChange = this.changed.event;
-  private readonly disposables: vscode.Disposable[] = [];
   private client: AzureClient | undefined;
   private building: Promise<AzureClient> | undefined;
   /** Bumped on every reset, so a client built under old settings is not kept. */
@@ -32,16 +32,19 @@ export class AzureSessionImpl implements AzureSession, vscode.Disposable {
     private readonly log: vscode.LogOutputChannel,
     private readonly ui: UserInput,
   ) {
-    this.disposables.push(
-      this.changed,
+    super();
+    this.register(
       settings.onDidChange((e) => {
         if (SESSION_SETTINGS.some((key) => e.affectsConfiguration(key))) this.reset('settings changed');
       }),
+    );
+    this.register(
       vscode.authentication.onDidChangeSessions((e) => {
         if (this.settings.auth === 'vscode' && e.provider.id === this.providerId())
           this.reset('Microsoft sign-in changed');
       }),
     );
+    this.register(toDisposable(() => (this.client = undefined)));
   }
 
   cloud(): CloudEndpoints {
@@ -113,11 +116,6 @@ export class AzureSessionImpl implements AzureSession, vscode.Disposable {
       );
     }
     this.reset('sign-in requested');
-  }
-
-  dispose(): void {
-    this.client = undefined;
-    for (const d of this.disposables.splice(0)) d.dispose();
   }
 
   private async buildClient(createIfNone: boolean): Promise<AzureClient> {

@@ -15,6 +15,7 @@ import {
   type HistoryEntry,
   type RequestSource,
 } from '../core/testRequestHistory';
+import { Disposable, toDisposable } from '../disposable';
 import type { BaseServices } from '../services';
 import { renderAnswer } from './render';
 
@@ -27,23 +28,26 @@ export interface SentRequest {
   uri: vscode.Uri;
 }
 
-export class TestRequestService implements vscode.Disposable {
+export class TestRequestService extends Disposable {
   private readonly answers = new Map<string, { entry: HistoryEntry; text: string }>();
-  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
-  private readonly history = new vscode.EventEmitter<void>();
+  private readonly changed = this.register(new vscode.EventEmitter<vscode.Uri>());
+  private readonly history = this.register(new vscode.EventEmitter<void>());
   readonly onDidChangeHistory = this.history.event;
 
-  constructor(private readonly s: BaseServices) {}
-
-  register(): vscode.Disposable {
-    return vscode.workspace.registerTextDocumentContentProvider(ANSWER_SCHEME, {
-      onDidChange: this.changed.event,
-      provideTextDocumentContent: (uri) =>
-        this.answers.get(answerIdOf(uri))?.text ??
-        vscode.l10n.t(
-          'This answer was shown in an earlier window and is not kept. Resend the request from the test request history.',
-        ),
-    });
+  constructor(private readonly s: BaseServices) {
+    super();
+    // The answer documents' content: registered for as long as the service lives.
+    this.register(
+      vscode.workspace.registerTextDocumentContentProvider(ANSWER_SCHEME, {
+        onDidChange: this.changed.event,
+        provideTextDocumentContent: (uri) =>
+          this.answers.get(answerIdOf(uri))?.text ??
+          vscode.l10n.t(
+            'This answer was shown in an earlier window and is not kept. Resend the request from the test request history.',
+          ),
+      }),
+    );
+    this.register(toDisposable(() => this.answers.clear()));
   }
 
   entries(endpointId?: string): HistoryEntry[] {
@@ -147,12 +151,6 @@ export class TestRequestService implements vscode.Disposable {
   private async record(entry: HistoryEntry): Promise<void> {
     await this.s.context.workspaceState.update(HISTORY_KEY, pushHistory(this.entries(), entry));
     this.history.fire();
-  }
-
-  dispose(): void {
-    this.changed.dispose();
-    this.history.dispose();
-    this.answers.clear();
   }
 }
 

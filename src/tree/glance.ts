@@ -4,6 +4,7 @@
 import pLimit from 'p-limit';
 import type { AzureClient } from '../azure/api';
 import type { Glance } from '../core/metrics';
+import { Disposable, toDisposable } from '../disposable';
 import { loadGlance } from '../metrics/load';
 
 /** How long figures are kept: one-minute metrics, so a few minutes old is still "at a glance". */
@@ -26,7 +27,7 @@ export interface GlanceOptions {
   now?: () => number;
 }
 
-export class DeploymentGlances {
+export class DeploymentGlances extends Disposable {
   private readonly entries = new Map<string, Entry>();
   private readonly limiter = pLimit(GLANCE_CONCURRENCY);
   private readonly inFlight = new Set<Promise<void>>();
@@ -34,7 +35,14 @@ export class DeploymentGlances {
   private readonly now: () => number;
 
   constructor(private readonly options: GlanceOptions) {
+    super();
     this.now = options.now ?? Date.now;
+    this.register(
+      toDisposable(() => {
+        this.abort.abort();
+        this.entries.clear();
+      }),
+    );
   }
 
   /**
@@ -42,6 +50,7 @@ export class DeploymentGlances {
    * stale entry starts a read after the current paint; the stale figures stay meanwhile.
    */
   peek(deploymentId: string): Glance | undefined {
+    if (this.isDisposed) return undefined;
     const key = deploymentId.toLowerCase();
     const entry = this.entries.get(key);
     if (!entry || (!entry.loading && this.now() - entry.fetchedAt > GLANCE_TTL_MS))
@@ -58,11 +67,6 @@ export class DeploymentGlances {
   clear(): void {
     this.abort.abort();
     this.abort = new AbortController();
-    this.entries.clear();
-  }
-
-  dispose(): void {
-    this.abort.abort();
     this.entries.clear();
   }
 

@@ -15,6 +15,7 @@ import {
   type TreeFilter,
 } from '../core/fleet';
 import { provisioningVisualState } from '../core/treePresentation';
+import { Disposable, toDisposable } from '../disposable';
 import type { BaseServices, LogStreamRegistry, TreeRefresher } from '../services';
 import { targetKey, targetOf, type DeploymentTarget, type Target } from '../targets';
 import { DeploymentGlances } from './glance';
@@ -26,20 +27,20 @@ import { presentationStrings } from './strings';
 const TRANSITION_RECHECK_MS = 15_000;
 
 export class ServicesTreeProvider
-  implements vscode.TreeDataProvider<AnyNode>, TreeRefresher, vscode.Disposable
+  extends Disposable
+  implements vscode.TreeDataProvider<AnyNode>, TreeRefresher
 {
-  private readonly changed = new vscode.EventEmitter<AnyNode | undefined>();
+  private readonly changed = this.register(new vscode.EventEmitter<AnyNode | undefined>());
   readonly onDidChangeTreeData = this.changed.event;
 
   readonly model: TreeModel;
-  private readonly disposables: vscode.Disposable[] = [this.changed];
   private rootChildren: Promise<AnyNode[]> | undefined;
   private readonly children = new Map<TreeNode, Promise<AnyNode[]>>();
   /** Unfiltered children read from Azure, by node id ('' = the root): a filter change reuses them. */
   private readonly models = new Map<string, Promise<ModelNode[]>>();
   private rootResult: Promise<RootResult> | undefined;
   private current: TreeFilter = {};
-  private readonly filterChanged = new vscode.EventEmitter<TreeFilter>();
+  private readonly filterChanged = this.register(new vscode.EventEmitter<TreeFilter>());
   /** Fires when the filter changes (the view shows that it is filtered). */
   readonly onDidChangeFilter = this.filterChanged.event;
   private view: vscode.TreeView<AnyNode> | undefined;
@@ -63,12 +64,12 @@ export class ServicesTreeProvider
   private state: TreeState | undefined;
   /** Bumped by every full reload, so a load that a reload overtook changes nothing. */
   private generation = 0;
-  private disposed = false;
 
   constructor(
     private readonly s: BaseServices,
     streams: LogStreamRegistry,
   ) {
+    super();
     this.model = new TreeModel({
       getClient: () => s.azure.getClient({ createIfNone: false }),
       isSignedIn: () => s.azure.isSignedIn(),
@@ -76,15 +77,17 @@ export class ServicesTreeProvider
       concurrency: s.settings.treeConcurrency,
       log: (level, message) => (level === 'warn' ? s.log.warn(message) : s.log.info(message)),
     });
-    this.glances = new DeploymentGlances({
-      getClient: async () =>
-        (await s.azure.isSignedIn()) ? s.azure.getClient({ createIfNone: false }) : undefined,
-      onDidArrive: (deploymentId) => {
-        const node = this.nodes.get(deploymentId.toLowerCase());
-        if (node) this.repaint(node);
-      },
-      log: (message) => s.log.warn(message),
-    });
+    this.glances = this.register(
+      new DeploymentGlances({
+        getClient: async () =>
+          (await s.azure.isSignedIn()) ? s.azure.getClient({ createIfNone: false }) : undefined,
+        onDidArrive: (deploymentId) => {
+          const node = this.nodes.get(deploymentId.toLowerCase());
+          if (node) this.repaint(node);
+        },
+        log: (message) => s.log.warn(message),
+      }),
+    );
     this.context = {
       strings: presentationStrings(),
       isBusy: (t) => this.busy.has(targetKey(t)),
@@ -92,14 +95,16 @@ export class ServicesTreeProvider
       glance: (deploymentId) => (this.glancesOn ? this.glances.peek(deploymentId) : undefined),
     };
     this.glancesOn = s.settings.treeMetricsAtAGlance;
-    this.disposables.push(
+    this.register(
       // Only the rows whose streaming mark changed: a whole-tree refresh would re-register every
       // row in the view, and a click at that moment lands on nothing or on a neighbour.
       streams.onDidChangeStreams(() => {
         for (const node of this.nodes.values())
           if (node.model.kind === 'deployment' || node.model.kind === 'legacyService') this.repaint(node);
       }),
-      s.azure.onDidChange(() => this.refresh()),
+    );
+    this.register(s.azure.onDidChange(() => this.refresh()));
+    this.register(
       s.settings.onDidChange((e) => {
         if (e.affectsConfiguration(SettingKeys.treeConcurrency))
           this.model.setConcurrency(s.settings.treeConcurrency);
@@ -108,7 +113,8 @@ export class ServicesTreeProvider
         if (e.affectsConfiguration(SettingKeys.treeMetricsAtAGlance)) this.setGlancesOn();
       }),
     );
-    this.disposables.push(this.filterChanged);
+    // Rows in transition stop being re-read with the tree.
+    this.register(toDisposable(() => this.clearRechecks()));
     this.setState('loading');
   }
 
@@ -187,7 +193,7 @@ export class ServicesTreeProvider
   private async loadDeferred(node: AnyNode, read: Promise<ModelNode[]>): Promise<void> {
     const generation = this.generation;
     const later = await this.model.loadDeferred(node.model).catch((): ModelNode[] => []);
-    if (later.length === 0 || this.disposed) return;
+    if (later.length === 0 || this.isDisposed) return;
     if (this.models.get(node.id) !== read) return; // reloaded meanwhile: that load brings its own
     const all = [...(await read), ...later];
     this.models.set(node.id, Promise.resolve(all));
@@ -371,7 +377,7 @@ export class ServicesTreeProvider
       this.s.log.warn(`refresh of ${node.id} failed: ${e instanceof Error ? e.message : String(e)}`);
       fresh = node.model;
     }
-    if (this.disposed) return;
+    if (this.isDisposed) return;
     if (!fresh) {
       // It no longer exists: the parent's list is the truth now.
       const parent = node.parent as AnyNode | undefined;
@@ -401,12 +407,9 @@ export class ServicesTreeProvider
     }
   }
 
-  dispose(): void {
-    this.disposed = true;
-    this.glances.dispose();
+  private clearRechecks(): void {
     for (const t of this.rechecks.values()) clearTimeout(t);
     this.rechecks.clear();
-    vscode.Disposable.from(...this.disposables).dispose();
   }
 
   private reloadAll(): void {
@@ -416,8 +419,7 @@ export class ServicesTreeProvider
     this.rootResult = undefined;
     this.models.clear();
     this.children.clear();
-    for (const t of this.rechecks.values()) clearTimeout(t);
-    this.rechecks.clear();
+    this.clearRechecks();
     this.setState('loading');
     this.changed.fire(undefined);
   }
@@ -432,7 +434,7 @@ export class ServicesTreeProvider
       ],
     }));
     const result = await this.rootResult;
-    if (this.disposed || generation !== this.generation) return [];
+    if (this.isDisposed || generation !== this.generation) return [];
     this.setState(result.state);
     // Signed out or no subscriptions: the empty view shows its welcome content with the action.
     if (result.state === 'signedOut' || result.state === 'noSubscriptions') return [];
@@ -441,7 +443,7 @@ export class ServicesTreeProvider
 
   /** Tells the view about a row only when what it shows changed since it was painted. */
   private repaint(node: AnyNode): void {
-    if (this.disposed) return;
+    if (this.isDisposed) return;
     const before = this.painted.get(node);
     // Never painted: nothing to compare with, so the view decides.
     if (before === undefined || itemSignature(node.getTreeItem(this.context)) !== before)
@@ -467,7 +469,7 @@ export class ServicesTreeProvider
     const now = read.then((list) => this.present(node, list));
     this.children.set(node, now);
     const after = await now;
-    if (this.disposed) return false;
+    if (this.isDisposed) return false;
     if (!sameRows(before, after)) {
       for (const kid of after) this.dropCaches(kid);
       this.changed.fire(node);
@@ -501,7 +503,8 @@ export class ServicesTreeProvider
           : m.kind === 'legacyService'
             ? m.target.service.state
             : undefined;
-    if (provisioningVisualState(state) !== 'updating' || this.rechecks.has(node.id) || this.disposed) return;
+    if (provisioningVisualState(state) !== 'updating' || this.rechecks.has(node.id) || this.isDisposed)
+      return;
     if (m.kind !== 'error' && 'target' in m && this.busy.has(targetKey(m.target))) return;
     const timer = setTimeout(() => {
       this.rechecks.delete(node.id);

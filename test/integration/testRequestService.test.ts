@@ -87,7 +87,6 @@ void describe('TestRequestService (emulator, stand-in vscode)', { skip: inExtens
       azure: { getClient: () => Promise.resolve(client) },
     } as unknown as BaseServices;
     service = new Service(base);
-    service.register();
     const endpoints = await t.client.listEndpoints({
       subscriptionId: '5f3c2a1e-8b7d-4c6e-9a0f-1d2e3f4a5b6c',
       resourceGroup: 'rg-ml-prod',
