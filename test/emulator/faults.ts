@@ -25,7 +25,13 @@ export type FaultKind =
   /** 400 whose message echoes the request's headers, the Authorization header included. */
   | 'echoHeaders'
   /** The normal answer with every link to the emulator (nextLink, operation URLs, discovery hosts) moved to `foreignOrigin`. */
-  | 'foreignLinks';
+  | 'foreignLinks'
+  /**
+   * The next long-running operation started on that path never ends: its status stays InProgress
+   * (v1: Running) and the resource stays in transition; the answer that starts it states
+   * `operationTimeout` in x-ms-async-operation-timeout.
+   */
+  | 'inProgressForever';
 
 export interface FaultSpec {
   method?: string;
@@ -39,6 +45,8 @@ export interface FaultSpec {
   foreignOrigin?: string;
   /** For 'slow': how long to wait before answering normally (default 2000 ms). */
   delayMs?: number;
+  /** For 'inProgressForever': the ISO 8601 duration sent in x-ms-async-operation-timeout (default PT2S). */
+  operationTimeout?: string;
 }
 
 interface ActiveFault extends FaultSpec {
