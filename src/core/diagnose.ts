@@ -1,7 +1,9 @@
 // Diagnose Deployment, the pure part: match what was gathered about a deployment against the
 // failure classes of Azure ML's troubleshooting guide for online endpoints
 // (learn.microsoft.com/azure/machine-learning/how-to-troubleshoot-online-endpoints) and rank them.
-// Texts are ids here; src/diagnose/ words them in the user's language.
+// Texts are ids here; src/diagnose/ words them in the user's language, and the status codes'
+// texts come from the guide's table in statusGuide.ts (the test request's answer reads it too).
+import { STATUS_ANCHOR, type GuideStatus } from './statusGuide';
 
 export type FailureClass =
   | 'imageBuild'
@@ -29,6 +31,19 @@ export const FAILURE_ORDER: readonly FailureClass[] = [
   'scaleOut503',
 ];
 
+/** The classes seen in the traffic, and the status code each counts (by envoy_response_code). */
+export const TRAFFIC_STATUS = {
+  timeout408: 408,
+  modelError424: 424,
+  throttled429: 429,
+  scaleOut503: 503,
+} as const satisfies Partial<Record<FailureClass, GuideStatus>>;
+export type TrafficClass = keyof typeof TRAFFIC_STATUS;
+
+export function isTrafficClass(failure: FailureClass): failure is TrafficClass {
+  return failure in TRAFFIC_STATUS;
+}
+
 /** The guide's section of each class (anchor on how-to-troubleshoot-online-endpoints). */
 export const DOCS_ANCHOR: Record<FailureClass, string> = {
   imageBuild: 'error-imagebuildfailure',
@@ -37,14 +52,11 @@ export const DOCS_ANCHOR: Record<FailureClass, string> = {
   initError: 'error-resourcenotready',
   crashLoop: 'error-resourcenotready',
   outOfMemory: 'error-outofquota',
-  timeout408: 'http-status-codes',
-  modelError424: 'http-status-codes',
-  throttled429: 'http-status-codes',
-  scaleOut503: 'how-to-prevent-503-status-code-errors',
+  timeout408: STATUS_ANCHOR[TRAFFIC_STATUS.timeout408],
+  modelError424: STATUS_ANCHOR[TRAFFIC_STATUS.modelError424],
+  throttled429: STATUS_ANCHOR[TRAFFIC_STATUS.throttled429],
+  scaleOut503: STATUS_ANCHOR[TRAFFIC_STATUS.scaleOut503],
 };
-
-export const TROUBLESHOOTING_URL =
-  'https://learn.microsoft.com/azure/machine-learning/how-to-troubleshoot-online-endpoints';
 
 export type EvidenceSource =
   'operation' | 'storageInitializerLog' | 'inferenceServerLog' | 'eventLog' | 'metrics';
@@ -183,20 +195,16 @@ export function diagnose(e: Evidence): Diagnosis {
     source: 'metrics' as const,
     text: `RequestsPerMinute envoy_response_code=${code}: ${(share(code) * 100).toFixed(1)}%`,
   });
-  if (share('429') >= TRAFFIC_SHARE) {
-    const figures: Record<string, number> = { share: share('429') };
-    if (e.maxConcurrentRequestsPerInstance && e.instanceCount)
+  for (const [failure, status] of Object.entries(TRAFFIC_STATUS) as [TrafficClass, GuideStatus][]) {
+    const code = String(status);
+    if (share(code) < TRAFFIC_SHARE) continue;
+    const figures: Record<string, number> = { share: share(code) };
+    if (failure === 'throttled429' && e.maxConcurrentRequestsPerInstance && e.instanceCount)
       // The guide: at most 2 × max_concurrent_requests_per_instance × instance_count in parallel.
       figures.limit = 2 * e.maxConcurrentRequestsPerInstance * e.instanceCount;
-    add('throttled429', [trafficLine('429')], figures);
+    if (failure === 'timeout408' && e.requestTimeoutMs) figures.timeoutMs = e.requestTimeoutMs;
+    add(failure, [trafficLine(code)], figures);
   }
-  if (share('408') >= TRAFFIC_SHARE)
-    add('timeout408', [trafficLine('408')], {
-      share: share('408'),
-      ...(e.requestTimeoutMs ? { timeoutMs: e.requestTimeoutMs } : {}),
-    });
-  if (share('424') >= TRAFFIC_SHARE) add('modelError424', [trafficLine('424')], { share: share('424') });
-  if (share('503') >= TRAFFIC_SHARE) add('scaleOut503', [trafficLine('503')], { share: share('503') });
 
   findings.sort((a, b) => FAILURE_ORDER.indexOf(a.failure) - FAILURE_ORDER.indexOf(b.failure));
   const verdict = findings[0]?.failure ?? (e.provisioningState === 'Failed' ? 'unknown' : 'healthy');

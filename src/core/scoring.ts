@@ -1,5 +1,6 @@
 // Test requests to an online endpoint's scoring URI, as pure functions: where a request may go,
-// which headers it carries, what an answer's status and headers mean, and how its body reads.
+// which headers it carries, what an answer's headers say, and how its body reads (what its status
+// means is in statusGuide.ts).
 // Strings for people are chosen by the callers (l10n); this file returns codes.
 
 /** Why a scoring URI cannot receive a key or token. */
@@ -80,52 +81,7 @@ export const HEADERS_OF_NOTE = [
   'content-type',
 ] as const;
 
-/** What an answer's status means, from Azure ML's troubleshooting guide (status code tables). */
-export type StatusMeaning =
-  | 'ok'
-  | 'badRequest'
-  | 'unauthorized'
-  | 'notFound'
-  | 'timeout'
-  | 'modelError'
-  | 'tooManyRequests'
-  | 'internalError'
-  | 'badGateway'
-  | 'unavailable'
-  | 'gatewayTimeout'
-  | 'other';
-
-export function statusMeaning(status: number): StatusMeaning {
-  switch (status) {
-    case 200:
-      return 'ok';
-    case 400:
-      return 'badRequest';
-    case 401:
-      return 'unauthorized';
-    case 404:
-      return 'notFound';
-    case 408:
-      return 'timeout';
-    case 424:
-      return 'modelError';
-    case 429:
-      return 'tooManyRequests';
-    case 500:
-      return 'internalError';
-    case 502:
-      return 'badGateway';
-    case 503:
-      return 'unavailable';
-    case 504:
-      return 'gatewayTimeout';
-    default:
-      return status >= 200 && status < 300 ? 'ok' : 'other';
-  }
-}
-
 export interface AnswerFacts {
-  meaning: StatusMeaning;
   /** x-request-id: Azure ML's id of the request (Request Id in the inference server's telemetry). */
   requestId?: string;
   /** x-ms-client-request-id as echoed (Client Request Id). */
@@ -142,7 +98,7 @@ export interface AnswerFacts {
 }
 
 /** Reads an answer's headers (names in any case). */
-export function interpretAnswer(status: number, headers: Record<string, string>): AnswerFacts {
+export function interpretAnswer(headers: Record<string, string>): AnswerFacts {
   const lower = new Map(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
   const get = (name: string) => {
     const v = lower.get(name)?.trim();
@@ -156,7 +112,6 @@ export function interpretAnswer(status: number, headers: Record<string, string>)
   const modelStatus = number('ms-azureml-model-error-statuscode');
   const modelReason = get('ms-azureml-model-error-reason');
   return {
-    meaning: statusMeaning(status),
     requestId: get('x-request-id'),
     clientRequestId: get('x-ms-client-request-id'),
     servedBy: get('azureml-model-deployment'),

@@ -4,11 +4,13 @@
 import * as vscode from 'vscode';
 import {
   DOCS_ANCHOR,
-  TROUBLESHOOTING_URL,
+  TRAFFIC_STATUS,
   type EvidenceSource,
   type FailureClass,
   type Finding,
+  type TrafficClass,
 } from '../core/diagnose';
+import { guideOf, statusGuideParagraph, TROUBLESHOOTING_URL } from '../core/statusGuide';
 import { portalResourceUrl } from '../core/armId';
 import type { DiagnoseResult, SourceId } from './gather';
 
@@ -38,7 +40,6 @@ export function failureTitle(failure: FailureClass): string {
 }
 
 function fixOf(f: Finding): string {
-  const pct = (v: number | undefined) => `${((v ?? 0) * 100).toFixed(1)}%`;
   switch (f.failure) {
     case 'imageBuild':
       return vscode.l10n.t(
@@ -70,38 +71,39 @@ function fixOf(f: Finding): string {
         'The worker was killed for using more memory than the instance has. Load the model once in init(), lower WORKER_COUNT, or choose an instance type with more memory.',
       );
     case 'timeout408':
-      return f.figures.timeoutMs
-        ? vscode.l10n.t(
-            '{0} of requests took longer than the request timeout ({1} ms). Make run() faster or raise request_settings.request_timeout_ms.',
-            pct(f.figures.share),
-            String(f.figures.timeoutMs),
-          )
-        : vscode.l10n.t(
-            '{0} of requests took longer than the request timeout. Make run() faster or raise request_settings.request_timeout_ms.',
-            pct(f.figures.share),
-          );
     case 'modelError424':
-      return vscode.l10n.t(
-        '{0} of requests got a non-200 answer from your model. The response headers ms-azureml-model-error-statuscode and ms-azureml-model-error-reason say why; the inference server log has the traceback.',
-        pct(f.figures.share),
-      );
     case 'throttled429':
-      return f.figures.limit
-        ? vscode.l10n.t(
-            '{0} of requests were refused: at most {1} requests run at once (2 × max concurrent requests per instance × instances). Raise max_concurrent_requests_per_instance (with WORKER_COUNT to match), add instances or autoscale, and retry with back-off.',
-            pct(f.figures.share),
-            String(f.figures.limit),
-          )
-        : vscode.l10n.t(
-            '{0} of requests were refused: at most 2 × max concurrent requests per instance × instances run at once. Raise max_concurrent_requests_per_instance, add instances or autoscale, and retry with back-off.',
-            pct(f.figures.share),
-          );
     case 'scaleOut503':
-      return vscode.l10n.t(
-        '{0} of requests got 503 while capacity was added. Keep more instances ready (a higher minimum), scale out earlier, and retry with back-off.',
-        pct(f.figures.share),
-      );
+      return trafficFix(f.failure, f.figures);
   }
+}
+
+/**
+ * What the traffic shows (the share of answers with the code, and this deployment's own figures),
+ * then the guide's meaning and remedy from the table the test request's answer reads too.
+ */
+function trafficFix(failure: TrafficClass, figures: Record<string, number>): string {
+  const status = TRAFFIC_STATUS[failure];
+  const guide = guideOf(status);
+  const share = `${((figures.share ?? 0) * 100).toFixed(1)}%`;
+  return [
+    vscode.l10n.t(
+      '{0} of requests in the last hour were answered {1} ({2}).',
+      share,
+      String(status),
+      guide.reason,
+    ),
+    statusGuideParagraph(guide),
+    figures.timeoutMs &&
+      vscode.l10n.t('The request timeout of this deployment is {0} ms.', String(figures.timeoutMs)),
+    figures.limit &&
+      vscode.l10n.t(
+        'For this deployment, 2 × max_concurrent_requests_per_instance × instance_count is {0}.',
+        String(figures.limit),
+      ),
+  ]
+    .filter(Boolean)
+    .join(' ');
 }
 
 function sourceName(source: EvidenceSource | SourceId): string {

@@ -2,63 +2,46 @@
 // ML's troubleshooting guide), latency, the ids to trace it by, the headers that matter, the body.
 import * as vscode from 'vscode';
 import type { ScoringAnswer } from '../azure/api';
-import { fenceFor, interpretAnswer, viewBody, type StatusMeaning } from '../core/scoring';
+import { fenceFor, interpretAnswer, viewBody } from '../core/scoring';
+import {
+  guideOf,
+  isGuideStatus,
+  statusGuide,
+  statusGuideParagraph,
+  statusGuideUrl,
+} from '../core/statusGuide';
 import { markdownCell, type HistoryEntry } from '../core/testRequestHistory';
 
-/** Meaning of a status, in the terms of "Troubleshoot online endpoint deployment and scoring". */
-export function meaningText(meaning: StatusMeaning, status: number): string {
-  switch (meaning) {
-    case 'ok':
-      return vscode.l10n.t('Your model executed successfully within your latency bounds.');
-    case 'badRequest':
-      return vscode.l10n.t('The request was rejected as malformed before it reached the model.');
-    case 'unauthorized':
-      return vscode.l10n.t(
-        "You don't have permission to score, or the key or token expired or is in the wrong format. Send again to fetch a fresh credential.",
-      );
-    case 'notFound':
-      return vscode.l10n.t(
-        "The endpoint doesn't have any deployment with positive traffic, the pinned deployment does not exist, or the URL is wrong.",
-      );
-    case 'timeout':
-      return vscode.l10n.t(
-        'The model took longer than request_timeout_ms under request_settings of the deployment.',
-      );
-    case 'modelError':
-      return vscode.l10n.t(
-        'The model container answered with a non-200 status: see ms-azureml-model-error-statuscode and ms-azureml-model-error-reason. If liveness or readiness probes are failing, adjust the probe settings.',
-      );
-    case 'tooManyRequests':
-      return vscode.l10n.t(
-        'Too many pending requests: at most 2 × max_concurrent_requests_per_instance × instance_count run in parallel, or the endpoint reached its requests-per-second limit. Resend with exponential backoff, or add instances.',
-      );
-    case 'internalError':
-      return vscode.l10n.t('Azure Machine Learning-provisioned infrastructure is failing.');
-    case 'badGateway':
-      return vscode.l10n.t(
-        'An exception or crash in run() of score.py (or a failing init()) on a Kubernetes online endpoint.',
-      );
-    case 'unavailable':
-      return vscode.l10n.t(
-        'Large spikes in requests per second: the autoscaler needs time to add replicas. Resend with backoff, or raise the minimum replicas.',
-      );
-    case 'gatewayTimeout':
-      return vscode.l10n.t('The request timed out (the default timeout is 5 seconds).');
-    default:
-      return vscode.l10n.t('HTTP status {0}.', String(status));
-  }
+/**
+ * What a status means and what to do, in the troubleshooting guide's words (the table Diagnose
+ * reads too). 400 is not in the guide's tables: the inference server answers it for a body run()
+ * rejects, or the front end for a request it cannot read.
+ */
+export function meaningText(status: number, pinned: boolean): string {
+  const guide = statusGuide(status);
+  if (!guide)
+    return status === 400
+      ? vscode.l10n.t('The request was rejected as malformed (by the front end, or by run() in score.py).')
+      : vscode.l10n.t('HTTP status {0}.', String(status));
+  const paragraph = statusGuideParagraph(guide);
+  // (inferred) A pinned deployment the endpoint does not have answers 404 too; the guide lists only
+  // the no-traffic case.
+  if (status === 404 && pinned)
+    return `${paragraph} ${vscode.l10n.t('Or the pinned deployment does not exist in this endpoint.')}`;
+  if (status === 401) return `${paragraph} ${vscode.l10n.t('Resend to fetch a fresh key or token.')}`;
+  return paragraph;
 }
 
 const ms = (value: number) => `${value < 10 ? value.toFixed(1) : Math.round(value)} ms`;
 
 export function renderAnswer(entry: HistoryEntry, answer: ScoringAnswer): string {
-  const facts = interpretAnswer(answer.status, answer.headers);
+  const facts = interpretAnswer(answer.headers);
   const view = viewBody(answer.body, answer.headers['content-type'], !answer.truncated);
   const lines: string[] = [];
   lines.push(
     `# ${markdownCell(entry.endpoint.endpointName)} · ${answer.status} · ${ms(answer.totalMs)}`,
     '',
-    `> ${meaningText(facts.meaning, answer.status)}`,
+    `> ${meaningText(answer.status, entry.deployment !== undefined)}`,
   );
   if (facts.modelError) {
     lines.push(
@@ -70,6 +53,11 @@ export function renderAnswer(entry: HistoryEntry, answer: ScoringAnswer): string
       )}`,
     );
   }
+  if (isGuideStatus(answer.status))
+    lines.push(
+      '>',
+      `> [${vscode.l10n.t('Troubleshooting guide: {0} {1}', String(answer.status), guideOf(answer.status).reason)}](${statusGuideUrl(answer.status)})`,
+    );
   if (facts.retryAfterSeconds !== undefined)
     lines.push(
       '>',

@@ -121,7 +121,7 @@ export class TestRequestService implements vscode.Disposable {
         ...(deployment ? { deployment } : {}),
         ...(abortSignal ? { abortSignal } : {}),
       });
-      const facts = interpretAnswer(answer.status, answer.headers);
+      const facts = interpretAnswer(answer.headers);
       entry.status = answer.status;
       entry.totalMs = Math.round(answer.totalMs);
       if (facts.requestId) entry.requestId = facts.requestId;
