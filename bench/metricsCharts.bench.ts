@@ -1,14 +1,18 @@
 // Metrics view speed: from a metrics answer of 10 series × 24 h × 1 min (as Azure Monitor's wire
 // JSON) to painted charts in Debian Chromium. The host's share runs the real code (parse, then
 // loadMetrics → toMetricsAnswer → chartsOf); the page is the built Metrics view bundle (dist/
-// metrics.js), timed from the posted message to the frame after the charts were drawn. Prints
-// figures only.
+// metrics.js), timed from the posted message to the frame after the charts were drawn. Beside it,
+// in the same browser and turn by turn, the same page built with uPlot's own line paths (each
+// series one stroke: how the page drew before src/webview/lineRuns.ts), so the ratio is measured
+// in one run. Prints figures only.
 /// <reference lib="dom" />
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Page } from 'playwright-core';
 import { resolve } from 'node:path';
+import * as esbuild from 'esbuild';
 import { toMetricsAnswer, type MetricsRequest } from '../src/azure/monitor';
 import { DEPLOYMENT_PANELS, METRIC_RANGES, windowOf, type PanelSpec } from '../src/core/metrics';
 import { chartsOf, loadMetrics } from '../src/metrics/load';
@@ -25,7 +29,51 @@ window.__name = (f) => f;
 window.__posted = [];
 window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__posted.push(m), getState: () => undefined, setState: () => undefined });`;
 const page = `<!DOCTYPE html><html><head><meta charset="utf-8"><link rel="stylesheet" href="metrics.css"></head>
-<body class="vscode-dark"><script src="shim.js"></script><script src="metrics.js"></script></body></html>`;
+<body class="vscode-dark"><script src="../shim.js"></script><script src="metrics.js"></script></body></html>`;
+
+/**
+ * The Metrics page with uPlot's own line paths in place of the runs (src/webview/chart.ts
+ * runLines): each series is one Path2D, stroked once and clipped at its gaps, as uPlot draws it.
+ */
+async function buildBefore(): Promise<{ js: string; css: string }> {
+  const root = resolve(import.meta.dirname, '..');
+  let replaced = false;
+  const uplotOwnLines: esbuild.Plugin = {
+    name: 'uplot-own-lines',
+    setup(build) {
+      build.onResolve({ filter: /^\.\.\/chart$/ }, (args) =>
+        args.importer.endsWith('main.ts') && args.importer.includes('metrics')
+          ? { path: 'chart-before', namespace: 'before' }
+          : undefined,
+      );
+      build.onLoad({ filter: /.*/, namespace: 'before' }, () => {
+        replaced = true;
+        return {
+          resolveDir: resolve(root, 'src/webview'),
+          loader: 'ts',
+          // An explicit export shadows the one of `export *`.
+          contents: `import uPlot from 'uplot';
+export * from './chart';
+export function runLines() { return { paths: uPlot.paths.linear(), hooks: {} }; }`,
+        };
+      });
+    },
+  };
+  const result = await esbuild.build({
+    entryPoints: { metrics: resolve(root, 'src/webview/metrics/main.ts') },
+    bundle: true,
+    write: false,
+    outdir: resolve(root, 'dist/bench-before'),
+    platform: 'browser',
+    format: 'iife',
+    target: 'chrome120',
+    logLevel: 'warning',
+    plugins: [uplotOwnLines],
+  });
+  if (!replaced) throw new Error('bench: the page no longer imports ../chart; update buildBefore');
+  const text = (ext: string) => result.outputFiles.find((f) => f.path.endsWith(ext))?.text ?? '';
+  return { js: text('.js'), css: text('.css') };
+}
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -74,11 +122,15 @@ const strings: MetricsStrings = {
 
 async function serve(): Promise<{ server: Server; url: string }> {
   const dist = resolve(import.meta.dirname, '../dist');
+  const before = await buildBefore();
   const files: Record<string, [string, string]> = {
-    '/': ['text/html', page],
     '/shim.js': ['text/javascript', shim],
-    '/metrics.js': ['text/javascript', await readFile(resolve(dist, 'metrics.js'), 'utf8')],
-    '/metrics.css': ['text/css', await readFile(resolve(dist, 'metrics.css'), 'utf8')],
+    '/now/': ['text/html', page],
+    '/now/metrics.js': ['text/javascript', await readFile(resolve(dist, 'metrics.js'), 'utf8')],
+    '/now/metrics.css': ['text/css', await readFile(resolve(dist, 'metrics.css'), 'utf8')],
+    '/before/': ['text/html', page],
+    '/before/metrics.js': ['text/javascript', before.js],
+    '/before/metrics.css': ['text/css', before.css],
   };
   const server = createServer((req, res) => {
     const file = files[req.url ?? '/'];
@@ -147,56 +199,70 @@ export default async function metricsChartsBench(): Promise<void> {
   try {
     const served = await serve();
     server = served.server;
-    const tab = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    await tab.goto(served.url);
-    await tab.waitForFunction(() =>
-      (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'ready'),
-    );
-    await tab.evaluate(
-      (s) =>
-        window.postMessage(
-          {
-            type: 'init',
-            strings: s,
-            heading: 'bench',
-            scope: 'deployment',
-            range: 'PT24H',
-            refreshSeconds: 0,
-          },
-          '*',
-        ),
-      strings,
-    );
+    const open = async (path: string): Promise<Page> => {
+      const tab = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+      await tab.goto(served.url + path);
+      await tab.waitForFunction(() =>
+        (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'ready'),
+      );
+      await tab.evaluate(
+        (s) =>
+          window.postMessage(
+            {
+              type: 'init',
+              strings: s,
+              heading: 'bench',
+              scope: 'deployment',
+              range: 'PT24H',
+              refreshSeconds: 0,
+            },
+            '*',
+          ),
+        strings,
+      );
+      return tab;
+    };
+    const pages = { before: await open('before/'), now: await open('now/') };
     // Posted inside the page: the message's structured clone, the page's render and the next
-    // frame are timed; the bench's own transfer into the page is not.
-    const paint = async (charts: ChartView[]): Promise<number[]> => {
-      await tab.evaluate((c) => ((window as unknown as { __charts: unknown }).__charts = c), charts);
-      const times: number[] = [];
+    // frame are timed; the bench's own transfer into the page is not. The two pages take turns,
+    // so both see the same load on this shared machine.
+    const paint = async (charts: ChartView[]): Promise<{ before: number[]; now: number[] }> => {
+      const times = { before: [] as number[], now: [] as number[] };
+      for (const tab of Object.values(pages))
+        await tab.evaluate((c) => ((window as unknown as { __charts: unknown }).__charts = c), charts);
       for (let run = 0; run < RUNS; run++)
-        times.push(
-          await tab.evaluate(async (fetchedAt) => {
-            const w = window as unknown as { __charts: unknown };
-            document.body.dataset.state = 'loading';
-            const t0 = performance.now();
-            window.postMessage({ type: 'data', range: 'PT24H', fetchedAt, charts: w.__charts }, '*');
-            while (document.body.dataset.state !== 'done') await new Promise((r) => setTimeout(r, 0));
-            await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
-            if (document.querySelectorAll('canvas').length === 0) throw new Error('no chart was drawn');
-            return performance.now() - t0;
-          }, NOW),
-        );
+        for (const [name, tab] of Object.entries(pages) as [keyof typeof pages, Page][]) {
+          await tab.bringToFront();
+          times[name].push(
+            await tab.evaluate(async (fetchedAt) => {
+              const w = window as unknown as { __charts: unknown };
+              document.body.dataset.state = 'loading';
+              const t0 = performance.now();
+              window.postMessage({ type: 'data', range: 'PT24H', fetchedAt, charts: w.__charts }, '*');
+              while (document.body.dataset.state !== 'done') await new Promise((r) => setTimeout(r, 0));
+              await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+              if (document.querySelectorAll('canvas').length === 0) throw new Error('no chart was drawn');
+              return performance.now() - t0;
+            }, NOW),
+          );
+        }
       return times;
     };
+    const spread = (t: number[]) =>
+      `median ${median(t).toFixed(1)} ms (min ${Math.min(...t).toFixed(1)}, max ${Math.max(...t).toFixed(1)})`;
     const pageOne = await paint(oneCharts);
     const pageAll = await paint(allCharts);
+    for (const [what, t] of [
+      ['one 10-series chart', pageOne],
+      [`whole view (${allCharts.length} charts)`, pageAll],
+    ] as const) {
+      console.log(`metrics charts: page, ${what}: message → painted ${spread(t.now)}`);
+      console.log(
+        `metrics charts: page, ${what}, each series one uPlot stroke (before): ${spread(t.before)}; now ${(median(t.before) / median(t.now)).toFixed(1)}× faster`,
+      );
+    }
     console.log(
-      `metrics charts: page, one 10-series chart: message → painted median ${median(pageOne).toFixed(1)} ms (min ${Math.min(...pageOne).toFixed(1)}, max ${Math.max(...pageOne).toFixed(1)})`,
-    );
-    console.log(
-      `metrics charts: page, whole view (${allCharts.length} charts): message → painted median ${median(pageAll).toFixed(1)} ms (min ${Math.min(...pageAll).toFixed(1)}, max ${Math.max(...pageAll).toFixed(1)})`,
-    );
-    console.log(
-      `metrics charts: answer → painted, one chart ≈ ${(median(hostOne) + median(pageOne)).toFixed(0)} ms; whole view ≈ ${(median(hostAll) + median(pageAll)).toFixed(0)} ms`,
+      `metrics charts: answer → painted, one chart ≈ ${(median(hostOne) + median(pageOne.now)).toFixed(0)} ms; whole view ≈ ${(median(hostAll) + median(pageAll.now)).toFixed(0)} ms`,
     );
   } finally {
     await browser.close();

@@ -13,7 +13,7 @@ import {
   type MetricsStrings,
   type ToMetricsView,
 } from '../../metrics/protocol';
-import { seriesColor, themedAxis } from '../chart';
+import { chartLook, runLines, type ChartLook } from '../chart';
 
 interface VsCodeApi {
   postMessage(message: FromMetricsView): void;
@@ -127,6 +127,7 @@ class MetricsPage {
     this.grid.replaceChildren();
     // Per-deployment charts of one panel share a row: blue and green side by side.
     const rows = new Map<string, HTMLDivElement>();
+    const toPlot: { box: HTMLElement; chart: ChartView }[] = [];
     for (const chart of charts) {
       let row = rows.get(chart.panelId);
       if (!row) {
@@ -158,30 +159,37 @@ class MetricsPage {
       card.dataset.state = 'chart';
       const box = el('div', 'plot');
       card.append(box);
-      this.plots.push(this.plot(box, chart, s));
+      toPlot.push({ box, chart });
     }
+    // Measured once every card is in place: one layout for all widths, and each chart is drawn at
+    // its final size (measured card by card, a scrollbar appearing midway narrowed the later ones
+    // and the first were resized, so drawn twice). Theme colours are read once, not per series.
+    const widths = toPlot.map(({ box }) => box.clientWidth);
+    const look = chartLook();
+    toPlot.forEach(({ box, chart }, i) => this.plots.push(this.plot(box, chart, s, widths[i]!, look)));
   }
 
-  private plot(box: HTMLElement, chart: ChartView, s: MetricsStrings): uPlot {
-    const axis = themedAxis();
-    const highContrast = document.body.classList.contains('vscode-high-contrast');
+  private plot(box: HTMLElement, chart: ChartView, s: MetricsStrings, width: number, look: ChartLook): uPlot {
+    const lines = runLines();
     const opts: uPlot.Options = {
-      width: Math.max(240, box.clientWidth || 360),
+      width: Math.max(240, width || 360),
       height: 200,
       scales: { x: { time: true } },
       axes: [
-        { ...axis, space: 90 },
-        { ...axis, values: (_u, ticks) => ticks.map((v) => formatValue(v, chart.unit, s.units)) },
+        { ...look.axis, space: 90 },
+        { ...look.axis, values: (_u, ticks) => ticks.map((v) => formatValue(v, chart.unit, s.units)) },
       ],
       // The legend is the hover readout: each series' value at the cursor's time.
       legend: { show: true, live: true },
       cursor: { drag: { x: true, y: false } },
+      hooks: lines.hooks,
       series: [
         {},
         ...chart.series.map((series, i) => ({
           label: series.label,
-          stroke: seriesColor(i),
-          width: highContrast ? 2 : 1.5,
+          stroke: look.color(i),
+          width: look.lineWidth,
+          paths: lines.paths,
           // Gaps stay gaps: a bucket without data is not drawn as zero.
           spanGaps: false,
           points: { show: chart.xs.length <= 120 },
