@@ -63,6 +63,29 @@ export function workspaceArmId(subscriptionId: string, resourceGroup: string, wo
   });
 }
 
+/** The parts of an online endpoint's id (…/workspaces/{w}/onlineEndpoints/{e}); undefined for any other id. */
+export function endpointRefOf(
+  id: string,
+):
+  { subscriptionId: string; resourceGroup: string; workspaceName: string; endpointName: string } | undefined {
+  const parsed = parseArmId(id);
+  const [workspace, endpoint, ...rest] = parsed?.resources ?? [];
+  if (
+    !parsed?.resourceGroup ||
+    parsed.provider?.toLowerCase() !== ML.toLowerCase() ||
+    workspace?.type.toLowerCase() !== 'workspaces' ||
+    endpoint?.type.toLowerCase() !== 'onlineendpoints' ||
+    rest.length > 0
+  )
+    return undefined;
+  return {
+    subscriptionId: parsed.subscriptionId,
+    resourceGroup: parsed.resourceGroup,
+    workspaceName: workspace.name,
+    endpointName: endpoint.name,
+  };
+}
+
 /** Case-insensitive comparison of two ARM ids. */
 export function sameArmId(a: string, b: string): boolean {
   const pa = parseArmId(a);

@@ -1,11 +1,13 @@
 // The extension side of one query panel: the static HTML shell (no data in it), the strict CSP,
 // running queries with cancellation, and answering the webview's (validated) requests.
 import { gzipSync } from 'node:zlib';
+import pLimit from 'p-limit';
 import * as vscode from 'vscode';
 import { isAzureRequestError } from '../azure/errors';
 import type { QueryTarget, QueryTimespan } from '../azure/models';
 import { errorDetail, joinDetail, presentError } from '../errorPresentation';
 import { Views } from '../constants';
+import { endpointRefOf } from '../core/armId';
 import { errorPosition, portalLogsUrl, readyQueries, type QueryScope, type ReadyQueryId } from '../core/kql';
 import {
   candidatesOf,
@@ -135,6 +137,28 @@ export function scopeTargetOf(scope: QueryScope): ScopeTarget | undefined {
     case 'workspace':
       return undefined;
   }
+}
+
+/** Deployment-name lists read at once when looking for endpoints that share a deployment name. */
+const SHARER_LISTS_AT_ONCE = 4;
+
+/** The note of a match by the deployment name alone: whose rows mix in, when that is known. */
+export function nameMatchNote(deploymentName: string, sharedWith: string[] | undefined): string {
+  if (sharedWith === undefined)
+    return vscode.l10n.t(
+      'Matched by the deployment name alone: rows of other endpoints with a deployment named {0} are included.',
+      deploymentName,
+    );
+  if (sharedWith.length === 0)
+    return vscode.l10n.t(
+      'Matched by the deployment name alone; no other endpoint of this workspace has a deployment named {0} now.',
+      deploymentName,
+    );
+  return vscode.l10n.t(
+    'Matched by the deployment name alone: rows of {0}, which also have a deployment named {1}, are included.',
+    sharedWith.join(', '),
+    deploymentName,
+  );
 }
 
 function targetName(target: ScopeTarget): string {
@@ -366,7 +390,16 @@ export class QueryPanel implements QueryPanelHandle, vscode.Disposable {
       });
       return;
     }
-    const match = matchScope(this.candidates, target);
+    let match = matchScope(this.candidates, target);
+    // Only a match by the deployment name alone needs to know which other endpoints have a
+    // deployment of that name (their rows mix in): read them then, not on every open.
+    const sharers =
+      match.kind === 'name' && target.kind === 'deployment'
+        ? await this.endpointsWithDeploymentNamed(target.deploymentName)
+        : undefined;
+    if (this.disposed) return;
+    if (sharers && target.kind === 'deployment')
+      match = matchScope(this.candidates, { ...target, otherEndpoints: sharers });
     switch (match.kind) {
       case 'exact':
         this.setScope(match.scope, {
@@ -380,10 +413,7 @@ export class QueryPanel implements QueryPanelHandle, vscode.Disposable {
           text: vscode.l10n.t('Rows named "{0}" (found in the data)', match.scope.value),
           note:
             target.kind === 'deployment'
-              ? vscode.l10n.t(
-                  'Matched by the deployment name alone: rows of other endpoints with a deployment named {0} are included.',
-                  target.deploymentName,
-                )
+              ? nameMatchNote(target.deploymentName, sharers && match.sharedWith)
               : undefined,
         });
         return;
@@ -398,6 +428,42 @@ export class QueryPanel implements QueryPanelHandle, vscode.Disposable {
           ),
         });
         return;
+    }
+  }
+
+  /**
+   * The other endpoints of this deployment's workspace that have a deployment named `name` (their
+   * rows carry the same name); undefined when unknown (no endpoint id in an old panel state, or
+   * the lists could not be read).
+   */
+  private async endpointsWithDeploymentNamed(name: string): Promise<string[] | undefined> {
+    const scope = this.binding.scope;
+    const own = scope.kind === 'deployment' && scope.endpointId ? endpointRefOf(scope.endpointId) : undefined;
+    if (!own) return undefined;
+    try {
+      const client = await this.s.azure.getClient({ createIfNone: true });
+      const signal = this.lifetime.signal;
+      const limit = pLimit(SHARER_LISTS_AT_ONCE);
+      const others = (await client.listEndpoints(own, signal)).filter(
+        (e) => e.endpointName.toLowerCase() !== own.endpointName.toLowerCase(),
+      );
+      const named = await Promise.all(
+        others.map((e) =>
+          limit(async () =>
+            (await client.listDeployments(e, signal)).some(
+              (d) => d.deploymentName.toLowerCase() === name.toLowerCase(),
+            )
+              ? e.endpointName
+              : undefined,
+          ),
+        ),
+      );
+      return named.filter((e): e is string => e !== undefined).sort((a, b) => a.localeCompare(b));
+    } catch (e) {
+      this.s.log.warn(
+        `query panel: could not list the endpoints that share the deployment name (${isAzureRequestError(e) ? `${e.statusCode ?? '-'} ${e.code ?? e.kind}` : e instanceof Error ? e.message : String(e)})`,
+      );
+      return undefined;
     }
   }
 

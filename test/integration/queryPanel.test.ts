@@ -10,7 +10,7 @@ import type { AzureSession, BaseServices } from '../../src/services';
 import type { PanelBinding, PanelState, TimeRange, ToWebview } from '../../src/query/protocol';
 import { shapeQueryResult, toCsv } from '../../src/core/queryResult';
 import { TableBuilder } from '../../src/core/resultStream';
-import { startTestAzure, type TestAzure } from './support';
+import { scenarioOf, startTestAzure, type TestAzure } from './support';
 import { answer, TestUserInput } from '../support/testUserInput';
 
 type ResultMessage = Extract<ToWebview, { type: 'result' }>;
@@ -248,6 +248,14 @@ void describe('query panel host: the App Insights scope of the ready queries', (
   });
   after(() => t.stop());
 
+  function workspaceOfEndpoint(endpointName: string) {
+    for (const sub of scenarioOf(t.emu).subscriptions)
+      for (const workspace of sub.workspaces)
+        if (workspace.endpoints.some((e) => e.name === endpointName))
+          return { subscriptionId: sub.subscriptionId, workspace };
+    assert.fail(`no ${endpointName} in the scenario`);
+  }
+
   function bindingOf(endpointName: string, deploymentName: string): PanelBinding {
     return {
       componentId,
@@ -328,6 +336,35 @@ void describe('query panel host: the App Insights scope of the ready queries', (
     assert.equal(init.scope?.state, 'scoped');
     assert.match(init.readyQueries[0]?.kql ?? '', /fraud-detect-main/);
     panel.dispose();
+  });
+
+  void it('names the other endpoints of the workspace that share the deployment name of a name-only match', async () => {
+    // credit-risk/blue reports SERVICE_NAME "blue" (the default): a match by the deployment name
+    // alone. Who else has a "blue" comes from the scenario, not from the client under test.
+    const { subscriptionId, workspace } = workspaceOfEndpoint('credit-risk');
+    const sharers = workspace.endpoints
+      .filter((e) => e.name !== 'credit-risk' && e.deployments.some((d) => d.name === 'blue'))
+      .map((e) => e.name);
+    assert.ok(sharers.length > 0, 'the default scenario has another endpoint with a blue deployment');
+    const endpointId = `/subscriptions/${subscriptionId}/resourceGroups/${workspace.resourceGroup}/providers/Microsoft.MachineLearningServices/workspaces/${workspace.name}/onlineEndpoints/credit-risk`;
+    const withId = await openPanel({
+      ...bindingOf('credit-risk', 'blue'),
+      scope: { kind: 'deployment', endpointName: 'credit-risk', deploymentName: 'blue', endpointId },
+    });
+    const named = lastScope(withId.posted);
+    assert.equal(named.scope.state, 'scoped');
+    assert.match(named.scope.text, /"blue"/);
+    for (const other of sharers)
+      assert.ok(named.scope.note?.includes(other), `${other} in ${named.scope.note}`);
+    assert.ok(!named.scope.note?.includes('credit-risk'), 'the endpoint itself is not among the others');
+    withId.panel.dispose();
+
+    // A panel state from before endpoint ids were kept: the general note, no listing.
+    const before = t.emu.requests.length;
+    const withoutId = await openPanel(bindingOf('credit-risk', 'blue'));
+    assert.match(lastScope(withoutId.posted).scope.note ?? '', /deployment name alone/);
+    assert.ok(!t.emu.requests.slice(before).some((r) => /\/onlineEndpoints(\?|$)/.test(r.path)));
+    withoutId.panel.dispose();
   });
 
   void it('says plainly when nothing in the data matches, and runs the ready queries unscoped', async () => {

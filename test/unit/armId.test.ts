@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import {
   armIdName,
   buildArmId,
+  endpointRefOf,
   parseArmId,
   portalResourceUrl,
   sameArmId,
@@ -98,4 +99,26 @@ void test('portal link to a resource overview, with and without tenant', () => {
     portalResourceUrl('https://portal.azure.com/', COMPONENT),
     `https://portal.azure.com/#resource${COMPONENT}/overview`,
   );
+});
+
+void test('endpointRefOf reads an online endpoint id, whatever its case, and refuses anything else', () => {
+  const ws =
+    '/subscriptions/s-1/resourceGroups/rg%201/providers/Microsoft.MachineLearningServices/workspaces/w';
+  assert.deepEqual(endpointRefOf(`${ws}/onlineEndpoints/credit-risk`), {
+    subscriptionId: 's-1',
+    resourceGroup: 'rg 1',
+    workspaceName: 'w',
+    endpointName: 'credit-risk',
+  });
+  assert.equal(endpointRefOf(`${ws.toLowerCase()}/onlineendpoints/e`)?.endpointName, 'e');
+  assert.equal(endpointRefOf(ws), undefined);
+  assert.equal(endpointRefOf(`${ws}/onlineEndpoints/e/deployments/blue`), undefined);
+  assert.equal(endpointRefOf(`${ws}/batchEndpoints/e`), undefined);
+  assert.equal(
+    endpointRefOf(
+      '/subscriptions/s/providers/Microsoft.MachineLearningServices/workspaces/w/onlineEndpoints/e',
+    ),
+    undefined,
+  );
+  assert.equal(endpointRefOf('not an id'), undefined);
 });
