@@ -56,6 +56,7 @@ export const SettingKeys = {
   tenant: 'amlMonitor.tenant',
   subscriptions: 'amlMonitor.subscriptions',
   treeConcurrency: 'amlMonitor.tree.concurrency',
+  treeMetricsAtAGlance: 'amlMonitor.tree.metricsAtAGlance',
   logsTailLines: 'amlMonitor.logs.tailLines',
   logsPollIntervalSeconds: 'amlMonitor.logs.pollIntervalSeconds',
   logsMaxBackoffSeconds: 'amlMonitor.logs.maxBackoffSeconds',

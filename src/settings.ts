@@ -38,6 +38,10 @@ export class Settings {
   get treeConcurrency(): number {
     return clamp(this.config.get<number>(Keys.treeConcurrency, 12), 1, 32);
   }
+  /** Deployment rows show their last-hour figures (read from Azure Monitor only when on). */
+  get treeMetricsAtAGlance(): boolean {
+    return this.config.get<boolean>(Keys.treeMetricsAtAGlance, true) !== false;
+  }
   get logsTailLines(): number {
     return clamp(this.config.get<number>(Keys.logsTailLines, 300), 10, 10000);
   }

@@ -52,6 +52,8 @@ export class ServicesTreeProvider
   private readonly context: NodeContext;
   /** Last-hour figures of the deployments shown (read lazily, never in the tree's way). */
   readonly glances: DeploymentGlances;
+  /** amlMonitor.tree.metricsAtAGlance, kept here: every deployment row asks on each paint. */
+  private glancesOn: boolean;
   private state: TreeState | undefined;
   /** Bumped by every full reload, so a load that a reload overtook changes nothing. */
   private generation = 0;
@@ -82,8 +84,9 @@ export class ServicesTreeProvider
       isBusy: (t) => this.busy.has(targetKey(t)),
       isOverdue: (t) => this.overdue.has(targetKey(t)),
       isStreaming: (t) => streams.isStreaming(t),
-      glance: (deploymentId) => this.glances.peek(deploymentId),
+      glance: (deploymentId) => (this.glancesOn ? this.glances.peek(deploymentId) : undefined),
     };
+    this.glancesOn = s.settings.treeMetricsAtAGlance;
     this.disposables.push(
       streams.onDidChangeStreams(() => this.changed.fire(undefined)),
       s.azure.onDidChange(() => this.refresh()),
@@ -92,10 +95,24 @@ export class ServicesTreeProvider
           this.model.setConcurrency(s.settings.treeConcurrency);
         // Cloud, auth and tenant changes reach the tree through the session's onDidChange.
         if (e.affectsConfiguration(SettingKeys.subscriptions)) this.refresh();
+        if (e.affectsConfiguration(SettingKeys.treeMetricsAtAGlance)) this.setGlancesOn();
       }),
     );
     this.disposables.push(this.filterChanged);
     this.setState('loading');
+  }
+
+  /**
+   * Follows amlMonitor.tree.metricsAtAGlance: off forgets the figures and cancels their reads, on
+   * reads them for the rows painted next. Either way the rows repaint from what the tree already
+   * holds: nothing is read again from Azure.
+   */
+  private setGlancesOn(): void {
+    const on = this.s.settings.treeMetricsAtAGlance;
+    if (on === this.glancesOn) return;
+    this.glancesOn = on;
+    if (!on) this.glances.clear();
+    this.changed.fire(undefined);
   }
 
   /** The view that shows this tree, for reveal. */

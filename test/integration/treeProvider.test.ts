@@ -346,6 +346,79 @@ void describe('services TreeDataProvider (emulator, stand-in vscode)', { skip: i
     assert.equal(azure.emu.requests.filter(isMetrics).length - metricsBefore, asked);
   });
 
+  void it('with amlMonitor.tree.metricsAtAGlance off the tree asks Azure Monitor nothing; switching it repaints without a reload', async () => {
+    const key = 'amlMonitor.tree.metricsAtAGlance';
+    const switchTo = (on: boolean) => {
+      settings[key] = on;
+      configChanged.fire({ affectsConfiguration: (k) => k === 'amlMonitor' || k === key });
+    };
+    const metricsCount = () => azure.emu.requests.filter(isMetrics).length;
+    // What a reload would ask first: the subscriptions, or the fleet from Resource Graph.
+    const reloads = () =>
+      azure.emu.requests.filter(
+        (r) => r.path === '/subscriptions' || r.path.endsWith('/Microsoft.ResourceGraph/resources'),
+      ).length;
+    // Reads start on a timer after the paint: give them the chance before counting.
+    const settle = async (tree: ServicesTreeProvider) => {
+      await new Promise((r) => setTimeout(r, 50));
+      await tree.glances.idle();
+    };
+    const listening = () => (configChanged as unknown as { listeners: unknown[] }).listeners.length;
+    settings[key] = false;
+    try {
+      const listenersBefore = listening();
+      const { tree, changes } = await makeTree(azure.client);
+      trees.push(tree);
+      assert.equal(listening(), listenersBefore + 1);
+      const metricsBefore = metricsCount();
+      const nodes = await expandAll(tree);
+      const deployments = nodes.filter((n) => n.model.kind === 'deployment');
+      assert.ok(deployments.length > 5);
+      const green = deploymentNode(nodes, 'credit-risk', 'green');
+      nodes.forEach((n) => item(tree, n));
+      await settle(tree);
+      assert.equal(metricsCount() - metricsBefore, 0, 'no metrics request for the tree');
+      for (const n of deployments) {
+        assert.doesNotMatch(item(tree, n).description ?? '', /p95|\/min|5xx/);
+        assert.doesNotMatch(String(item(tree, n).tooltip), /Last hour/);
+      }
+
+      // On: every row repaints from what the tree holds, and the figures arrive.
+      const reloadsBefore = reloads();
+      changes.length = 0;
+      switchTo(true);
+      assert.deepEqual(changes, [undefined], 'one repaint of the whole tree');
+      const repainted = await expandAll(tree);
+      // The same row objects (v1 groups read later may join them): not a reload.
+      assert.ok(
+        nodes.every((n) => repainted.includes(n)),
+        'the same rows, not a reload',
+      );
+      repainted.forEach((n) => item(tree, n));
+      await settle(tree);
+      assert.ok(metricsCount() > metricsBefore, 'the figures were read');
+      assert.match(item(tree, green).description ?? '', /p95 4\.\d+ s · [\d.]+\/min · 5xx 0%/);
+      assert.equal(reloads(), reloadsBefore, 'nothing but metrics was read');
+
+      // Off again: the figures leave at once and nothing more is read.
+      changes.length = 0;
+      switchTo(false);
+      assert.deepEqual(changes, [undefined]);
+      const metricsOn = metricsCount();
+      nodes.forEach((n) => item(tree, n));
+      await settle(tree);
+      assert.doesNotMatch(item(tree, green).description ?? '', /p95|\/min|5xx/);
+      assert.equal(metricsCount(), metricsOn);
+      assert.equal(reloads(), reloadsBefore);
+
+      // The settings listener goes with the tree.
+      tree.dispose();
+      assert.equal(listening(), listenersBefore);
+    } finally {
+      delete settings[key];
+    }
+  });
+
   void it('a metrics failure leaves the tree as it is: same rows, no figures, no zeros, no error rows', async () => {
     const plain = await makeTree(azure.client);
     trees.push(plain.tree);
