@@ -10,7 +10,9 @@
 //   shorter), and it is printed once it is terminated or comes back unchanged, so a finished
 //   "server started" shows one poll late at most. On the first poll it is printed at once. When an
 //   open line that was printed grows later, only what it gained is printed, as a line of its own:
-//   the previous last line being a prefix of the new one is growth, not a restart.
+//   the previous last line being a prefix of the new one is growth, not a restart. A held line that
+//   is gone or changed at the next poll, while the lines before it are still in place, means the log
+//   started over: a log only grows, and a held line can only grow or end.
 // - A snapshot with fewer lines than requested ("not full") is therefore the whole log.
 //
 // Matching. The previous snapshot `prev` (P lines) ended at some line `j` of the new snapshot
@@ -30,7 +32,11 @@
 // needs a window that holds nothing but one repeated line.
 // Limits no client of this service can escape: lines a container wrote after the last poll and before
 // it restarted are gone with it; a restart is invisible when the new log repeats the old one line for
-// line where prev ended (same first line included) or when the new log already overflows the window.
+// line where prev ended (same first line included; unless a held line vanished, see above) or when the
+// new log already overflows the window.
+//
+// Memory: one window is kept between polls (the snapshot itself when it has no CRLF) and the new
+// lines are a slice of it; lines are split only on request, and the KMP fallback keeps 8 bytes a line.
 //
 // Cost: linear in the snapshot size. The fast path compares text, not lines: every consistent end is
 // the end of a line equal to prev's last line, found with indexOf/lastIndexOf, and a candidate is
@@ -63,7 +69,9 @@ export type LogTailEvent = 'first' | 'append' | 'reset' | 'gap';
 export interface LogTailResult {
   /** first: no previous snapshot; append: continuation; reset: the log started over; gap: lines may have been skipped. */
   readonly event: LogTailEvent;
-  /** The new lines, without terminators (for 'reset' and 'gap', the whole snapshot). */
+  /** The new lines, each ending with '\n' (for 'reset' and 'gap', the whole snapshot): a slice of the window kept in `state`, not a copy. */
+  readonly text: string;
+  /** The same lines without terminators, split on each read (the follower prints `text`). */
   readonly lines: string[];
   /** On 'reset': the old log's held-back open line, to print before the restart marker. */
   readonly beforeReset?: string[];
@@ -149,37 +157,55 @@ function fastEnds(prev: string, next: string): number[] | undefined {
   return ends;
 }
 
-/** Lines with a hash of their whole content, so that KMP compares integers and verifies only on equal hashes. */
+/**
+ * The lines of a normalized text by their start offsets, with a hash of each line's content, so
+ * that KMP compares integers and verifies only on equal hashes. Offsets, not an array of strings:
+ * a window of a million short lines would cost tens of bytes a line as strings, 8 bytes here.
+ */
 interface HashedLines {
-  readonly lines: string[];
+  readonly text: string;
+  /** count + 1 offsets: line i is text[starts[i], starts[i + 1] - 1). */
+  readonly starts: Int32Array;
   readonly hashes: Int32Array;
+  readonly count: number;
 }
 
-function hashLines(lines: string[]): HashedLines {
-  const hashes = new Int32Array(lines.length);
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i] ?? '';
+function hashLines(text: string): HashedLines {
+  const count = countNewlines(text);
+  const starts = new Int32Array(count + 1);
+  const hashes = new Int32Array(count);
+  let start = 0;
+  for (let i = 0; i < count; i++) {
+    const end = text.indexOf('\n', start);
+    const length = end - start;
     // FNV-1a over the length and the first and last 16 chars: O(1) per line. Lines that differ only
     // in the middle share a hash and are told apart by the string comparison in same().
-    let h = Math.imul(0x811c9dc5 ^ line.length, 0x01000193);
-    const head = Math.min(16, line.length);
-    for (let c = 0; c < head; c++) h = Math.imul(h ^ line.charCodeAt(c), 0x01000193);
-    for (let c = Math.max(head, line.length - 16); c < line.length; c++)
-      h = Math.imul(h ^ line.charCodeAt(c), 0x01000193);
+    let h = Math.imul(0x811c9dc5 ^ length, 0x01000193);
+    const head = Math.min(16, length);
+    for (let c = 0; c < head; c++) h = Math.imul(h ^ text.charCodeAt(start + c), 0x01000193);
+    for (let c = Math.max(head, length - 16); c < length; c++)
+      h = Math.imul(h ^ text.charCodeAt(start + c), 0x01000193);
+    starts[i] = start;
     hashes[i] = h;
+    start = end + 1;
   }
-  return { lines, hashes };
+  starts[count] = start;
+  return { text, starts, hashes, count };
+}
+
+function lineAt(x: HashedLines, i: number): string {
+  return x.text.slice(x.starts[i] ?? 0, (x.starts[i + 1] ?? 0) - 1);
 }
 
 /** Equal lines; a hash collision is caught by comparing the strings. */
 function same(x: HashedLines, i: number, y: HashedLines, k: number): boolean {
-  return x.hashes[i] === y.hashes[k] && x.lines[i] === y.lines[k];
+  return x.hashes[i] === y.hashes[k] && lineAt(x, i) === lineAt(y, k);
 }
 
 /** Same as fastEnds but in line indexes, by the KMP prefix function over line hashes. */
 function lineEnds(a: HashedLines, b: HashedLines): number[] {
-  const P = a.lines.length;
-  const N = b.lines.length;
+  const P = a.count;
+  const N = b.count;
   const found: number[] = [];
   // j >= P: occurrences of a in b (pattern a over text b).
   const piA = prefixFunction(a);
@@ -200,8 +226,8 @@ function lineEnds(a: HashedLines, b: HashedLines): number[] {
 }
 
 function prefixFunction(s: HashedLines): Int32Array {
-  const pi = new Int32Array(s.lines.length);
-  for (let i = 1, k = 0; i < s.lines.length; i++) {
+  const pi = new Int32Array(s.count);
+  for (let i = 1, k = 0; i < s.count; i++) {
     while (k > 0 && !same(s, i, s, k)) k = pi[k - 1] ?? 0;
     if (same(s, i, s, k)) k++;
     pi[i] = k;
@@ -209,14 +235,19 @@ function prefixFunction(s: HashedLines): Int32Array {
   return pi;
 }
 
-/** The snapshot's unterminated last line (CRLF as LF), undefined when it ends with a newline or is empty. */
-function openLastLine(snapshot: string): { closed: string; open: string } | undefined {
-  const normalized = normalizeSnapshot(snapshot);
-  if (normalized.length === 0) return undefined;
-  const body = snapshot.endsWith('\r') ? snapshot.slice(0, -1) : snapshot;
-  if (body.endsWith('\n')) return undefined;
-  const lastStart = normalized.lastIndexOf('\n', normalized.length - 2) + 1;
-  return { closed: normalized.slice(0, lastStart), open: normalized.slice(lastStart, -1) };
+/** CRLF to LF, and a last CR dropped (a snapshot cut between the CR and the LF of its last line). */
+function toLf(text: string): string {
+  const lf = text.includes('\r\n') ? text.replace(/\r\n/g, '\n') : text;
+  return lf.endsWith('\r') ? lf.slice(0, -1) : lf;
+}
+
+/**
+ * A copy of a short piece of a snapshot that does not keep the snapshot alive: V8 makes a slice
+ * of a long string point into its parent, so a first line or a printed part kept across polls
+ * would hold a whole old window. Slicing a fresh concatenation makes V8 copy just the piece.
+ */
+function detached(piece: string): string {
+  return piece.length < 16 ? piece : (' ' + piece).slice(1);
 }
 
 /** prev without its last line (an open line that grew), so the grown line matches as new. */
@@ -232,9 +263,21 @@ function withoutLastLine(prev: LogTailState): LogTailState {
   };
 }
 
+/** Where the new lines start in the normalized snapshot, and the state to keep. */
+interface Match {
+  readonly event: LogTailEvent;
+  readonly from: number;
+  readonly ambiguous: boolean;
+  readonly state: LogTailState;
+}
+
 /**
  * The new lines of `snapshot` given the state from the previous call (undefined on the first poll),
  * `requestedTail` being the tail the snapshot was fetched with. Linear in the snapshot size.
+ *
+ * Memory: the state keeps one window (the snapshot itself, or its LF copy when it has CRLF) and
+ * pieces of it copied out (see detached()); the result's text is a slice of that window. The
+ * snapshot is copied only for CRLF and when an open last line is printed (a newline is added).
  */
 export function nextLogLines(
   prev: LogTailState | undefined,
@@ -242,64 +285,101 @@ export function nextLogLines(
   requestedTail: number,
   options: LogTailOptions = {},
 ): LogTailResult {
-  const open = openLastLine(snapshot);
+  const lf = toLf(snapshot);
+  const openStart = lf.length === 0 || lf.charCodeAt(lf.length - 1) === NL ? -1 : lf.lastIndexOf('\n') + 1;
+  const open = openStart === -1 ? undefined : { closed: lf.slice(0, openStart), open: lf.slice(openStart) };
   // A changed open line is still being written: match the terminated lines only, as a window one line shorter.
   const holding = prev !== undefined && open !== undefined && open.open !== prev.heldLine;
-  const text = holding ? open.closed : snapshot;
+  const next = holding ? open.closed : open !== undefined ? lf + '\n' : lf;
   const window = holding ? requestedTail - 1 : requestedTail;
-  let result = matchSnapshot(prev, text, window, options);
+  let match = matchSnapshot(prev, next, window, options);
   let printedPart = prev?.printedPart;
-  if (result.event !== 'append' && prev?.lastLineOpen === true && prev.lineCount > 0) {
+  if (match.event !== 'append' && prev?.lastLineOpen === true && prev.lineCount > 0) {
     // The open line printed last time may have grown: match without it.
     const lastLine = prev.text.slice(prev.text.lastIndexOf('\n', prev.text.length - 2) + 1, -1);
-    const grown = matchSnapshot(withoutLastLine(prev), text, window, options);
-    const [firstNew] = grown.lines;
+    const grown = matchSnapshot(withoutLastLine(prev), next, window, options);
     const grows =
-      firstNew !== undefined ? firstNew.startsWith(lastLine) : holding && open.open.startsWith(lastLine);
+      grown.from < next.length
+        ? next.startsWith(lastLine, grown.from)
+        : holding && open.open.startsWith(lastLine);
     if (grown.event === 'append' && grows) {
-      result = grown;
-      printedPart = lastLine;
+      match = grown;
+      printedPart = detached(lastLine);
     }
   }
-  let lines = result.lines;
-  let beforeReset: string[] | undefined;
+  const held = prev?.heldLine;
+  if (held !== undefined && match.event === 'append') {
+    // A held line can only grow or end: the first new line, or the line still being written, starts
+    // with it. Gone or changed, while the lines before it are still in place, the log started over
+    // (even when its first line is the same: a new container prints the same banner).
+    const goesOn =
+      match.from < next.length ? next.startsWith(held, match.from) : holding && open.open.startsWith(held);
+    if (!goesOn) match = restarted(next, window);
+  }
+  let from = match.from;
   if (printedPart !== undefined) {
-    const [firstNew, ...rest] = lines;
     // Print only what the line gained since part of it was printed.
-    if (result.event === 'append' && firstNew?.startsWith(printedPart)) {
-      lines = [firstNew.slice(printedPart.length), ...rest];
+    if (match.event === 'append' && from < next.length && next.startsWith(printedPart, from)) {
+      from += printedPart.length;
       printedPart = undefined;
-    } else if (!(holding && lines.length === 0 && open.open.startsWith(printedPart))) {
+    } else if (!(holding && from === next.length && open.open.startsWith(printedPart))) {
       printedPart = undefined;
     }
   }
-  if (result.event === 'reset' && prev?.heldLine !== undefined) {
+  let beforeReset: string[] | undefined;
+  if (match.event === 'reset' && held !== undefined) {
     // The old log's held line was never printed (or only its start): it belongs before the restart marker.
-    const part = prev.printedPart;
-    beforeReset = [
-      part !== undefined && prev.heldLine.startsWith(part) ? prev.heldLine.slice(part.length) : prev.heldLine,
-    ];
+    const part = prev?.printedPart;
+    beforeReset = [part !== undefined && held.startsWith(part) ? held.slice(part.length) : held];
   }
-  return {
-    ...result,
-    lines,
+  const text = from === 0 ? next : next.slice(from);
+  const result: Omit<LogTailResult, 'lines'> = {
+    event: match.event,
+    text,
+    ambiguous: match.ambiguous,
+    widen: match.event === 'gap',
     ...(beforeReset ? { beforeReset } : {}),
     state: {
-      ...result.state,
+      ...match.state,
       ...(holding ? { heldLine: open.open } : {}),
       ...(printedPart !== undefined ? { printedPart } : {}),
       lastLineOpen: !holding && open !== undefined,
     },
   };
+  // Split on demand only (tests, small callers): the follower prints `text` as it is.
+  return Object.defineProperty(result, 'lines', { get: () => splitLines(text) }) as LogTailResult;
 }
 
+/** The first line of a normalized text, copied out of it. */
+function firstLineKept(next: string, prevFirstLine: string | undefined): string | undefined {
+  const first = firstLineOf(next);
+  return first === undefined || first === prevFirstLine ? prevFirstLine : detached(first);
+}
+
+/** A log that started over, seen in the normalized snapshot `next`. */
+function restarted(next: string, requestedTail: number): Match {
+  const N = countNewlines(next);
+  const wholeLog = N < requestedTail;
+  return {
+    event: 'reset',
+    from: 0,
+    ambiguous: false,
+    state: {
+      text: next,
+      lineCount: N,
+      absoluteEnd: wholeLog ? N : undefined,
+      firstLine: wholeLog ? firstLineKept(next, undefined) : undefined,
+    },
+  };
+}
+
+/** `next` is normalized: LF line ends, every line terminated. */
 function matchSnapshot(
   prev: LogTailState | undefined,
-  snapshot: string,
+  next: string,
   requestedTail: number,
   options: LogTailOptions,
-): LogTailResult {
-  const next = normalizeSnapshot(snapshot);
+): Match {
   // Counting every line costs ~0.1 ms per 10,000; on the common path N comes from the changed part only.
   let lineCount: number | undefined;
   const countAll = (): number => (lineCount ??= countNewlines(next));
@@ -308,23 +388,26 @@ function matchSnapshot(
     from: number,
     absoluteEnd: number | undefined,
     ambiguous = false,
-  ): LogTailResult => {
+  ): Match => {
     const N = countAll();
     const wholeLog = N < requestedTail;
     return {
       event,
-      lines: splitLines(from === 0 ? next : next.slice(from)),
+      from,
       ambiguous,
-      widen: event === 'gap',
       state: {
         text: next,
         lineCount: N,
         absoluteEnd: wholeLog ? N : absoluteEnd,
-        firstLine: wholeLog ? firstLineOf(next) : event === 'append' ? prev?.firstLine : undefined,
+        firstLine: wholeLog
+          ? firstLineKept(next, prev?.firstLine)
+          : event === 'append'
+            ? prev?.firstLine
+            : undefined,
       },
     };
   };
-  const exactAfterWholeLog = (state: LogTailState, absoluteEnd: number): LogTailResult => {
+  const exactAfterWholeLog = (state: LogTailState, absoluteEnd: number): Match => {
     const N = countAll();
     const sameStart = state.firstLine === undefined || state.firstLine === firstLineOf(next);
     const end = absoluteEnd >= state.lineCount && absoluteEnd <= N ? lineOffset(next, absoluteEnd) : -1;
@@ -344,9 +427,9 @@ function matchSnapshot(
   // Consistent ends of prev in next as char offsets, largest first, at most two.
   let ends = options.forceLineMatch ? undefined : fastEnds(prev.text, next);
   if (ends === undefined) {
-    const nextLines = splitLines(next);
-    lineCount = nextLines.length;
-    ends = lineEnds(hashLines(splitLines(prev.text)), hashLines(nextLines)).map((j) => lineOffset(next, j));
+    const nextLines = hashLines(next);
+    lineCount = nextLines.count;
+    ends = lineEnds(hashLines(prev.text), nextLines).map((j) => nextLines.starts[j] ?? next.length);
   }
   const [best] = ends;
   if (lineCount === undefined && best !== undefined) {

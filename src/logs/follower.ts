@@ -2,7 +2,7 @@
 // emulator: fetch a snapshot, print exactly the new lines (core/logTail), sleep, repeat. Failures
 // back off and resume from the last good snapshot, so nothing is lost or printed twice.
 import { isAzureRequestError } from '../azure/errors';
-import { type LogTailState, nextLogLines } from '../core/logTail';
+import { type LogTailResult, type LogTailState, nextLogLines } from '../core/logTail';
 import { defaultCutNote, scrubSecrets } from '../core/scrubSecrets';
 
 /** Fetches the last `tail` lines; rejects with AzureRequestError on failure. */
@@ -48,8 +48,8 @@ export interface FollowerOptions {
   yieldToHost?: () => Promise<void>;
 }
 
-/** Lines per append of a large print; between chunks the loop yields to the host. */
-const CHUNK_LINES = 2000;
+/** Characters per append of a large print (whole lines); between chunks the loop yields to the host. */
+export const PRINT_CHUNK_CHARS = 256 * 1024;
 /** Polls without pressure before a widened window goes back to the setting. */
 const CALM_POLLS_BEFORE_NARROWING = 20;
 
@@ -135,21 +135,32 @@ export class LogFollower {
 
   private async poll(): Promise<void> {
     const tail = this.currentTail();
+    const result = await this.fetchNewLines(tail);
+    if (result === undefined || this.stopped) return;
+    await this.received(result, tail);
+    this.schedule(this.o.pollIntervalMs() * this.intervalFactor);
+  }
+
+  /**
+   * The next snapshot's new lines, or undefined when the fetch failed. The snapshot itself is not
+   * kept past this call: while the new lines print, only the window the tail state keeps is alive.
+   */
+  private async fetchNewLines(tail: number): Promise<LogTailResult | undefined> {
     const controller = new AbortController();
     this.inFlight = controller;
     let text: string;
     try {
       text = await this.o.fetch(tail, controller.signal);
     } catch (e) {
-      if (this.stopped) return;
-      this.failed(e);
-      return;
+      if (!this.stopped) this.failed(e);
+      return undefined;
     } finally {
       if (this.inFlight === controller) this.inFlight = undefined;
     }
-    if (this.stopped) return;
-    await this.received(text, tail);
-    this.schedule(this.o.pollIntervalMs() * this.intervalFactor);
+    if (this.stopped) return undefined;
+    const result = nextLogLines(this.state, text, tail);
+    this.state = result.state;
+    return result;
   }
 
   private failed(e: unknown): void {
@@ -172,16 +183,14 @@ export class LogFollower {
     this.schedule(Math.min(this.o.maxBackoffMs(), Math.max(retryAfter, exponential * jitter)));
   }
 
-  private async received(text: string, tail: number): Promise<void> {
+  private async received(result: LogTailResult, tail: number): Promise<void> {
     if (this.failures > 0) {
       this.failures = 0;
       this.o.sink.append(`${this.o.messages.reconnected()}\n`);
       this.o.sink.status('live');
     }
-    const result = nextLogLines(this.state, text, tail);
-    this.state = result.state;
     // The old log's last line, held back while it was being written, belongs before the marker.
-    if (result.beforeReset) await this.print(result.beforeReset);
+    if (result.beforeReset) await this.print(`${result.beforeReset.join('\n')}\n`);
     if (result.event === 'reset') this.o.sink.append(`${this.o.messages.restarted()}\n`);
     if (result.widen) {
       const widenedTo = Math.min(this.maxTail(), tail * 2);
@@ -192,30 +201,44 @@ export class LogFollower {
       this.calmPolls = 0;
     } else if (this.widenedTail > 0 || this.intervalFactor < 1) {
       // Narrow back once the setting's window would have held every poll with room to spare.
-      this.calmPolls = result.lines.length * 2 < this.o.tailLines() ? this.calmPolls + 1 : 0;
+      this.calmPolls = countLines(result.text) * 2 < this.o.tailLines() ? this.calmPolls + 1 : 0;
       if (this.calmPolls >= CALM_POLLS_BEFORE_NARROWING) {
         this.widenedTail = 0;
         this.intervalFactor = 1;
         this.calmPolls = 0;
       }
     }
-    await this.print(result.lines);
+    await this.print(result.text);
   }
 
   private cutNote(removed: number): string {
     return this.o.messages.lineCut?.(removed) ?? defaultCutNote(removed);
   }
 
-  private async print(lines: string[]): Promise<void> {
-    for (let from = 0; from < lines.length && !this.stopped; from += CHUNK_LINES) {
+  /** Prints whole lines (text ends with '\n'), scrubbed, about PRINT_CHUNK_CHARS at a time, yielding between chunks. */
+  private async print(text: string): Promise<void> {
+    for (let from = 0; from < text.length && !this.stopped;) {
       if (from > 0) await (this.o.yieldToHost ?? yieldToEventLoop)();
       if (this.stopped) return;
-      const chunk = lines.slice(from, from + CHUNK_LINES);
-      this.o.sink.append(
-        scrubSecrets(chunk.join('\n') + '\n', { cutNote: (removed) => this.cutNote(removed) }),
-      );
+      const to = chunkEnd(text, from);
+      // A slice of the kept window, not a copy; the scrubber copies only what it changes.
+      this.o.sink.append(scrubSecrets(text.slice(from, to), { cutNote: (removed) => this.cutNote(removed) }));
+      from = to;
     }
   }
+}
+
+/** End of the chunk starting at `from`: the first line end at or after PRINT_CHUNK_CHARS (a longer line goes whole; the scrubber cuts it). */
+function chunkEnd(text: string, from: number): number {
+  if (text.length - from <= PRINT_CHUNK_CHARS) return text.length;
+  const lineEnd = text.indexOf('\n', from + PRINT_CHUNK_CHARS - 1);
+  return lineEnd === -1 ? text.length : lineEnd + 1;
+}
+
+function countLines(text: string): number {
+  let n = 0;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) n++;
+  return n;
 }
 
 function yieldToEventLoop(): Promise<void> {
@@ -230,6 +253,5 @@ export async function fetchSnapshotText(
   cutNote: (removed: number) => string = defaultCutNote,
 ): Promise<string> {
   const text = await fetch(tail, abortSignal);
-  const result = nextLogLines(undefined, text, tail);
-  return result.lines.length === 0 ? '' : scrubSecrets(result.lines.join('\n') + '\n', { cutNote });
+  return scrubSecrets(nextLogLines(undefined, text, tail).text, { cutNote });
 }

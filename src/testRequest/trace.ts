@@ -3,15 +3,20 @@
 // arrives minutes late) and renders one timeline: received → model → answered.
 import * as vscode from 'vscode';
 import type { AzureClient } from '../azure/api';
-import type { QueryResult } from '../azure/models';
+import { isAzureRequestError } from '../azure/errors';
+import type { QueryResult, QueryTarget } from '../azure/models';
+import { workspaceArmId } from '../core/armId';
 import { fenceFor } from '../core/scoring';
 import { markdownCell, type EndpointCoordinates } from '../core/testRequestHistory';
 import {
   appInsightsTraceQueries,
+  consoleLogQuery,
+  dependenciesQuery,
   latencySplit,
   orderTimeline,
   printedDuringQuery,
   trafficLogQuery,
+  type TelemetryForm,
   type TimelineStep,
   type TraceIds,
   type TrafficRow,
@@ -21,7 +26,11 @@ export interface TraceFound {
   requests: Record<string, unknown>[];
   traces: Record<string, unknown>[];
   exceptions: Record<string, unknown>[];
+  /** Calls the model made while it ran (App Insights dependencies). */
+  dependencies: Record<string, unknown>[];
   traffic: TrafficRow[];
+  /** Lines the deployment's containers printed while the request ran (AmlOnlineEndpointConsoleLog). */
+  console: Record<string, unknown>[];
   /** Where nothing could be asked, and why (no App Insights, no Log Analytics). */
   notes: string[];
 }
@@ -38,6 +47,44 @@ const text = (v: unknown): string =>
   typeof v === 'string' ? v : v === undefined || v === null ? '' : JSON.stringify(v);
 const asNumber = (v: unknown) => (typeof v === 'number' ? v : Number(v ?? 0));
 
+/**
+ * Runs the App Insights queries on the component (classic tables). A workspace-based component's
+ * rows are also in its Log Analytics workspace (App* tables): when the component refuses the query
+ * (a role on the workspace only) or is not found, they are read there.
+ */
+async function appInsightsRows(
+  client: AzureClient,
+  component: { armId: string; workspaceResourceId?: string },
+  build: (form: TelemetryForm) => string[],
+  timespan: { duration: string },
+  abortSignal: AbortSignal | undefined,
+  notes: string[],
+): Promise<{ rows: Record<string, unknown>[][]; form: TelemetryForm; target: QueryTarget }> {
+  const run = (target: QueryTarget, form: TelemetryForm) =>
+    Promise.all(build(form).map((q) => client.query(target, q, timespan, { abortSignal })));
+  const classic: QueryTarget = { kind: 'appInsights', resourceId: component.armId };
+  try {
+    return {
+      rows: (await run(classic, { kind: 'classic' })).map(rowsOf),
+      form: { kind: 'classic' },
+      target: classic,
+    };
+  } catch (e) {
+    const refused = isAzureRequestError(e) && (e.kind === 'forbidden' || e.kind === 'notFound');
+    if (!refused || !component.workspaceResourceId) throw e;
+    const form: TelemetryForm = { kind: 'workspace', componentId: component.armId };
+    const target: QueryTarget = { kind: 'logAnalytics', resourceId: component.workspaceResourceId };
+    const rows = (await run(target, form)).map(rowsOf);
+    notes.push(
+      vscode.l10n.t(
+        'Application Insights refused the query ({0}); its rows were read from its Log Analytics workspace (App* tables).',
+        e.message,
+      ),
+    );
+    return { rows, form, target };
+  }
+}
+
 /** One pass over every table that may hold the request. */
 export async function lookUpOnce(
   client: AzureClient,
@@ -45,60 +92,87 @@ export async function lookUpOnce(
   ids: TraceIds,
   abortSignal?: AbortSignal,
 ): Promise<TraceFound> {
-  const found: TraceFound = { requests: [], traces: [], exceptions: [], traffic: [], notes: [] };
+  const found: TraceFound = {
+    requests: [],
+    traces: [],
+    exceptions: [],
+    dependencies: [],
+    traffic: [],
+    console: [],
+    notes: [],
+  };
   const workspace = await client.getWorkspace(endpoint, abortSignal);
   const timespan = { duration: 'P1D' };
   if (!workspace.applicationInsightsId) {
     found.notes.push(vscode.l10n.t('The workspace has no Application Insights resource.'));
     return found;
   }
-  const target = { kind: 'appInsights' as const, resourceId: workspace.applicationInsightsId };
-  const queries = appInsightsTraceQueries(ids);
-  const [requests, traces, exceptions] = await Promise.all([
-    client.query(target, queries.requests, timespan, { abortSignal }),
-    client.query(target, queries.traces, timespan, { abortSignal }),
-    client.query(target, queries.exceptions, timespan, { abortSignal }),
-  ]);
-  found.requests = rowsOf(requests);
-  found.traces = rowsOf(traces);
-  found.exceptions = rowsOf(exceptions);
-  // print() lines carry no id: those of the same instance during the request are added.
-  const request = found.requests[0];
-  if (request && typeof request.cloud_RoleInstance === 'string' && request.cloud_RoleInstance) {
-    const start = asDate(request.timestamp);
-    const end = new Date(start.getTime() + asNumber(request.duration));
-    const printed = rowsOf(
-      await client.query(target, printedDuringQuery(request.cloud_RoleInstance, start, end), timespan, {
-        abortSignal,
-      }),
-    );
-    const seen = new Set(found.traces.map((t) => text(t.message)));
-    found.traces.push(...printed.filter((p) => !seen.has(text(p.message))));
-  }
   const component = await client.getAppInsightsComponent(workspace.applicationInsightsId, abortSignal);
-  if (component.workspaceResourceId) {
-    const traffic = await client.query(
-      { kind: 'logAnalytics', resourceId: component.workspaceResourceId },
-      trafficLogQuery(ids),
+  const logAnalytics: QueryTarget | undefined = component.workspaceResourceId
+    ? { kind: 'logAnalytics', resourceId: component.workspaceResourceId }
+    : undefined;
+  const [app, traffic] = await Promise.all([
+    appInsightsRows(
+      client,
+      { armId: workspace.applicationInsightsId, workspaceResourceId: component.workspaceResourceId },
+      (form) => {
+        const q = appInsightsTraceQueries(ids, form);
+        return [q.requests, q.traces, q.exceptions];
+      },
       timespan,
-      { abortSignal },
-    );
-    found.traffic = rowsOf(traffic).map((r) => ({
-      time: asDate(r.TimeGenerated),
-      deployment: text(r.DeploymentName),
-      responseCode: asNumber(r.ResponseCode),
-      modelStatusCode: asNumber(r.ModelStatusCode),
-      requestMs: asNumber(r.RequestDurationMs),
-      responseMs: asNumber(r.ResponseDurationMs),
-      totalMs: asNumber(r.TotalDurationMs),
-    }));
-  } else {
+      abortSignal,
+      found.notes,
+    ),
+    logAnalytics
+      ? client.query(logAnalytics, trafficLogQuery(ids), timespan, { abortSignal }).then(rowsOf)
+      : Promise.resolve([]),
+  ]);
+  [found.requests = [], found.traces = [], found.exceptions = []] = app.rows;
+  found.traffic = traffic.map((r) => ({
+    time: asDate(r.TimeGenerated),
+    deployment: text(r.DeploymentName),
+    responseCode: asNumber(r.ResponseCode),
+    modelStatusCode: asNumber(r.ModelStatusCode),
+    requestMs: asNumber(r.RequestDurationMs),
+    responseMs: asNumber(r.ResponseDurationMs),
+    totalMs: asNumber(r.TotalDurationMs),
+  }));
+  if (!logAnalytics)
     found.notes.push(
       vscode.l10n.t(
         'The Application Insights resource is not workspace-based: no endpoint traffic log to read.',
       ),
     );
-  }
+
+  // What carries no request id is matched by where and when the request ran: print() lines and the
+  // model's calls by the instance and the request's span, console lines by the traffic log's window.
+  const request = found.requests[0];
+  const instance =
+    request && typeof request.cloud_RoleInstance === 'string' ? request.cloud_RoleInstance : '';
+  const start = request ? asDate(request.timestamp) : undefined;
+  const during =
+    request && instance && start
+      ? { instance, start, end: new Date(start.getTime() + asNumber(request.duration)) }
+      : undefined;
+  const operationIds = [...new Set(found.requests.map((r) => text(r.operation_Id)).filter(Boolean))];
+  const run = (target: QueryTarget, kql: string) =>
+    client.query(target, kql, timespan, { abortSignal }).then(rowsOf);
+  const row = found.traffic[0];
+  const endpointId = `${workspaceArmId(endpoint.subscriptionId, endpoint.resourceGroup, endpoint.workspaceName)}/onlineEndpoints/${endpoint.endpointName}`;
+  const [printed, dependencies, consoleLines] = await Promise.all([
+    during ? run(app.target, printedDuringQuery(during.instance, during.start, during.end, app.form)) : [],
+    operationIds.length || during ? run(app.target, dependenciesQuery(operationIds, during, app.form)) : [],
+    logAnalytics && row
+      ? run(
+          logAnalytics,
+          consoleLogQuery(endpointId, row.deployment, row.time, new Date(row.time.getTime() + row.totalMs)),
+        )
+      : [],
+  ]);
+  const seen = new Set(found.traces.map((t) => text(t.message)));
+  found.traces.push(...printed.filter((p) => !seen.has(text(p.message))));
+  found.dependencies = dependencies;
+  found.console = consoleLines;
   return found;
 }
 
@@ -137,7 +211,14 @@ export async function lookUp(
 }
 
 function rowCount(found: TraceFound): number {
-  return found.requests.length + found.traces.length + found.exceptions.length + found.traffic.length;
+  return (
+    found.requests.length +
+    found.traces.length +
+    found.exceptions.length +
+    found.dependencies.length +
+    found.traffic.length +
+    found.console.length
+  );
 }
 
 export function renderTrace(
@@ -213,6 +294,24 @@ export function renderTrace(
       text: collected
         ? vscode.l10n.t('Input {0} → prediction {1}', text(dims.Input), text(dims.Prediction))
         : text(t.message),
+    });
+  }
+  for (const d of found.dependencies) {
+    const args = [text(d.name), text(d.target), text(d.resultCode), String(Math.round(asNumber(d.duration)))];
+    steps.push({
+      time: asDate(d.timestamp),
+      kind: 'dependency',
+      text:
+        d.success === false || d.success === 'False' || d.success === 'false'
+          ? vscode.l10n.t('Call {0} to {1} failed: {2} in {3} ms', ...args)
+          : vscode.l10n.t('Call {0} to {1}: {2} in {3} ms', ...args),
+    });
+  }
+  for (const c of found.console) {
+    steps.push({
+      time: asDate(c.TimeGenerated),
+      kind: 'console',
+      text: `[${text(c.InstanceId)}] ${text(c.Message)}`,
     });
   }
   for (const e of found.exceptions) {

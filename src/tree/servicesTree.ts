@@ -45,6 +45,14 @@ export class ServicesTreeProvider
   private view: vscode.TreeView<AnyNode> | undefined;
   /** Live nodes by id (= targetKey for nodes with a target). */
   private readonly nodes = new Map<string, AnyNode>();
+  /**
+   * The children last presented under each node id ('' = the root). A resource presented again
+   * under the same parent keeps its node object, updated in place: the view keeps its row (and
+   * its expansion) while the tree settles, so a click never lands on a row that replaced it.
+   */
+  private readonly shown = new Map<string, AnyNode[]>();
+  /** What each row showed when last painted: a change event goes only to rows that differ. */
+  private readonly painted = new WeakMap<AnyNode, string>();
   private readonly busy = new Map<string, number>();
   /** Services whose update outran Azure's stated time, until Azure reports them settled. */
   private readonly overdue = new Set<string>();
@@ -75,7 +83,7 @@ export class ServicesTreeProvider
         (await s.azure.isSignedIn()) ? s.azure.getClient({ createIfNone: false }) : undefined,
       onDidArrive: (deploymentId) => {
         const node = this.nodes.get(deploymentId.toLowerCase());
-        if (node && !this.disposed) this.changed.fire(node);
+        if (node) this.repaint(node);
       },
       log: (message) => s.log.warn(message),
     });
@@ -88,7 +96,12 @@ export class ServicesTreeProvider
     };
     this.glancesOn = s.settings.treeMetricsAtAGlance;
     this.disposables.push(
-      streams.onDidChangeStreams(() => this.changed.fire(undefined)),
+      // Only the rows whose streaming mark changed: a whole-tree refresh would re-register every
+      // row in the view, and a click at that moment lands on nothing or on a neighbour.
+      streams.onDidChangeStreams(() => {
+        for (const node of this.nodes.values())
+          if (node.model.kind === 'deployment' || node.model.kind === 'legacyService') this.repaint(node);
+      }),
       s.azure.onDidChange(() => this.refresh()),
       s.settings.onDidChange((e) => {
         if (e.affectsConfiguration(SettingKeys.treeConcurrency))
@@ -130,13 +143,13 @@ export class ServicesTreeProvider
     this.generation++;
     this.rootChildren = undefined;
     this.children.clear();
-    this.nodes.clear();
     this.filterChanged.fire(f);
     this.changed.fire(undefined);
   }
 
   getTreeItem(node: AnyNode): vscode.TreeItem {
     const item = node.getTreeItem(this.context);
+    this.painted.set(node, itemSignature(item));
     this.watchTransition(node);
     return item;
   }
@@ -151,11 +164,7 @@ export class ServicesTreeProvider
     if (!loaded) {
       let models = this.models.get(node.id);
       if (!models) {
-        const read = this.model
-          .loadChildren(node.model)
-          .catch((e: unknown): ModelNode[] => [
-            { kind: 'error', failure: { list: 'endpoints', action: 'retry', kind: 'unknown', error: e } },
-          ]);
+        const read = this.readChildren(node, false);
         models = read;
         this.models.set(node.id, read);
         void read.then(() => this.loadDeferred(node, read));
@@ -164,6 +173,17 @@ export class ServicesTreeProvider
       this.children.set(node, loaded);
     }
     return loaded;
+  }
+
+  /** A node's children from Azure (with what the model defers when asked); a failure is an error node. */
+  private async readChildren(node: AnyNode, withDeferred: boolean): Promise<ModelNode[]> {
+    try {
+      const children = await this.model.loadChildren(node.model);
+      if (withDeferred) children.push(...(await this.model.loadDeferred(node.model).catch(() => [])));
+      return children;
+    } catch (e) {
+      return [{ kind: 'error', failure: { list: 'endpoints', action: 'retry', kind: 'unknown', error: e } }];
+    }
   }
 
   /** Children the model left for later (v1 services beside endpoints painted from the index). */
@@ -176,25 +196,54 @@ export class ServicesTreeProvider
     this.models.set(node.id, Promise.resolve(all));
     const shown = this.children.get(node);
     if (generation !== this.generation || !shown) return;
-    // The rows already shown keep their node objects (the view keeps their expansion state).
-    const added = (await this.present(node, later)).filter((n) => n.model.kind !== 'empty');
-    if (added.length === 0 || this.children.get(node) !== shown) return;
-    const kept = (await shown).filter((n) => !(n.model.kind === 'empty' && n.model.reason === 'filtered'));
-    this.children.set(node, Promise.resolve([...kept, ...added]));
-    this.changed.fire(node);
+    const before = await shown;
+    if (this.children.get(node) !== shown) return;
+    // The rows already shown keep their node objects; the view is told only if rows were added.
+    const now = this.present(node, all);
+    this.children.set(node, now);
+    if (!sameRows(before, await now)) this.changed.fire(node);
   }
 
   /** Nodes for the children that pass the filter; says so when the filter hides them all. */
   private async present(parent: AnyNode | undefined, list: ModelNode[]): Promise<AnyNode[]> {
     const f = this.current;
-    if (!isFilterActive(f)) return list.map((m) => this.track(createNode(parent, m)));
+    if (!isFilterActive(f)) return this.adopt(parent, list);
     const source = await this.model.fleetSource();
     const visible = list.filter((m) =>
       this.passes(m, f, source?.kind === 'index' ? source.snapshot : undefined),
     );
     if (visible.length === 0 && list.length > 0 && parent)
-      return [this.track(createNode(parent, { kind: 'empty', reason: 'filtered' }))];
-    return visible.map((m) => this.track(createNode(parent, m)));
+      return this.adopt(parent, [{ kind: 'empty', reason: 'filtered' }]);
+    return this.adopt(parent, visible);
+  }
+
+  /**
+   * The nodes of parent's children: a resource already shown under parent keeps its node, with
+   * the fresh model put in place; the others are new. Nodes no longer shown are forgotten.
+   */
+  private adopt(parent: AnyNode | undefined, models: ModelNode[]): AnyNode[] {
+    const key = parent?.id ?? '';
+    const previous = new Map((this.shown.get(key) ?? []).map((n) => [n.id, n]));
+    const kids = models.map((m) => {
+      const fresh = createNode(parent, m);
+      const kept = previous.get(fresh.id);
+      if (!kept || kept.model.kind !== m.kind || kept.parent !== parent) return fresh;
+      previous.delete(fresh.id);
+      kept.update(m);
+      return kept;
+    });
+    for (const gone of previous.values()) this.forget(gone);
+    for (const kid of kids) this.nodes.set(kid.id, kid);
+    this.shown.set(key, kids);
+    return kids;
+  }
+
+  /** A node that left the tree, and everything shown below it. */
+  private forget(node: AnyNode): void {
+    if (this.nodes.get(node.id) === node) this.nodes.delete(node.id);
+    const below = this.shown.get(node.id);
+    this.shown.delete(node.id);
+    for (const kid of below ?? []) this.forget(kid);
   }
 
   /**
@@ -314,8 +363,7 @@ export class ServicesTreeProvider
       }
       if (parent !== node) return this.refreshNode(parent);
       this.model.preferArm(parent.model);
-      this.invalidate(parent);
-      this.changed.fire(parent);
+      await this.reconcile(parent);
       return;
     }
     let fresh: ModelNode | undefined;
@@ -334,13 +382,12 @@ export class ServicesTreeProvider
         this.reloadAll();
         return;
       }
-      this.invalidate(parent);
-      this.changed.fire(parent);
+      await this.reconcile(parent);
       return;
     }
     node.update(fresh);
-    this.invalidate(node);
-    this.changed.fire(node);
+    const fired = await this.reconcile(node);
+    if (!fired) this.repaint(node);
   }
 
   /** Marks a service as being updated; when the last update ends, re-reads it from Azure. */
@@ -351,7 +398,7 @@ export class ServicesTreeProvider
     else this.busy.delete(key);
     const node = this.nodes.get(key);
     if (busy) {
-      if (node) this.changed.fire(node);
+      if (node) this.repaint(node);
     } else if (count <= 0) {
       this.refresh(target);
     }
@@ -377,7 +424,6 @@ export class ServicesTreeProvider
     this.rootResult = undefined;
     this.models.clear();
     this.children.clear();
-    this.nodes.clear();
     for (const t of this.rechecks.values()) clearTimeout(t);
     this.rechecks.clear();
     this.setState('loading');
@@ -401,25 +447,55 @@ export class ServicesTreeProvider
     return this.present(undefined, result.children);
   }
 
-  private track(node: AnyNode): AnyNode {
-    this.nodes.set(node.id, node);
-    return node;
+  /** Tells the view about a row only when what it shows changed since it was painted. */
+  private repaint(node: AnyNode): void {
+    if (this.disposed) return;
+    const before = this.painted.get(node);
+    // Never painted: nothing to compare with, so the view decides.
+    if (before === undefined || itemSignature(node.getTreeItem(this.context)) !== before)
+      this.changed.fire(node);
+    // Unchanged, so the view will not ask for it again: a row still in transition stays watched.
+    else this.watchTransition(node);
   }
 
-  /** Drops a node's cached children (and theirs) so the next expansion reads Azure again. */
-  private invalidate(node: TreeNode): void {
+  /**
+   * Re-reads the children shown under node from Azure, and theirs, keeping their node objects.
+   * When the rows under node are the same resources, only rows that now show something else are
+   * repainted; otherwise node is (the view asks again below it). Resolves true when node was fired.
+   */
+  private async reconcile(node: AnyNode): Promise<boolean> {
+    const shown = this.children.get(node);
+    if (!shown) {
+      this.dropCaches(node);
+      return false;
+    }
+    const before = await shown;
+    const read = this.readChildren(node, true);
+    this.models.set(node.id, read);
+    const now = read.then((list) => this.present(node, list));
+    this.children.set(node, now);
+    const after = await now;
+    if (this.disposed) return false;
+    if (!sameRows(before, after)) {
+      for (const kid of after) this.dropCaches(kid);
+      this.changed.fire(node);
+      return true;
+    }
+    await Promise.all(
+      after.map(async (kid) => {
+        if (!(await this.reconcile(kid))) this.repaint(kid);
+      }),
+    );
+    return false;
+  }
+
+  /** Forgets what was read below node, so the next expansion reads Azure again. */
+  private dropCaches(node: AnyNode): void {
     // Ids are ARM ids (or built on them): what was read below this node starts with its id.
     const prefix = node.id.toLowerCase();
     for (const id of [...this.models.keys()]) if (id.toLowerCase().startsWith(prefix)) this.models.delete(id);
-    const loaded = this.children.get(node);
     this.children.delete(node);
-    if (!loaded) return;
-    void loaded.then((kids) => {
-      for (const kid of kids) {
-        if (this.nodes.get(kid.id) === kid) this.nodes.delete(kid.id);
-        this.invalidate(kid);
-      }
-    });
+    for (const kid of this.shown.get(node.id) ?? []) this.dropCaches(kid);
   }
 
   /** A resource Azure reports in transition is re-read until it settles: no spinner forever. */
@@ -453,4 +529,22 @@ export class ServicesTreeProvider
     this.state = state;
     void vscode.commands.executeCommand('setContext', ContextKeys.treeState, state);
   }
+}
+
+/** Same rows in the same order: the same node objects (a resource shown again keeps its node). */
+function sameRows(before: readonly AnyNode[], after: readonly AnyNode[]): boolean {
+  return before.length === after.length && before.every((n, i) => n === after[i]);
+}
+
+/** What a row shows (and offers), to tell whether a repaint would change anything. */
+function itemSignature(item: vscode.TreeItem): string {
+  return JSON.stringify([
+    item.label,
+    item.description,
+    typeof item.tooltip === 'string' ? item.tooltip : item.tooltip?.value,
+    item.contextValue,
+    item.iconPath,
+    item.collapsibleState,
+    item.command?.command,
+  ]);
 }

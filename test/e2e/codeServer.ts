@@ -79,6 +79,9 @@ const WORKBENCH_SETTINGS = {
   // step) trust each test emulator's CA through tls.setDefaultCACertificates, which the patch's
   // own CA list would hide. The product still trusts the e2e emulator via NODE_EXTRA_CA_CERTS.
   'http.proxySupport': 'off',
+  // One rendered row per line of the extension's Markdown documents (answers, reports), so that
+  // steps read them line by line as a user does.
+  '[markdown]': { 'editor.wordWrap': 'off' },
 };
 
 export async function freePort(): Promise<number> {

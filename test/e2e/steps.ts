@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from '
 import { join } from 'node:path';
 import type { CodeServer } from './codeServer';
 import type { HostRunResult } from '../desktop/hostSuite';
-import { waitUntil, type Workbench } from './workbench';
+import { escapeRegExp, waitUntil, type Workbench } from './workbench';
 import type { startEmulator } from '../emulator/index';
 import type {
   Scenario,
@@ -111,6 +111,53 @@ function markupHolders(): MarkupHolder[] {
   }
   assert.ok(found.length > 0, `the scenario holds no name with ${MARKUP}`);
   return found;
+}
+
+const PROBE_FILE = 'probe-request.json';
+
+function ensureProbeRequest(cs: CodeServer): void {
+  writeFileSync(join(cs.folder, PROBE_FILE), '{"data": [[1.0, 2.0, 3.0, 4.0]]}\n');
+}
+
+function deploymentNamed(endpoint: string, deployment: string): DeploymentPath {
+  const found = allDeployments().find((p) => p.ep.name === endpoint && p.dep.name === deployment);
+  assert.ok(found, `the default scenario has no ${endpoint}/${deployment}`);
+  return found;
+}
+
+function armPath(
+  sub: ScenarioSubscription,
+  ws: ScenarioWorkspace,
+  ep: ScenarioEndpoint,
+  dep: ScenarioDeployment,
+): string {
+  return `/subscriptions/${sub.subscriptionId}/resourceGroups/${ws.resourceGroup}/providers/Microsoft.MachineLearningServices/workspaces/${ws.name}/onlineEndpoints/${ep.name}/deployments/${dep.name}`;
+}
+
+type ScoringRecord = Emulator['scoring']['records'][number];
+
+/**
+ * Send Test Request from a tree row (an endpoint or a deployment), answering the pin question when
+ * given, with the probe file as the body: waits for the answer document and returns what the
+ * emulator recorded for that request.
+ */
+async function sendTestRequest(
+  { wb, cs, emu }: Context,
+  rowLabel: string,
+  pin?: string,
+): Promise<{ record: ScoringRecord; answer: string }> {
+  ensureProbeRequest(cs);
+  const before = emu.scoring.records.length;
+  await contextMenu(wb, rowLabel, 'Send Test Request');
+  if (pin) await wb.answerPick('Send Test Request: Deployment', pin);
+  await wb.answerPick('Send Test Request: Request Body', PROBE_FILE);
+  const record = await waitUntil('the emulator to answer the request', () =>
+    Promise.resolve(emu.scoring.records.slice(before).find((r) => r.status !== 0)),
+  );
+  // The answer document names the request by its id (an older answer may still be open).
+  const answer = await wb.editorText(new RegExp(escapeRegExp(record.requestId)));
+  assert.match(answer, new RegExp(`^# ${escapeRegExp(record.endpoint)} · ${record.status} · `, 'm'));
+  return { record, answer };
 }
 
 async function showView(wb: Workbench): Promise<void> {
@@ -242,7 +289,7 @@ export const steps: Step[] = [
     async run({ wb, emu }, shot) {
       const { sub, ws, ep, dep } = appInsightsTarget();
       await expandTo(wb, { sub, ws, ep });
-      const depPath = `/subscriptions/${sub.subscriptionId}/resourceGroups/${ws.resourceGroup}/providers/Microsoft.MachineLearningServices/workspaces/${ws.name}/onlineEndpoints/${ep.name}/deployments/${dep.name}`;
+      const depPath = armPath(sub, ws, ep, dep);
       const before = await armGet(emu, depPath);
       const requestsBefore = emu.requests.length;
 
@@ -434,33 +481,153 @@ export const steps: Step[] = [
   {
     name: 'Send Test Request from an endpoint: the answer document shows the status the emulator answered',
     slug: 'test-request',
-    async run({ wb, cs, emu }, shot) {
-      const sub = scenario().subscriptions.find((x) =>
-        x.workspaces.some((w) => w.endpoints.some((e) => e.name === 'credit-risk')),
-      );
-      const ws = sub?.workspaces.find((w) => w.endpoints.some((e) => e.name === 'credit-risk'));
-      const ep = ws?.endpoints.find((e) => e.name === 'credit-risk');
-      assert.ok(sub && ws && ep, 'the default scenario has no credit-risk endpoint');
-      writeFileSync(join(cs.folder, 'probe-request.json'), '{"data": [[1.0, 2.0, 3.0, 4.0]]}\n');
-      const before = emu.scoring.records.length;
-      await expandTo(wb, { sub, ws });
-      await contextMenu(wb, ep.name, 'Send Test Request');
+    async run(ctx, shot) {
+      const { sub, ws, ep } = deploymentNamed('credit-risk', 'blue');
+      await expandTo(ctx.wb, { sub, ws });
       // Two deployments: the pin question comes first; the endpoint's traffic decides.
-      await wb.pick('By the endpoint traffic');
-      await wb.pick('probe-request.json');
-      const tab = wb.page.locator('.tabs-container .tab', { hasText: /\.md/ }).first();
-      await tab.waitFor({ timeout: 30_000 });
-      const record = await waitUntil('the emulator answered the request', () =>
-        Promise.resolve(emu.scoring.records.slice(before).find((r) => r.endpoint.includes('credit-risk'))),
-      );
+      const { record } = await sendTestRequest(ctx, ep.name, 'By the endpoint traffic');
+      await ctx.wb.screenshot(`${shot}-answer`);
       assert.equal(record.authorized, true);
-      const heading = await waitUntil('the answer document', async () => {
-        const text = await wb.page.locator('.editor-instance .monaco-editor .view-lines').last().innerText();
-        return /credit-risk\s·\s\d{3}\s·/.test(text.replace(/\u00a0/g, ' ')) ? text : undefined;
-      });
-      await wb.screenshot(`${shot}-answer`);
-      assert.match(heading.replace(/\u00a0/g, ' '), new RegExp(`credit-risk · ${record.status} ·`));
       assert.equal(record.status, 200);
+    },
+  },
+  {
+    name: 'Trace This Request from the answer: the timeline received → model → answered carries its ids',
+    slug: 'trace',
+    timeoutMs: 120_000,
+    async run(ctx, shot) {
+      const { wb, emu } = ctx;
+      // The workspace's App Insights is workspace-based: the traffic log and the requests table
+      // both hold the request. Telemetry shows at once, so the first look finds it.
+      emu.telemetry.ingestionDelayMs = 0;
+      const { sub, ws, ep, dep } = deploymentNamed('credit-risk', 'blue');
+      await expandTo(wb, { sub, ws, ep });
+      await wb.joinEditorGroups();
+      const { record } = await sendTestRequest(ctx, dep.name);
+      assert.equal(record.deployment, dep.name, 'a request sent from a deployment is pinned to it');
+      await wb.editorAction('Trace This Request');
+      await wb.editorText(/Trace of a request to credit-risk/);
+      await wb.screenshot(`${shot}-timeline`);
+      const text = (await wb.editorLines()).join('\n');
+      assert.match(text, new RegExp(`x-request-id: ${escapeRegExp(record.requestId)}`));
+      assert.match(text, new RegExp(`x-ms-client-request-id: ${escapeRegExp(record.clientRequestId)}`));
+      // The steps in order, each under its own heading line: received, then the model, then the answer.
+      const kinds = [...text.matchAll(/· \*\*(\w+)\*\*/g)].map((m) => m[1]);
+      const at = (kind: string) => kinds.indexOf(kind);
+      assert.ok(at('received') >= 0, `the timeline has no received step: ${kinds.join(', ')}`);
+      assert.ok(
+        at('received') < at('model') && at('model') < kinds.lastIndexOf('answered'),
+        kinds.join(', '),
+      );
+      assert.match(text, new RegExp(`Answered ${record.status}: \\d+ ms in total`));
+      assert.match(text, new RegExp(`Received by the endpoint \\(deployment ${dep.name}\\)`));
+    },
+  },
+  {
+    name: 'Show Metrics for a deployment: charts of the emulator\'s series, "No data" where it emits none',
+    slug: 'metrics',
+    timeoutMs: 120_000,
+    async run({ wb, emu }, shot) {
+      const { sub, ws, ep, dep } = deploymentNamed('credit-risk', 'blue');
+      await expandTo(wb, { sub, ws, ep });
+      const before = emu.requests.length;
+      await contextMenu(wb, dep.name, 'Show Metrics');
+      const page = await wb.webviewWith('body[data-state="done"] section.card[data-panel="latency"]', 60_000);
+      await page.locator('.heading', { hasText: `${ep.name}/${dep.name}` }).waitFor({ timeout: 10_000 });
+      // Latency: a drawn chart whose legend names the four percentiles the emulator serves.
+      const latency = page.locator('section.card[data-panel="latency"]').first();
+      await latency.locator('.title', { hasText: 'Request latency (ms)' }).waitFor({ timeout: 10_000 });
+      await latency.locator('canvas').first().waitFor({ timeout: 10_000 });
+      const legend = (await latency.locator('.u-legend .u-series .u-label').allInnerTexts()).map((l) =>
+        l.trim(),
+      );
+      for (const p of ['P50', 'P90', 'P95', 'P99'])
+        assert.ok(legend.includes(p), `latency legend: ${legend.join(', ')}`);
+      // Requests split by the envoy response code: this healthy deployment answers 200s.
+      const requests = page.locator('section.card[data-panel="requests"]').first();
+      await requests
+        .locator('.u-legend .u-label', { hasText: /^\s*200\s*$/ })
+        .first()
+        .waitFor({ timeout: 10_000 });
+      // Hovering the chart reads its values into the legend, in the metric's unit.
+      await latency.locator('.u-over').first().hover();
+      await latency
+        .locator('.u-legend .u-series', { hasText: 'P95' })
+        .locator('.u-value', { hasText: /\d\s*ms/ })
+        .first()
+        .waitFor({ timeout: 10_000 });
+      // A CPU instance type emits no GPU metrics: said as "No data", never drawn as zeros.
+      const gpu = page.locator('section.card[data-panel="gpu"]').first();
+      await gpu.locator('.no-data', { hasText: 'No data' }).waitFor({ timeout: 10_000 });
+      assert.equal(await gpu.locator('canvas').count(), 0, 'the GPU card draws a chart of nothing');
+      await wb.screenshot(`${shot}-charts`);
+      const depPath = armPath(sub, ws, ep, dep).toLowerCase();
+      const asked = emu.requests
+        .slice(before)
+        .filter((r) => r.path.toLowerCase() === `${depPath}/providers/microsoft.insights/metrics`);
+      assert.ok(asked.length > 0, "the view asked Azure Monitor for the deployment's metrics");
+      assert.ok(
+        asked.every((r) => r.status === 200),
+        `metrics answers: ${asked.map((r) => r.status).join(', ')}`,
+      );
+    },
+  },
+  {
+    name: 'Diagnose Deployment: a failing deployment gets its failure class as the verdict, a healthy one the short report',
+    slug: 'diagnose',
+    timeoutMs: 120_000,
+    async run({ wb }, shot) {
+      // The scenario's deployment whose init() raises: the guide's "init() exception" class.
+      const failing = allDeployments().find((p) => p.dep.health === 'initError');
+      assert.ok(failing, 'the default scenario has no deployment whose init() fails');
+      await expandTo(wb, failing);
+      await wb.joinEditorGroups();
+      await contextMenu(wb, failing.dep.name, 'Diagnose Deployment');
+      const report = unescapeMarkdown(await wb.editorText(/Verdict: /, 60_000));
+      await wb.screenshot(`${shot}-failing`);
+      assert.match(report, new RegExp(`Diagnosis of ${failing.ep.name}/${failing.dep.name}`));
+      assert.match(report, /Verdict: init\(\) in score\.py raised an exception/);
+      assert.match(report, /## 1\. init/, 'the finding follows the verdict');
+
+      const healthyOne = deploymentNamed('credit-risk', 'blue');
+      await expandTo(wb, healthyOne);
+      await contextMenu(wb, healthyOne.dep.name, 'Diagnose Deployment');
+      const short = unescapeMarkdown(await wb.editorText(/Healthy: nothing matches a failure class/, 60_000));
+      await wb.screenshot(`${shot}-healthy`);
+      assert.match(short, new RegExp(`Diagnosis of ${healthyOne.ep.name}/${healthyOne.dep.name}`));
+      assert.doesNotMatch(short, /Verdict:|## 1\./, 'a healthy deployment gets no findings');
+      assert.match(short, /What was checked/);
+    },
+  },
+  {
+    name: 'Load Probe: answer the questions and the confirmation; the report gives p50/p95/p99 and the status counts',
+    slug: 'load-probe',
+    timeoutMs: 120_000,
+    async run({ wb, cs, emu }, shot) {
+      const { sub, ws, ep, dep } = deploymentNamed('credit-risk', 'blue');
+      ensureProbeRequest(cs);
+      await expandTo(wb, { sub, ws, ep });
+      await wb.joinEditorGroups();
+      const before = emu.scoring.records.length;
+      await contextMenu(wb, dep.name, 'Load Probe…');
+      await wb.answerPick('Send Test Request: Request Body', PROBE_FILE);
+      await wb.answerInput('Load Probe: Requests', '6');
+      await wb.answerInput('Load Probe: Concurrency', '2');
+      const question = await wb.confirmDialog('Send Requests');
+      assert.match(question, new RegExp(`Send 6 requests at concurrency 2 to ${ep.name} › ${dep.name}\\?`));
+      assert.match(question, /billed/);
+      const report = await wb.editorText(/Load probe of credit-risk › blue/, 60_000);
+      await wb.screenshot(`${shot}-report`);
+      const sent = emu.scoring.records.slice(before).filter((r) => r.clientRequestId.startsWith('probe-'));
+      assert.equal(sent.length, 6, 'the emulator answered six probe requests');
+      assert.ok(sent.every((r) => r.deployment === dep.name && r.pinned && r.authorized));
+      assert.match(report, /6 of 6 requests sent at concurrency 2\./);
+      assert.match(report, /\| \| Answers \| p50 \| p95 \| p99 \|/);
+      assert.match(report, /\| All answers \| 6 \| \d+ ms \| \d+ ms \| \d+ ms \|/);
+      // The counts per status are the emulator's own.
+      const counts = new Map<number, number>();
+      for (const r of sent) counts.set(r.status, (counts.get(r.status) ?? 0) + 1);
+      for (const [status, count] of counts) assert.match(report, new RegExp(`- HTTP ${status}: ${count}`));
     },
   },
   {
@@ -583,6 +750,11 @@ function canonicalJson(v: unknown): string {
     return `{${entries.map(([k, x]) => `${JSON.stringify(k)}:${canonicalJson(x)}`).join(',')}}`;
   }
   return JSON.stringify(v) ?? 'undefined';
+}
+
+/** Markdown source as read: the reports escape punctuation in names and sentences. */
+function unescapeMarkdown(text: string): string {
+  return text.replace(/\\([\\`*_{}[\]()#+\-.!|<>~])/g, '$1');
 }
 
 /** Text without any whitespace (the editor renders spaces as U+00A0 and wraps long lines). */

@@ -3,7 +3,14 @@
 // classes (stable across many releases) and ARIA labels, seen in code-server 4.139.1.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Browser, chromium, type FrameLocator, type Locator, type Page } from 'playwright-core';
+import {
+  type Browser,
+  chromium,
+  type Frame,
+  type FrameLocator,
+  type Locator,
+  type Page,
+} from 'playwright-core';
 
 export const CHROMIUM_ARGS = [
   '--no-sandbox',
@@ -152,8 +159,9 @@ export class Workbench {
   async expand(label: string, timeout = 30_000): Promise<Locator> {
     const row = this.treeRow(label).first();
     await row.waitFor({ state: 'visible', timeout });
-    // Rows can still move while the tree settles after its first paint (a row above replaced as
-    // its details arrive): a click that landed on a neighbour is retried on the row itself.
+    // The tree keeps its rows in place while it settles (rows are updated, not replaced), but a
+    // parent still repaints when rows join it (a workspace's v1 group): a click that landed
+    // elsewhere meanwhile is retried on the row itself.
     const deadline = Date.now() + timeout;
     while ((await row.getAttribute('aria-expanded')) === 'false') {
       const left = deadline - Date.now();
@@ -183,9 +191,143 @@ export class Workbench {
     return lines.first().innerText();
   }
 
+  // ---- editors ----
+
+  /** Merges every editor group into one, so that an editor opened beside has room (nothing closes). */
+  async joinEditorGroups(): Promise<void> {
+    await this.runCommand('View: Join All Editor Groups');
+  }
+
+  /**
+   * The text of the active group's editor, line by line as rendered, once a line matches pattern.
+   * Monaco renders spaces as U+00A0 and Playwright tests a regex against the raw text, so a space
+   * in pattern matches either; the text comes back with plain spaces. Only lines in view render.
+   */
+  async editorText(pattern: RegExp, timeout = 30_000): Promise<string> {
+    const editor = this.page.locator('.editor-group-container.active .monaco-editor').first();
+    const spaced = new RegExp(pattern.source.replace(/ /g, '[ \\u00a0]'), pattern.flags);
+    await editor.locator('.view-line', { hasText: spaced }).first().waitFor({ state: 'visible', timeout });
+    // Monaco reuses line elements: their order in the DOM is not the order on screen.
+    const lines = await editor
+      .locator('.view-lines .view-line')
+      .evaluateAll((els) =>
+        els.map((e) => [parseFloat((e as HTMLElement).style.top) || 0, e.textContent ?? ''] as const),
+      );
+    return lines
+      .sort((a, b) => a[0] - b[0])
+      .map(([, text]) => text.replace(/\u00a0/g, ' '))
+      .join('\n');
+  }
+
+  /**
+   * Every line of the active editor's document, read as a reader would: from the top, a page at a
+   * time (only lines in view are rendered). Keys that move the view only; nothing is typed.
+   */
+  async editorLines(timeout = 20_000): Promise<string[]> {
+    const editor = this.page.locator('.editor-group-container.active .monaco-editor').first();
+    // Rendered rows by their offset: the gutter's line number beside the line's text.
+    // (No named functions inside evaluate: the test runner's transpiler would name them through a
+    // helper that the page does not have.)
+    const rendered = async (): Promise<[number, string][]> => {
+      const [gutter, texts] = await editor.evaluate((root) =>
+        ['.margin-view-overlays > div', '.view-lines > .view-line'].map((selector) =>
+          Array.from(root.querySelectorAll(selector)).map((e): [number, string] => [
+            Math.round(parseFloat((e as HTMLElement).style.top) || 0),
+            e.textContent ?? '',
+          ]),
+        ),
+      );
+      const textAt = new Map(texts);
+      return (gutter ?? []).flatMap(([top, number]): [number, string][] => {
+        const text = textAt.get(top);
+        return text !== undefined && /^\d+$/.test(number.trim()) ? [[Number(number.trim()), text]] : [];
+      });
+    };
+    const lines = new Map<number, string>();
+    const take = async () => {
+      for (const [n, text] of await rendered()) lines.set(n, text.replace(/\u00a0/g, ' '));
+    };
+    await editor.locator('.view-lines').click({ position: { x: 2, y: 2 } });
+    await this.page.keyboard.press('Control+End');
+    const total = await waitUntil('the last line to render', async () => {
+      const numbers = (await rendered()).map(([n]) => n);
+      return numbers.length > 0 ? Math.max(...numbers) : undefined;
+    });
+    await this.page.keyboard.press('Control+Home');
+    await waitUntil('the first line to render', async () =>
+      (await rendered()).some(([n]) => n === 1) ? true : undefined,
+    );
+    await take();
+    while (lines.size < total) {
+      const known = lines.size;
+      await this.page.keyboard.press('PageDown');
+      await waitUntil(
+        'the next page of lines to render',
+        async () => {
+          await take();
+          return lines.size > known ? true : undefined;
+        },
+        timeout,
+      );
+    }
+    return [...lines.entries()].sort((a, b) => a[0] - b[0]).map(([, text]) => text);
+  }
+
+  /** Runs an action of the active editor's title bar (an extension's editor/title menu entry). */
+  async editorAction(title: string, timeout = 20_000): Promise<void> {
+    const action = this.page
+      .locator(`.editor-group-container.active .editor-actions a.action-label[aria-label^="${title}"]`)
+      .first();
+    await action.waitFor({ state: 'visible', timeout });
+    await action.click();
+  }
+
+  // ---- questions (quick input), answered by their text ----
+
+  /** Waits for the quick input to ask question (its title or message), then picks choice. */
+  async answerPick(question: string | RegExp, choice: string | RegExp, timeout = 20_000): Promise<void> {
+    await this.quickInput.filter({ hasText: question }).waitFor({ state: 'visible', timeout });
+    await this.pick(choice, timeout);
+  }
+
+  /**
+   * Waits for an input box asking question, types value (or keeps the offered one) and accepts;
+   * resolves once the question is gone (a value that does not validate keeps it open: that fails).
+   */
+  async answerInput(question: string | RegExp, value?: string, timeout = 20_000): Promise<void> {
+    const asking = this.quickInput.filter({ hasText: question });
+    await asking.waitFor({ state: 'visible', timeout });
+    const input = asking.locator('input').first();
+    if (value !== undefined) await input.fill(value);
+    await input.press('Enter');
+    await asking.waitFor({ state: 'hidden', timeout });
+  }
+
   /** The webview's content frame: VS Code nests the extension's document in #active-frame. */
   webview(): FrameLocator {
     return this.page.frameLocator('iframe.webview.ready').first().frameLocator('#active-frame');
+  }
+
+  /**
+   * The webview document that holds selector, among all open webviews (a hidden query panel keeps
+   * its frame, so "the first webview" may be another one).
+   */
+  async webviewWith(selector: string, timeout = 30_000): Promise<Frame> {
+    return waitUntil(
+      `a webview showing ${selector}`,
+      async () => {
+        for (const frame of this.page.frames())
+          if (
+            (await frame
+              .locator(selector)
+              .count()
+              .catch(() => 0)) > 0
+          )
+            return frame;
+        return undefined;
+      },
+      timeout,
+    );
   }
 }
 

@@ -27,6 +27,12 @@ export type FaultKind =
   /** The normal answer with every link to the emulator (nextLink, operation URLs, discovery hosts) moved to `foreignOrigin`. */
   | 'foreignLinks'
   /**
+   * getLogs only, changes the log rather than the answer: the log ends with a line still being
+   * written (no newline), which gains a piece on every request the fault applies to and is ended
+   * with a newline at the first getLogs after the fault is used up (see LiveLogs.growOpenLine).
+   */
+  | 'growingLastLine'
+  /**
    * The next long-running operation started on that path never ends: its status stays InProgress
    * (v1: Running) and the resource stays in transition; the answer that starts it states
    * `operationTimeout` in x-ms-async-operation-timeout.

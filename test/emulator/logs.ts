@@ -21,6 +21,10 @@ interface LiveLog {
   pid: number;
   /** A pinned log (a container that failed or keeps crashing) does not grow by itself. */
   pinned?: boolean;
+  /** The last line while it is being written: not yet ended by a newline (see growOpenLine). */
+  open?: string;
+  /** Pieces the open line has gained. */
+  openPieces?: number;
 }
 
 export interface LiveLogsOptions {
@@ -71,11 +75,46 @@ export class LiveLogs {
     }
   }
 
-  /** The last `tail` lines of a log as the service answers them (newline-terminated). */
+  /**
+   * The last `tail` lines of a log as the service answers them: newline-terminated, except a last
+   * line still being written, which counts as one of the `tail` lines and comes without a newline.
+   */
   content(key: string, tail: number): string {
     const log = this.get(key);
-    const lines = log.current.slice(Math.max(0, log.current.length - Math.max(0, tail)));
-    return lines.length ? `${lines.join('\n')}\n` : '';
+    const open = log.open !== undefined && tail > 0 ? log.open : undefined;
+    const closedTail = Math.max(0, tail - (open === undefined ? 0 : 1));
+    const lines = log.current.slice(Math.max(0, log.current.length - closedTail));
+    return (lines.length ? `${lines.join('\n')}\n` : '') + (open ?? '');
+  }
+
+  /**
+   * The log's last line is being written: it starts (or gains a piece) and has no newline yet, as
+   * when score.py prints progress with `print(..., end='')` or flushes a partial line. A process
+   * writing a line in pieces writes nothing else meanwhile, so the log does not tick until the line
+   * ends. A partial line served as it stands, without a newline, is what the container log does:
+   * the runtime stores it as a `P` (partial) record (k8s.io/cri-api, pkg/apis/runtime/v1/
+   * constants.go, LogTagPartial) and the kubelet serves a partial record's content without the
+   * record's newline (kubernetes/kubernetes, pkg/kubelet/kuberuntime/logs/logs.go, parseCRILog).
+   * That getLogs passes it on unchanged is (inferred).
+   */
+  growOpenLine(key: string): void {
+    const log = this.get(key);
+    const pieces = (log.openPieces ?? 0) + 1;
+    log.open =
+      log.open === undefined
+        ? `${this.stamp()} I [${log.pid}] azmlinfsrv.print - Loading model`
+        : `${log.open} ... ${Math.min(99, pieces * 10)}%`;
+    log.openPieces = pieces;
+  }
+
+  /** The line being written ends (with its newline): it joins the log, and the log ticks again. */
+  endOpenLine(key: string): void {
+    const log = this.get(key);
+    if (log.open === undefined) return;
+    const line = `${log.open} ... done`;
+    log.open = undefined;
+    log.openPieces = undefined;
+    this.write(log, [line]);
   }
 
   /** Every line this log ever had, in order, across restarts. */
@@ -91,6 +130,10 @@ export class LiveLogs {
   /** Restart the container now: the log starts anew with its boot sequence. */
   restart(key: string): void {
     const log = this.get(key);
+    // A line being written goes with the old container, as far as it got.
+    if (log.open !== undefined) log.truth.push(log.open);
+    log.open = undefined;
+    log.openPieces = undefined;
     log.current = [];
     log.restarts.push(log.truth.length);
     log.linesSinceRestart = 0;
@@ -115,7 +158,7 @@ export class LiveLogs {
   /** Advance every log that someone has looked at by one interval. */
   tick(): void {
     for (const log of this.logs.values()) {
-      if (log.pinned) continue;
+      if (log.pinned || log.open !== undefined) continue;
       this.write(log, this.nextLines(log));
       if (
         log.flavor === 'inferenceServer' &&

@@ -18,14 +18,28 @@
 //   x-ms-request-id, x-ms-client-request-id, x-ms-run-fn-exec-ms; the "POST /score 200 12.345ms"
 //   console line) and server/appinsights_client.py (requests with Workspace Name / Service Name and
 //   ai.operation.* attributes, exceptions and model_data_collection traces with Container Id /
-//   Request Id / Client Request Id; print() goes to traces as the message).
+//   Request Id / Client Request Id; print() goes to traces as the message). The same file turns on
+//   RequestsInstrumentor, so an HTTP call score.py makes with `requests` is a dependency row; the
+//   request span is started only when the request is logged, after the answer, so such a call is
+//   not its child: it carries its own operation id (read from log_request()).
+// - print() also reaches the container's stdout through the azmlinfsrv.print logger
+//   (server/print_hook.py), as "<date> <time>,<ms> I [<pid>] azmlinfsrv.print - <text>" (the format
+//   the server's own tests match in tests/server/test_server.py).
+// - Column names of AmlOnlineEndpointTrafficLog / AmlOnlineEndpointConsoleLog and of the classic and
+//   workspace-based (App*) Application Insights tables: Azure Monitor's table reference
+//   (MicrosoftDocs/azure-reference-other, azure-monitor-ref/tables/includes/<table>-include.md) and
+//   query/appTables.ts. Workspace-based components get every row twice: in the classic table of the
+//   component and in the App* table of its Log Analytics workspace, with the same ids.
+// - Health profiles (health.ts, issue 14) decide how a deployment answers: see profileAnswer().
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { emulatorTokenAudience } from '../../src/azure/credentials';
 import type { FaultController } from './faults';
+import { type HealthProfile, latencyOf, statusMixOf } from './health';
 import type { QueryEngine } from './query';
 import { formatDatetime } from './query/evaluate';
+import { type ClassicTable, workspaceBasedCells } from './query/appTables';
 import type { LiveTelemetry } from './query/live';
 import { stableGuid } from './random';
 import type { DeploymentState, EmulatedAzure, WorkspaceState } from './resources';
@@ -53,6 +67,10 @@ export interface ScoringRecord {
   /** Whether the Authorization header held a valid credential (never the credential itself). */
   authorized: boolean;
   pinned: boolean;
+  /** Requests the deployment held when this one arrived, its own excluded (other callers' included). */
+  inFlight?: number;
+  /** The deployment's limit of requests in parallel (2 × max concurrent × instances). */
+  limit?: number;
 }
 
 interface Issued {
@@ -71,6 +89,8 @@ export class ScoringService {
   private readonly tokens = new Map<string, Issued>();
   private readonly inFlight = new Map<string, number>();
   private readonly rotation = new Map<string, number>();
+  /** Smooth round-robin state of each deployment's health-profile outcomes. */
+  private readonly outcomes = new Map<string, Map<string, number>>();
   /** Every scoring request answered, in order (what tests assert on). */
   readonly records: ScoringRecord[] = [];
 
@@ -270,10 +290,27 @@ export class ScoringService {
       return;
     }
 
+    const profile = this.profileOf(deployment);
+    const outcome = fault ? '200' : this.nextOutcome(deployment, profile);
+    if (profile === 'crashLoop' && outcome === '503') {
+      // The container is restarting and no instance is ready to take the request (inferred: the
+      // guide's Kubernetes table gives 503 when no replica can take the load; its managed table
+      // names no code for a crash loop, and the profile's metrics show 502 and 503).
+      finish(
+        message(503, 'No ready instance of the deployment could take the request.', modelHeader),
+        deployment,
+      );
+      return;
+    }
+
     // 429 "Too many pending requests": more than 2 * max_concurrent_requests_per_instance *
-    // instance_count requests in parallel.
+    // instance_count requests in parallel. A throttled deployment also carries other callers'
+    // requests: in the share of requests its metrics show as 429, they fill every slot (inferred).
     const limit = this.concurrencyLimit(deployment);
-    const running = this.inFlight.get(deployment.armId) ?? 0;
+    const ours = this.inFlight.get(deployment.armId) ?? 0;
+    const running = profile === 'throttled' && outcome === '429' ? Math.max(ours, limit) : ours;
+    record.inFlight = running;
+    record.limit = limit;
     if (running >= limit) {
       finish(
         kubernetes
@@ -303,19 +340,62 @@ export class ScoringService {
       return;
     }
 
-    this.inFlight.set(deployment.armId, running + 1);
+    // How long run() takes: the profile's median latency for a slow or throttled deployment (its
+    // metrics, health.ts), else a short fixed time; an injected 'slow' fault adds to it.
+    const profileMs = profile === 'slow' || profile === 'throttled' ? latencyOf(profile)[0] : MODEL_BASE_MS;
+    const delay = profileMs + (fault?.kind === 'slow' ? (fault.delayMs ?? 2000) : 0);
+    const timeoutMs = this.timeoutMs(deployment);
+    this.inFlight.set(deployment.armId, ours + 1);
+    const release = () => this.inFlight.set(deployment.armId, (this.inFlight.get(deployment.armId) ?? 1) - 1);
+    const print = (model: ModelResult, modelMs: number) => {
+      const at = started + Math.round(modelMs * 0.9);
+      this.writeConsole(workspace, endpoint, deployment, at, printLine(model, at));
+    };
+    if (fault?.kind !== '408' && delay > timeoutMs) {
+      // 408: "The model execution took longer than the timeout supplied in request_timeout_ms"
+      // (managed table; 504 in the Kubernetes table). The caller gets it when the timeout passes;
+      // the container still finishes run() and logs the request, holding its slot until then
+      // (inferred).
+      await sleep(timeoutMs);
+      finish(
+        message(kubernetes ? 504 : 408, 'The request timed out.', modelHeader),
+        deployment,
+        0,
+        timeoutMs,
+      );
+      void sleep(delay - timeoutMs, undefined, { ref: false }).then(() => {
+        release();
+        const model = runModel(body);
+        print(model, delay);
+        this.writeAppInsights(workspace, deployment, {
+          started,
+          requestId,
+          clientRequestId,
+          model,
+          modelMs: delay,
+        });
+      });
+      return;
+    }
     let model: ModelResult;
     let modelMs: number;
     try {
-      const delay = MODEL_BASE_MS + (fault?.kind === 'slow' ? (fault.delayMs ?? 2000) : 0);
       const modelStart = performance.now();
       await sleep(delay);
       model = runModel(body);
       modelMs = performance.now() - modelStart;
     } finally {
-      this.inFlight.set(deployment.armId, (this.inFlight.get(deployment.armId) ?? 1) - 1);
+      release();
     }
-    if (fault?.kind === '408' || modelMs > this.timeoutMs(deployment)) {
+    if (profile === 'crashLoop' && outcome === '502') {
+      // The container died while it ran the request (its liveness probe failed and it was
+      // restarted): the gateway answers 502 and the dead process exported nothing (inferred; the
+      // guide's Kubernetes table: 502 for a crash in run()).
+      finish(message(502, 'Bad gateway: the scoring container failed.', modelHeader), deployment, 0, modelMs);
+      return;
+    }
+    print(model, modelMs);
+    if (fault?.kind === '408') {
       // 408 (managed) / 504 (Kubernetes): run() took longer than request_timeout_ms. The
       // inference server still finishes and logs the request.
       this.writeAppInsights(workspace, deployment, { started, requestId, clientRequestId, model, modelMs });
@@ -437,6 +517,33 @@ export class ScoringService {
     return m ? (Number(m[1] ?? 0) * 60 + Number(m[2] ?? 0)) * 1000 : 5000;
   }
 
+  private profileOf(deployment: DeploymentState): HealthProfile {
+    const name = deployment.body.name.toLowerCase();
+    return deployment.endpoint.deployments.find((d) => d.name.toLowerCase() === name)?.health ?? 'healthy';
+  }
+
+  /**
+   * The status a crash-looping or throttled deployment gives this request: a smooth round robin
+   * over the shares its metrics show (health.ts statusMixOf), so a run of requests is split as the
+   * metrics say and a test can count on it. Other profiles answer by what happens to the request.
+   */
+  private nextOutcome(deployment: DeploymentState, profile: HealthProfile): string {
+    if (profile !== 'crashLoop' && profile !== 'throttled') return '200';
+    let state = this.outcomes.get(deployment.armId);
+    if (!state) this.outcomes.set(deployment.armId, (state = new Map<string, number>()));
+    const shares = Object.entries(statusMixOf(profile));
+    const total = shares.reduce((a, [, w]) => a + w, 0);
+    let best: { code: string; current: number } | undefined;
+    for (const [code, weight] of shares) {
+      const current = (state.get(code) ?? 0) + weight;
+      state.set(code, current);
+      if (!best || current > best.current) best = { code, current };
+    }
+    if (!best) return '200';
+    state.set(best.code, best.current - total);
+    return best.code;
+  }
+
   // ── Telemetry ────────────────────────────────────────────────────────────────────────────────
 
   private componentOf(workspace: WorkspaceState) {
@@ -459,6 +566,21 @@ export class ScoringService {
     const component = this.componentOf(workspace);
     if (!component || deployment.body.properties.appInsightsEnabled !== true) return;
     const scope = { kind: 'appInsights', componentId: component.componentId } as const;
+    const la = workspace.ws.appInsights?.logAnalyticsWorkspace;
+    const now = this.ctx.now().getTime();
+    // Each row in the component's classic table and, for a workspace-based component, in the App*
+    // table of its Log Analytics workspace (the same data under the documented other names).
+    const emit = (table: ClassicTable, time: number, cells: Record<string, unknown>) => {
+      this.ctx.live.add(scope, table, time, cells, now);
+      if (la)
+        this.ctx.live.add(
+          { kind: 'logAnalytics', customerId: la.customerId },
+          workspaceBasedCells(table, cells, component.componentId).Type as string,
+          time,
+          { ...workspaceBasedCells(table, cells, component.componentId), TenantId: la.customerId },
+          now,
+        );
+    };
     const { instance, containerId } = this.containerOf(deployment);
     // SERVICE_NAME on a managed deployment is not documented; the emulator uses the scenario's
     // serviceName, else the deployment name (the same as the generated telemetry, query/data.ts).
@@ -481,127 +603,120 @@ export class ScoringService {
     const spanId = randomBytes(8).toString('hex');
     const duration = Math.round(r.modelMs * 1000) / 1000;
     const success = r.model.status < 400;
-    this.ctx.live.add(
-      scope,
-      'requests',
-      r.started,
-      {
-        timestamp: r.started,
-        id: spanId,
-        source: '',
-        name: 'POST /score',
-        url: `http://${instance}:31311/score`,
-        success,
-        resultCode: String(r.model.status),
-        duration,
-        performanceBucket: duration < 250 ? '<250ms' : '250ms-500ms',
-        itemType: 'request',
+    emit('requests', r.started, {
+      timestamp: r.started,
+      id: spanId,
+      source: '',
+      name: 'POST /score',
+      url: `http://${instance}:31311/score`,
+      success,
+      resultCode: String(r.model.status),
+      duration,
+      performanceBucket: duration < 250 ? '<250ms' : '250ms-500ms',
+      itemType: 'request',
+      customDimensions: {
+        'http.method': 'POST',
+        'ai.operation.id': r.requestId,
+        'ai.operation.parentId': r.clientRequestId,
+        'Workspace Name': workspace.ws.name,
+        'Service Name': serviceName,
+      },
+      operation_Name: 'POST /score',
+      operation_Id: traceId,
+      operation_ParentId: '',
+      ...common,
+    });
+    const at = (offsetMs: number) => r.started + Math.round(offsetMs);
+    // The emulated score.py looks its features up over HTTP with `requests` during run() (a
+    // scenario choice): RequestsInstrumentor records the call, in a trace of its own.
+    const dependencyMs = Math.round(r.modelMs * 0.4 * 1000) / 1000;
+    emit('dependencies', at(r.modelMs * 0.2), {
+      timestamp: at(r.modelMs * 0.2),
+      id: randomBytes(8).toString('hex'),
+      target: 'featurestore.internal:443',
+      type: 'HTTP',
+      name: 'POST /features/lookup',
+      data: 'https://featurestore.internal/features/lookup',
+      success: true,
+      resultCode: '200',
+      duration: dependencyMs,
+      performanceBucket: '<250ms',
+      itemType: 'dependency',
+      customDimensions: { 'http.method': 'POST', 'http.status_code': 200 },
+      operation_Name: '',
+      operation_Id: randomBytes(16).toString('hex'),
+      operation_ParentId: '',
+      ...common,
+    });
+    // print() of score.py: the azmlinfsrv.print logger, outside any span (no operation id).
+    emit('traces', at(r.modelMs * 0.9), {
+      timestamp: at(r.modelMs * 0.9),
+      message: r.model.printed,
+      severityLevel: r.model.status >= 500 ? 3 : 1,
+      itemType: 'trace',
+      customDimensions: {},
+      operation_Name: '',
+      operation_Id: '',
+      operation_ParentId: '',
+      ...common,
+    });
+    if (r.model.status === 200) {
+      emit('traces', at(r.modelMs), {
+        timestamp: at(r.modelMs),
+        message: 'model_data_collection',
+        severityLevel: 1,
+        itemType: 'trace',
         customDimensions: {
-          'http.method': 'POST',
-          'ai.operation.id': r.requestId,
-          'ai.operation.parentId': r.clientRequestId,
+          'Container Id': containerId,
+          'Request Id': r.requestId,
+          'Client Request Id': r.clientRequestId,
           'Workspace Name': workspace.ws.name,
           'Service Name': serviceName,
+          Models: [
+            modelIdOf(deployment.body.properties.model).split('/models/').pop()?.replace('/versions/', ':') ??
+              '',
+          ],
+          Input: JSON.stringify(r.model.input),
+          Prediction: JSON.stringify(r.model.output),
         },
-        operation_Name: 'POST /score',
-        operation_Id: traceId,
-        operation_ParentId: '',
-        ...common,
-      },
-      this.ctx.now().getTime(),
-    );
-    const at = (offsetMs: number) => r.started + Math.round(offsetMs);
-    // print() of score.py: the azmlinfsrv.print logger, outside any span (no operation id).
-    this.ctx.live.add(
-      scope,
-      'traces',
-      at(r.modelMs * 0.9),
-      {
-        timestamp: at(r.modelMs * 0.9),
-        message: r.model.printed,
-        severityLevel: r.model.status >= 500 ? 3 : 1,
-        itemType: 'trace',
-        customDimensions: {},
         operation_Name: '',
         operation_Id: '',
         operation_ParentId: '',
         ...common,
-      },
-      this.ctx.now().getTime(),
-    );
-    if (r.model.status === 200) {
-      this.ctx.live.add(
-        scope,
-        'traces',
-        at(r.modelMs),
-        {
-          timestamp: at(r.modelMs),
-          message: 'model_data_collection',
-          severityLevel: 1,
-          itemType: 'trace',
-          customDimensions: {
-            'Container Id': containerId,
-            'Request Id': r.requestId,
-            'Client Request Id': r.clientRequestId,
-            'Workspace Name': workspace.ws.name,
-            'Service Name': serviceName,
-            Models: [
-              modelIdOf(deployment.body.properties.model)
-                .split('/models/')
-                .pop()
-                ?.replace('/versions/', ':') ?? '',
-            ],
-            Input: JSON.stringify(r.model.input),
-            Prediction: JSON.stringify(r.model.output),
-          },
-          operation_Name: '',
-          operation_Id: '',
-          operation_ParentId: '',
-          ...common,
-        },
-        this.ctx.now().getTime(),
-      );
+      });
     }
     if (r.model.exception) {
       const e = r.model.exception;
-      this.ctx.live.add(
-        scope,
-        'exceptions',
-        at(r.modelMs),
-        {
-          timestamp: at(r.modelMs),
-          problemId: `${e.type} at run`,
-          type: e.type,
-          outerType: e.type,
-          outerMessage: e.message,
-          outerMethod: 'run',
-          method: 'run',
-          severityLevel: 3,
-          innermostType: e.type,
-          innermostMessage: e.message,
-          details: [
-            {
-              outerId: '0',
-              type: e.type,
-              message: e.message,
-              parsedStack: [
-                { level: 0, method: 'run', assembly: 'score.py', fileName: 'score.py', line: 42 },
-              ],
-            },
-          ],
-          itemType: 'exception',
-          customDimensions: {
-            'Container Id': containerId,
-            'Request Id': r.requestId,
-            'Client Request Id': r.clientRequestId,
+      emit('exceptions', at(r.modelMs), {
+        timestamp: at(r.modelMs),
+        problemId: `${e.type} at run`,
+        type: e.type,
+        outerType: e.type,
+        outerMessage: e.message,
+        outerMethod: 'run',
+        method: 'run',
+        severityLevel: 3,
+        innermostType: e.type,
+        innermostMessage: e.message,
+        details: [
+          {
+            outerId: '0',
+            type: e.type,
+            message: e.message,
+            parsedStack: [{ level: 0, method: 'run', assembly: 'score.py', fileName: 'score.py', line: 42 }],
           },
-          operation_Name: '',
-          operation_Id: '',
-          operation_ParentId: '',
-          ...common,
+        ],
+        itemType: 'exception',
+        customDimensions: {
+          'Container Id': containerId,
+          'Request Id': r.requestId,
+          'Client Request Id': r.clientRequestId,
         },
-        this.ctx.now().getTime(),
-      );
+        operation_Name: '',
+        operation_Id: '',
+        operation_ParentId: '',
+        ...common,
+      });
     }
   }
 
@@ -630,7 +745,7 @@ export class ScoringService {
     const resourceId = `${workspace.armId}/onlineEndpoints/${endpoint.name}`.toUpperCase();
     const now = this.ctx.now().getTime();
     const requestMs = 1;
-    const responseMs = 1;
+    const sendMs = 1;
     this.ctx.live.add(
       scope,
       'AmlOnlineEndpointTrafficLog',
@@ -653,9 +768,12 @@ export class ScoringService {
         ResponsePayloadSize: r.responseBytes,
         XRequestId: r.requestId,
         XMSClientRequestId: r.clientRequestId,
-        TotalDurationMs: Math.max(Math.round(r.totalMs), requestMs + Math.round(r.modelMs) + responseMs),
+        // Table reference: RequestDurationMs is start → last request byte received,
+        // ResponseDurationMs start → first response byte from the model, TotalDurationMs start →
+        // last byte sent back.
+        TotalDurationMs: Math.max(Math.round(r.totalMs), requestMs + Math.round(r.modelMs) + sendMs),
         RequestDurationMs: requestMs,
-        ResponseDurationMs: responseMs,
+        ResponseDurationMs: requestMs + Math.round(r.modelMs),
         RequestThrottlingDelayMs: 0,
         ResponseThrottlingDelayMs: 0,
         AuthType: r.authType,
@@ -666,32 +784,58 @@ export class ScoringService {
       now,
     );
     if (!deployment || r.modelStatus === 0) return;
-    // The inference server's console: its access line (routes.py _after_request).
-    const { instance } = this.containerOf(deployment);
-    const stamp = formatDatetime(r.started + r.modelMs)
-      .replace('T', ' ')
-      .slice(0, 23)
-      .replace('.', ',');
-    this.ctx.live.add(
-      scope,
-      'AmlOnlineEndpointConsoleLog',
+    // The inference server's access line on its console (routes.py _after_request).
+    const stamp = consoleStamp(r.started + r.modelMs);
+    this.writeConsole(
+      workspace,
+      endpoint,
+      deployment,
       r.started + Math.round(r.modelMs),
+      `${stamp} I [17] azmlinfsrv - POST /score ${r.modelStatus} ${r.modelMs.toFixed(3)}ms ${r.responseBytes}`,
+    );
+  }
+
+  /** One line of the inference-server container's console (diagnostic settings to Log Analytics). */
+  private writeConsole(
+    workspace: WorkspaceState,
+    endpoint: ScenarioEndpoint,
+    deployment: DeploymentState,
+    time: number,
+    message: string,
+  ): void {
+    const la = workspace.ws.appInsights?.logAnalyticsWorkspace;
+    if (!la || deployment.body.properties.endpointComputeType !== 'Managed') return;
+    const { instance } = this.containerOf(deployment);
+    this.ctx.live.add(
+      { kind: 'logAnalytics', customerId: la.customerId },
+      'AmlOnlineEndpointConsoleLog',
+      time,
       {
-        TimeGenerated: r.started + Math.round(r.modelMs),
+        TimeGenerated: time,
         Location: workspace.ws.location,
         OperationName: 'Microsoft.MachineLearningServices/onlineEndpoints/deployments/consolelog',
         InstanceId: instance,
         DeploymentName: deployment.body.name,
         ContainerName: 'inference-server',
         ContainerImageName: 'mcr.microsoft.com/azureml/minimal-ubuntu22.04-py39-cpu-inference:latest',
-        Message: `${stamp} I [17] azmlinfsrv - POST /score ${r.modelStatus} ${r.modelMs.toFixed(3)}ms ${r.responseBytes}`,
+        Message: message,
         Type: 'AmlOnlineEndpointConsoleLog',
         TenantId: la.customerId,
-        _ResourceId: resourceId,
+        _ResourceId: `${workspace.armId}/onlineEndpoints/${endpoint.name}`.toUpperCase(),
       },
-      now,
+      this.ctx.now().getTime(),
     );
   }
+}
+
+/** The console's time stamp: "2026-11-29 10:00:00,123". */
+function consoleStamp(epochMs: number): string {
+  return formatDatetime(epochMs).replace('T', ' ').slice(0, 23).replace('.', ',');
+}
+
+/** What print() of the emulated score.py puts on stdout, through the azmlinfsrv.print logger. */
+function printLine(model: ModelResult, at: number): string {
+  return `${consoleStamp(at)} I [17] azmlinfsrv.print - ${model.printed}`;
 }
 
 interface ModelResult {

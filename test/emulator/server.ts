@@ -521,19 +521,18 @@ export function createHandler(ctx: ServerContext): {
           'UserError',
           `The value '${JSON.stringify(b.tail)}' of 'tail' is not valid: it takes a whole number of lines from 0 to ${INT32_MAX}.`,
         );
-      const content = ctx.logs.content(
-        deploymentLogKey(
-          {
-            subscriptionId: sub.subscriptionId,
-            workspaceName: ws.ws.name,
-            endpointName: ep.name,
-            deploymentName: dep.body.name,
-          },
-          container,
-        ),
-        tail,
+      const logKey = deploymentLogKey(
+        {
+          subscriptionId: sub.subscriptionId,
+          workspaceName: ws.ws.name,
+          endpointName: ep.name,
+          deploymentName: dep.body.name,
+        },
+        container,
       );
-      return { status: 200, body: { content } };
+      if (flags.has('growingLastLine')) ctx.logs.growOpenLine(logKey);
+      else ctx.logs.endOpenLine(logKey);
+      return { status: 200, body: { content: ctx.logs.content(logKey, tail) } };
     }
     throw new HttpError(405, 'MethodNotAllowed', `${method} is not supported on '${path}'.`);
 
@@ -985,6 +984,7 @@ export function createHandler(ctx: ServerContext): {
       const fault = ctx.faults.take(method, path, undefined, [
         'lroFailed',
         'partialQuery',
+        'growingLastLine',
         'inProgressForever',
       ]);
       if (fault?.kind === 'resetMidBody' || fault?.kind === 'truncatedJson') spoil = fault.kind;
@@ -1002,7 +1002,7 @@ export function createHandler(ctx: ServerContext): {
           isLogsApi(method, path.toLowerCase().split('/').filter(Boolean)),
         );
       const flags: Flags = new Map();
-      for (const kind of ['lroFailed', 'partialQuery', 'inProgressForever'] as const) {
+      for (const kind of ['lroFailed', 'partialQuery', 'growingLastLine', 'inProgressForever'] as const) {
         const spec = ctx.faults.take(method, path, [kind]);
         if (spec) flags.set(kind, spec);
       }

@@ -115,11 +115,15 @@ void describe('injected faults', () => {
     t.emu.faults.add({ method: 'GET', path: 'onlineEndpoints', kind: 'slow', times: 1, delayMs: 3000 });
     const abort = new AbortController();
     const from = t.emu.requests.length;
-    setTimeout(() => abort.abort(), 100);
-    await assert.rejects(
-      t.client.listEndpoints(workspace, abort.signal),
-      (e: unknown) => isAzureRequestError(e) && e.kind === 'cancelled',
-    );
+    const listing = t.client.listEndpoints(workspace, abort.signal);
+    // Abort once the emulator holds the request (a fixed delay could abort before it was sent, on
+    // a loaded machine, and prove nothing).
+    for (let i = 0; listCalls(from).length === 0; i++) {
+      if (i > 4000) assert.fail('the request never reached the emulator');
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    abort.abort();
+    await assert.rejects(listing, (e: unknown) => isAzureRequestError(e) && e.kind === 'cancelled');
     // No clock: when the call gave up, the emulator had not answered (its record has no status yet).
     assert.deepEqual(
       listCalls(from).map((r) => r.status),

@@ -5,8 +5,10 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { isAzureRequestError, type AzureRequestError } from '../../src/azure/errors';
 import { MAX_SHOWN_ERROR_TEXT } from '../../src/azure/errorText';
-import type { WorkspaceRef } from '../../src/azure/models';
+import type { DeploymentRef, WorkspaceRef } from '../../src/azure/models';
+import { LogFollower } from '../../src/logs/follower';
 import type { FaultSpec } from '../emulator/index';
+import { deploymentLogKey } from '../emulator/logs';
 import { scenarioOf, startTestAzure, type TestAzure } from './support';
 
 interface Row {
@@ -68,6 +70,62 @@ function assertRefusedForeign(error: AzureRequestError | undefined, t: TestAzure
   assertLogClean(t, from);
 }
 const endpoints: FaultSpec['path'] = /\/onlineEndpoints$/i;
+
+async function until(what: string, condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+const LOG_MARKERS = {
+  restarted: () => '<<restarted>>',
+  skipped: () => '<<skipped>>',
+  reconnecting: () => '<<reconnecting>>',
+  reconnected: () => '<<reconnected>>',
+  ended: (reason: string) => `<<ended ${reason}>>`,
+};
+const GROWING_POLLS = 5;
+
+/**
+ * Follows a deployment's log as a log channel does; once the first lines are printed, its last line
+ * is written in pieces over GROWING_POLLS polls and then ends. Returns the lines the channel got
+ * and the emulator's ground truth.
+ */
+async function followGrowingLastLine(
+  t: TestAzure,
+  deployment: DeploymentRef,
+): Promise<{ printed: string[]; truth: string[] }> {
+  let printed = '';
+  const follower = new LogFollower({
+    fetch: (tail, abortSignal) =>
+      t.client.getDeploymentLogs(deployment, 'InferenceServer', { tail, abortSignal }),
+    sink: { append: (text) => (printed += text), status: () => undefined },
+    messages: LOG_MARKERS,
+    tailLines: () => 50,
+    pollIntervalMs: () => 25,
+    maxBackoffMs: () => 200,
+  });
+  follower.start();
+  try {
+    await until('the first lines', () => printed.length > 0);
+    // After the first poll: a line open at the first poll is printed at once, by design.
+    t.emu.faults.add({
+      method: 'POST',
+      path: new RegExp(`/deployments/${deployment.deploymentName}/getLogs$`, 'i'),
+      kind: 'growingLastLine',
+      times: GROWING_POLLS,
+    });
+    await until('the line to end', () => /Loading model.* done\n/.test(printed));
+  } finally {
+    follower.stop();
+  }
+  return {
+    printed: printed.split('\n').slice(0, -1),
+    truth: t.emu.logs.groundTruth(deploymentLogKey(deployment)),
+  };
+}
 
 const rows: Row[] = [
   {
@@ -251,6 +309,27 @@ const rows: Row[] = [
     ],
     run: async (t, ws) => t.client.listLegacyServices(await t.client.getWorkspace(ws)),
     check: ({ error }, t, from) => assertRefusedForeign(error, t, from),
+  },
+  {
+    fault: `log ends with a line still being written, growing over ${GROWING_POLLS} polls`,
+    operation: 'follow a deployment log (getLogs polled into its channel)',
+    expect: 'the line once, whole, when it ends; no "restarted" marker; nothing repeated or lost',
+    // Added by run() after the first poll.
+    faults: () => [],
+    run: (t, ws) => followGrowingLastLine(t, { ...ws, endpointName: 'credit-risk', deploymentName: 'green' }),
+    check: ({ value, error }, t) => {
+      assert.equal(error, undefined, error?.message);
+      const { printed, truth } = value as { printed: string[]; truth: string[] };
+      assert.deepEqual(t.emu.faults.hits(), [GROWING_POLLS], 'the line grew on every poll of the fault');
+      assert.ok(!printed.some((line) => line.startsWith('<<')), `a marker in:\n${printed.join('\n')}`);
+      const grown = printed.filter((line) => line.includes('Loading model'));
+      assert.equal(grown.length, 1, `the growing line printed once, not in pieces:\n${grown.join('\n')}`);
+      assert.match(grown[0] ?? '', /Loading model \.\.\. 20% \.\.\. 30% \.\.\. 40% \.\.\. 50% \.\.\. done$/);
+      // Aligned on that line, what the channel got is the log itself: nothing repeated, nothing lost.
+      const start = truth.indexOf(grown[0] ?? '') - printed.indexOf(grown[0] ?? '');
+      assert.ok(start >= 0, 'the grown line is in the log');
+      assert.deepEqual(printed, truth.slice(start, start + printed.length));
+    },
   },
   {
     fault: 'InProgress forever, x-ms-async-operation-timeout: PT1S',

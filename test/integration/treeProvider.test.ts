@@ -86,6 +86,10 @@ const log = { info: () => undefined, warn: () => undefined, error: () => undefin
 async function makeTree(
   client: AzureClient,
   signedIn = true,
+  streams: LogStreamRegistry = {
+    isStreaming: () => false,
+    onDidChangeStreams: new EventEmitter<void>().event,
+  },
 ): Promise<{ tree: ServicesTreeProvider; changes: (AnyNode | undefined)[] }> {
   const { ServicesTreeProvider } = await import('../../src/tree/servicesTree');
   const { Settings } = await import('../../src/settings');
@@ -97,10 +101,6 @@ async function makeTree(
     onDidChange: new EventEmitter<void>().event,
   };
   const base = { context: {}, log, settings: new Settings(), azure } as unknown as BaseServices;
-  const streams: LogStreamRegistry = {
-    isStreaming: () => false,
-    onDidChangeStreams: new EventEmitter<void>().event,
-  };
   const tree = new ServicesTreeProvider(base, streams);
   const changes: (AnyNode | undefined)[] = [];
   tree.onDidChangeTreeData((n) => changes.push(n));
@@ -303,6 +303,101 @@ void describe('services TreeDataProvider (emulator, stand-in vscode)', { skip: i
     assert.equal(await tree.reveal({ kind: 'deployment', ...healthy }), true);
     assert.equal(revealed[0]?.id, healthy.deployment.armId.toLowerCase());
     assert.deepEqual(tree.filter, {}, 'the filter that hid it is cleared');
+  });
+
+  /** Expands everything and paints every row, as the view does, once the glance figures are in. */
+  async function paintedTree(
+    streams?: LogStreamRegistry,
+  ): Promise<{ tree: ServicesTreeProvider; changes: (AnyNode | undefined)[]; nodes: AnyNode[] }> {
+    const made = await makeTree(azure.client, true, streams);
+    trees.push(made.tree);
+    let nodes = await expandAll(made.tree);
+    // v1 groups join their workspaces once the v1 lists are read.
+    for (let i = 0; i < 250 && !nodes.some((n) => n.model.kind === 'legacyGroup'); i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      nodes = await expandAll(made.tree);
+    }
+    nodes.forEach((n) => item(made.tree, n));
+    await made.tree.glances.idle();
+    nodes.forEach((n) => item(made.tree, n));
+    made.changes.length = 0;
+    return { ...made, nodes };
+  }
+
+  void it('a refresh keeps the rows it re-reads: same nodes, and only a row that changed is repainted', async () => {
+    const { tree, changes, nodes } = await paintedTree();
+    const endpoint = nodes.find(
+      (n) => n.model.kind === 'endpoint' && n.model.target.endpoint.endpointName === 'credit-risk',
+    );
+    const workspace = nodes.find((n) => n.id === endpoint?.parent?.id);
+    assert.ok(endpoint && workspace);
+    const rowsOf = async (n: AnyNode) => [...(await tree.getChildren(n))];
+    const deploymentsBefore = await rowsOf(endpoint);
+    const workspaceRowsBefore = await rowsOf(workspace);
+    assert.ok(workspaceRowsBefore.some((n) => n.model.kind === 'legacyGroup'));
+
+    const same = async (n: AnyNode, before: AnyNode[]) =>
+      (await rowsOf(n)).forEach((row, i) => assert.equal(row, before[i], `row ${row.id} replaced`));
+
+    // The first refresh reads ARM where the index painted: the rows stay, and those whose tooltip
+    // loses the index note are repainted in place. The tree itself is not refreshed.
+    await tree.refreshNode(endpoint);
+    await same(endpoint, deploymentsBefore);
+    assert.ok(!changes.includes(undefined), 'the whole tree was refreshed');
+    [endpoint, ...deploymentsBefore].forEach((n) => item(tree, n)); // the view repaints them
+    changes.length = 0;
+
+    // Nothing changed in Azure: the same node objects, and the view is told nothing.
+    await tree.refreshNode(endpoint);
+    await same(endpoint, deploymentsBefore);
+    assert.deepEqual([...changes], [], 'an unchanged refresh repainted rows');
+
+    // The workspace too: its endpoints, the rows below them and its v1 group stay (no flicker).
+    await tree.refreshNode(workspace);
+    await same(workspace, workspaceRowsBefore);
+    await same(endpoint, deploymentsBefore);
+    assert.ok(
+      !changes.includes(workspace) && !changes.includes(undefined),
+      'the workspace rows were replaced',
+    );
+    workspaceRowsBefore.forEach((n) => item(tree, n));
+    changes.length = 0;
+
+    // One deployment changes in Azure: its row alone is repainted, in place.
+    const green = deploymentsBefore.find(
+      (n) => n.model.kind === 'deployment' && n.model.target.deployment.deploymentName === 'green',
+    );
+    assert.ok(green && green.model.kind === 'deployment');
+    const wasOn = green.model.target.deployment.appInsightsEnabled;
+    await azure.client.setDeploymentAppInsights(green.model.target.deployment, !wasOn, {
+      pollIntervalMs: 20,
+    });
+    await tree.refreshNode(endpoint);
+    assert.deepEqual(changes, [green], 'only the changed row is repainted');
+    assert.equal(
+      (await rowsOf(endpoint)).find((n) => n.id === green.id),
+      green,
+    );
+    assert.match(item(tree, green).description ?? '', wasOn ? /App Insights off/ : /App Insights on/);
+  });
+
+  void it('a log stream that starts or stops repaints its own row only', async () => {
+    const streaming = new Set<string>();
+    const streamsChanged = new EventEmitter<void>();
+    const { targetKey } = await import('../../src/targets');
+    const { tree, changes, nodes } = await paintedTree({
+      isStreaming: (t) => streaming.has(targetKey(t)),
+      onDidChangeStreams: streamsChanged.event,
+    });
+    const deployment = nodes.find((n) => n.model.kind === 'deployment');
+    assert.ok(deployment);
+    streaming.add(deployment.id);
+    streamsChanged.fire();
+    assert.deepEqual(changes, [deployment]);
+    item(tree, deployment); // the view paints it again
+    streaming.clear();
+    streamsChanged.fire();
+    assert.deepEqual(changes, [deployment, deployment]);
   });
 
   const isMetrics = (r: { path: string }) => r.path.endsWith('/providers/Microsoft.Insights/metrics');

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { AzureRequestError, type AzureErrorKind } from '../../src/azure/errors';
-import { type FollowerState, LogFollower } from '../../src/logs/follower';
+import { type FollowerState, LogFollower, PRINT_CHUNK_CHARS } from '../../src/logs/follower';
 
 const messages = {
   restarted: () => '<<restarted>>',
@@ -29,6 +29,7 @@ async function run(
     maxBackoffMs?: number;
     maxTailLines?: number;
     yieldToHost?: () => Promise<void>;
+    onAppend?: (text: string) => void;
   } = {},
 ): Promise<{
   out: string;
@@ -51,7 +52,13 @@ async function run(
       if (step instanceof AzureRequestError) throw step;
       return step(signal);
     },
-    sink: { append: (text) => (out += text), status: (s) => states.push(s) },
+    sink: {
+      append: (text) => {
+        out += text;
+        options.onAppend?.(text);
+      },
+      status: (s) => states.push(s),
+    },
     messages,
     tailLines: () => options.tail ?? 5,
     pollIntervalMs: () => options.interval?.(polls) ?? 1000,
@@ -150,18 +157,25 @@ void test('scrubs secrets from every line', async () => {
   assert.equal(out, 'Authorization: Bearer ***\nok\n');
 });
 
-void test('prints a very large first window in chunks, yielding between them', async () => {
+void test('prints a very large first window in chunks of whole lines, yielding between them', async () => {
   let yields = 0;
-  const big = lines(0, 12_000);
+  const big = Array.from({ length: 12_000 }, (_, i) => `line ${i} ${'x'.repeat(i % 300)}\n`).join('');
+  const appends: string[] = [];
   const { out } = await run([big], {
     tail: 12_000,
     yieldToHost: () => {
       yields++;
       return new Promise((r) => setImmediate(r));
     },
+    onAppend: (text) => appends.push(text),
   });
   assert.equal(out, big);
-  assert.equal(yields, 5); // 12,000 lines in chunks of 2,000
+  assert.equal(appends.length, Math.ceil(big.length / PRINT_CHUNK_CHARS));
+  assert.equal(yields, appends.length - 1);
+  for (const chunk of appends) {
+    assert.ok(chunk.endsWith('\n'));
+    assert.ok(chunk.length < PRINT_CHUNK_CHARS + 320, `${chunk.length}`);
+  }
 });
 
 void test('a missing role (403) ends the stream too: no retry can fix it', async () => {

@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { type LogTailState, nextLogLines, splitLines } from '../../src/core/logTail';
+import { defaultCutNote, MAX_SCRUBBED_LINE, scrubSecrets } from '../../src/core/scrubSecrets';
 
 /** mulberry32: small, fast, seedable. */
 function rng(seed: number): { int(min: number, max: number): number; chance(p: number): boolean } {
@@ -232,6 +233,135 @@ void describe('nextLogLines over generated logs', () => {
       assert.ok(out.length >= done.length, `seed ${seed}`);
     }
     assert.ok(holds > 1000, `only ${holds} held lines generated`);
+  });
+
+  void it('follows crash loops, lines written in pieces, sliding CRLF windows and long look-alike lines exactly', () => {
+    const counts = { holds: 0, restarts: 0, vanishedHolds: 0, longLines: 0, cutLines: 0, crCuts: 0 };
+    // Every life starts with the same banner: a restart shows only in what follows it.
+    const BANNER = 'azmlinfsrv - Azure ML Inferencing HTTP server v1.4.0';
+    for (let seed = 1; seed <= 250; seed++) {
+      const r = rng(seed * 7919);
+      const minTail = r.int(12, 30);
+      // At most this many lines per poll: two windows always share a unique line.
+      const maxAppend = minTail - 4;
+      // Long lines share their length and first and last 20 characters (so their line hash too).
+      const longLength = r.int(33_000, 40_000);
+      let life = 0;
+      let seq = 0;
+      let pieces = 0;
+      let done: string[] = [];
+      let open = '';
+      /** Lines of this life a poll has seen with their line end. */
+      let seenTerminated = 0;
+      const truthLives: string[][] = [];
+      const outLives: string[][] = [[]];
+      const newLife = (): void => {
+        life++;
+        done = [BANNER];
+        open = '';
+        seenTerminated = 0;
+      };
+      const wholeLine = (): string => {
+        seq++;
+        if (!r.chance(0.04)) return `life ${life} line ${seq}`;
+        counts.longLines++;
+        return `${'H'.repeat(20)}${String(seq).padStart(8, '0')}${'M'.repeat(longLength - 56)}${'T'.repeat(20)}`;
+      };
+      const write = (): void => {
+        const x = r.int(0, 99);
+        if (x < 40) {
+          // A piece of the line being written (a new line starts with this life's number).
+          open = open === '' ? `life ${life} loading ${++seq}` : `${open} ...${++pieces}`;
+        } else if (x < 75) {
+          // The line being written ends (with more text, or none), and whole lines follow.
+          const n = r.int(open === '' ? 1 : 0, maxAppend - 1);
+          if (open !== '') done.push(`${open}${r.chance(0.5) ? ' done' : ''}`);
+          open = '';
+          for (let i = 0; i < n; i++) done.push(wholeLine());
+        }
+      };
+      const snapshot = (tail: number, last: boolean): string => {
+        const closed = done.slice(-(open === '' ? tail : tail - 1));
+        const eol = r.chance(0.25) ? '\r\n' : '\n';
+        const body = closed.map((line) => `${line}${eol}`).join('') + open;
+        // Cut between the CR and the LF of the last line: only while no poll has seen its LF.
+        if (!last && open === '' && eol === '\r\n' && done.length > seenTerminated && r.chance(0.1)) {
+          counts.crCuts++;
+          return body.slice(0, -1);
+        }
+        seenTerminated = done.length;
+        return body;
+      };
+      const poll = (state: LogTailState | undefined, step: number): LogTailState => {
+        const tail = r.int(minTail, minTail + 15);
+        const snap = snapshot(tail, step === 30);
+        const result = nextLogLines(state, snap, tail);
+        const slow = nextLogLines(state, snap, tail, { forceLineMatch: true });
+        const ctx = `seed ${seed} step ${step}`;
+        assert.deepEqual(
+          [slow.event, slow.text, slow.beforeReset],
+          [result.event, result.text, result.beforeReset],
+          `${ctx}: the line path agrees`,
+        );
+        assert.notEqual(result.event, 'gap', ctx);
+        if (result.state.heldLine !== undefined) counts.holds++;
+        if (result.event === 'reset') {
+          outLives.at(-1)?.push(...(result.beforeReset ?? []));
+          outLives.push([]);
+        }
+        outLives.at(-1)?.push(...result.lines);
+        if (result.lines.some((line) => line.length > MAX_SCRUBBED_LINE)) {
+          // What a channel shows: each over-long line cut to the cap, with a note.
+          const shown = splitLines(scrubSecrets(result.text));
+          assert.equal(shown.length, result.lines.length, ctx);
+          shown.forEach((line, i) => {
+            const original = result.lines[i] ?? '';
+            if (original.length <= MAX_SCRUBBED_LINE) return assert.equal(line, original, ctx);
+            counts.cutLines++;
+            assert.equal(
+              line,
+              original.slice(0, MAX_SCRUBBED_LINE) + defaultCutNote(original.length - MAX_SCRUBBED_LINE),
+            );
+          });
+        }
+        return result.state;
+      };
+
+      newLife();
+      // The first window holds the whole log.
+      if (r.chance(0.7)) write();
+      let state = poll(undefined, -1);
+      for (let step = 0; step < 30; step++) {
+        // A restart right after a poll (what a container writes after the last poll and before it
+        // restarts is gone with it), once its life shows more than the banner: a life that is
+        // only the banner, restarted into the banner again, cannot be told from no restart.
+        if (r.chance(0.12) && (done.length > 1 || open !== '')) {
+          counts.restarts++;
+          if (open !== '' && done.length === 1) counts.vanishedHolds++;
+          truthLives.push([...done, ...(open === '' ? [] : [open])]);
+          newLife();
+          if (r.chance(0.5)) write();
+        } else {
+          write();
+        }
+        state = poll(state, step);
+      }
+      // The last line ends; one more poll prints it.
+      if (open !== '') done.push(`${open} end`);
+      open = '';
+      poll(state, 30);
+      truthLives.push(done);
+      // Lines printed in parts (printed open, then what they gained) come out as their parts: each
+      // life's text is the same, and there is a restart marker exactly where the log restarted.
+      assert.deepEqual(
+        outLives.map((lines) => lines.join('')),
+        truthLives.map((lines) => lines.join('')),
+        `seed ${seed}`,
+      );
+    }
+    assert.ok(counts.holds > 1000, JSON.stringify(counts));
+    assert.ok(counts.restarts > 500 && counts.vanishedHolds > 20, JSON.stringify(counts));
+    assert.ok(counts.cutLines > 50 && counts.crCuts > 20, JSON.stringify(counts));
   });
 
   void it('splits what it was given back into the same lines', () => {

@@ -196,6 +196,53 @@ void describe('nextLogLines', () => {
     assert.deepEqual(r.beforeReset, ['starting up']);
   });
 
+  void it('sees a restart when a held line vanishes while the first line stays the same', () => {
+    // The old log: a banner, then a line being written. The new container prints the same banner.
+    let state = nextLogLines(undefined, 'boot\n', 300).state;
+    let r = nextLogLines(state, 'boot\nLoading model', 300);
+    assert.deepEqual([r.event, r.lines], ['append', []]);
+    state = r.state;
+    r = nextLogLines(state, 'boot\n', 300);
+    assert.equal(r.event, 'reset');
+    assert.deepEqual(r.beforeReset, ['Loading model']);
+    assert.deepEqual(r.lines, ['boot']);
+    // The new log goes on from there.
+    r = nextLogLines(r.state, 'boot\nready\n', 300);
+    assert.deepEqual([r.event, r.lines], ['append', ['ready']]);
+  });
+
+  void it('sees a restart when a held line is replaced by another line, in a full window too', () => {
+    const tail = 4;
+    let state = nextLogLines(undefined, text(['a', 'b', 'c', 'd']), tail).state;
+    let r = nextLogLines(state, `${text(['b', 'c', 'd'])}Loading`, tail);
+    assert.deepEqual([r.event, r.lines], ['append', []]);
+    state = r.state;
+    // The line after 'd' is not the held one grown: the log started over (and fills the window).
+    r = nextLogLines(
+      nextLogLines(state, `${text(['b', 'c', 'd'])}Loading.`, tail).state,
+      text(['c', 'd', 'x', 'y']),
+      tail,
+    );
+    assert.equal(r.event, 'reset');
+    assert.deepEqual(r.beforeReset, ['Loading.']);
+    // A held line that grows and ends, and lines after it: no restart.
+    r = nextLogLines(state, text(['d', 'Loading done', 'e', 'f']), tail);
+    assert.deepEqual([r.event, r.lines], ['append', ['Loading done', 'e', 'f']]);
+    // A held line that is still being written, grown: still held, no restart.
+    r = nextLogLines(state, `${text(['b', 'c', 'd'])}Loading more`, tail);
+    assert.deepEqual([r.event, r.lines, r.state.heldLine], ['append', [], 'Loading more']);
+  });
+
+  void it('returns the new lines as a slice of the kept window, each terminated', () => {
+    const prev = first(range(0, 5), 10);
+    const r = nextLogLines(prev, text(range(0, 8)), 10);
+    assert.equal(r.text, text(range(5, 8)));
+    assert.deepEqual(r.lines, range(5, 8));
+    assert.equal(r.state.text, text(range(0, 8)));
+    const crlf = nextLogLines(undefined, 'a\r\nb\r\nc', 10);
+    assert.equal(crlf.text, 'a\nb\nc\n');
+  });
+
   void it('does not take a line that merely ends like the previous last line for an overlap', () => {
     const prev = first(['x', 'ok'], 2);
     const r = nextLogLines(prev, text(['not ok', 'y']), 2);

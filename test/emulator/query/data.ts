@@ -6,6 +6,7 @@
 // stored per row, the same seed gives the same rows, and 500,000 requests cost no memory until read.
 import type { Scenario, ScenarioWorkspace } from '../scenario';
 import { formatDatetime } from './evaluate';
+import { type ClassicTable, WORKSPACE_COLUMNS, WORKSPACE_TABLE_OF } from './appTables';
 import { guid, hashString, hex, pick, unit } from './random';
 import { type Column, type KType, type Table, type Value, column } from './table';
 
@@ -664,7 +665,10 @@ export class LogAnalyticsData {
     const requestMs = (i: number) => Math.round(1 + 3 * t.u(i, 4));
     const modelMs = (i: number) =>
       outcome(i).model === 0 ? 0 : Math.round(10 + 40 * -Math.log(1 - t.u(i, 5)));
-    const responseMs = (i: number) => Math.round(1 + 2 * t.u(i, 6));
+    // Sending the answer back; the table reference defines ResponseDurationMs as start → first
+    // response byte from the model and TotalDurationMs as start → last byte sent
+    // (azure-monitor-ref/tables/includes/amlonlineendpointtrafficlog-include.md).
+    const sendMs = (i: number) => Math.round(1 + 2 * t.u(i, 6));
     const traffic = gridTable(t, now, 1, [
       ['TimeGenerated', 'datetime', (i) => t.time(i)],
       ['Location', 'string', () => 'westeurope'],
@@ -687,9 +691,9 @@ export class LogAnalyticsData {
       ['ResponsePayloadSize', 'long', (i) => Math.round(10 + 40 * t.u(i, 10))],
       ['XRequestId', 'string', (i) => guid(this.seed, t.key, i, 11)],
       ['XMSClientRequestId', 'string', (i) => guid(this.seed, t.key, i, 12)],
-      ['TotalDurationMs', 'long', (i) => requestMs(i) + modelMs(i) + responseMs(i)],
+      ['TotalDurationMs', 'long', (i) => requestMs(i) + modelMs(i) + sendMs(i)],
       ['RequestDurationMs', 'long', requestMs],
-      ['ResponseDurationMs', 'long', responseMs],
+      ['ResponseDurationMs', 'long', (i) => requestMs(i) + modelMs(i)],
       ['RequestThrottlingDelayMs', 'long', (i) => (outcome(i).code === 429 ? 0 : Math.round(t.u(i, 13) * 2))],
       ['ResponseThrottlingDelayMs', 'long', () => 0],
       ['AuthType', 'string', () => 'Key'],
@@ -768,124 +772,23 @@ export class LogAnalyticsData {
     ]);
 
     const perComponent = this.components.map((cd) => cd.tables(now));
-    const appRequests = concat(
-      perComponent.map((m, k) =>
-        workspaceBased(
-          (m.get('requests') as SourceTable).table,
-          [
-            ['TimeGenerated', 'timestamp'],
-            ['Id', 'id'],
-            ['Name', 'name'],
-            ['Url', 'url'],
-            ['Success', 'success'],
-            ['ResultCode', 'resultCode'],
-            ['DurationMs', 'duration'],
-            ['PerformanceBucket', 'performanceBucket'],
-            ['Properties', 'customDimensions'],
-            ['OperationName', 'operation_Name'],
-            ['OperationId', 'operation_Id'],
-            ['ParentId', 'operation_ParentId'],
-            ['AppRoleName', 'cloud_RoleName'],
-            ['AppRoleInstance', 'cloud_RoleInstance'],
-            ['SDKVersion', 'sdkVersion'],
-            ['ItemCount', 'itemCount'],
-          ],
-          [
-            column('_ResourceId', 'string', () =>
-              (this.components[k] as ComponentData).info.componentId.toLowerCase(),
-            ),
-            column('Type', 'string', () => 'AppRequests'),
-          ],
-        ),
-      ),
-    );
-    const appTraces = concat(
-      perComponent.map((m, k) =>
-        workspaceBased(
-          (m.get('traces') as SourceTable).table,
-          [
-            ['TimeGenerated', 'timestamp'],
-            ['Message', 'message'],
-            ['SeverityLevel', 'severityLevel'],
-            ['Properties', 'customDimensions'],
-            ['OperationName', 'operation_Name'],
-            ['OperationId', 'operation_Id'],
-            ['ParentId', 'operation_ParentId'],
-            ['AppRoleName', 'cloud_RoleName'],
-            ['AppRoleInstance', 'cloud_RoleInstance'],
-            ['SDKVersion', 'sdkVersion'],
-            ['ItemCount', 'itemCount'],
-          ],
-          [
-            column('_ResourceId', 'string', () =>
-              (this.components[k] as ComponentData).info.componentId.toLowerCase(),
-            ),
-            column('Type', 'string', () => 'AppTraces'),
-          ],
-        ),
-      ),
-    );
     const resourceIdOf = (k: number) =>
       column('_ResourceId', 'string', () =>
         (this.components[k] as ComponentData).info.componentId.toLowerCase(),
       );
-    const appExceptions = concat(
-      perComponent.map((m, k) =>
-        workspaceBased(
-          (m.get('exceptions') as SourceTable).table,
-          [
-            ['TimeGenerated', 'timestamp'],
-            ['ProblemId', 'problemId'],
-            ['ExceptionType', 'type'],
-            ['OuterType', 'outerType'],
-            ['OuterMessage', 'outerMessage'],
-            ['OuterMethod', 'outerMethod'],
-            ['Method', 'method'],
-            ['SeverityLevel', 'severityLevel'],
-            ['InnermostType', 'innermostType'],
-            ['InnermostMessage', 'innermostMessage'],
-            ['Details', 'details'],
-            ['Properties', 'customDimensions'],
-            ['OperationName', 'operation_Name'],
-            ['OperationId', 'operation_Id'],
-            ['ParentId', 'operation_ParentId'],
-            ['AppRoleName', 'cloud_RoleName'],
-            ['AppRoleInstance', 'cloud_RoleInstance'],
-            ['SDKVersion', 'sdkVersion'],
-            ['ItemCount', 'itemCount'],
-          ],
-          [resourceIdOf(k), column('Type', 'string', () => 'AppExceptions')],
+    const workspaceTable = (classic: ClassicTable) =>
+      concat(
+        perComponent.map((m, k) =>
+          workspaceBased((m.get(classic) as SourceTable).table, WORKSPACE_COLUMNS[classic], [
+            resourceIdOf(k),
+            column('Type', 'string', () => WORKSPACE_TABLE_OF[classic]),
+          ]),
         ),
-      ),
-    );
-    const appDependencies = concat(
-      perComponent.map((m, k) =>
-        workspaceBased(
-          (m.get('dependencies') as SourceTable).table,
-          [
-            ['TimeGenerated', 'timestamp'],
-            ['Id', 'id'],
-            ['Target', 'target'],
-            ['DependencyType', 'type'],
-            ['Name', 'name'],
-            ['Data', 'data'],
-            ['Success', 'success'],
-            ['ResultCode', 'resultCode'],
-            ['DurationMs', 'duration'],
-            ['PerformanceBucket', 'performanceBucket'],
-            ['Properties', 'customDimensions'],
-            ['OperationName', 'operation_Name'],
-            ['OperationId', 'operation_Id'],
-            ['ParentId', 'operation_ParentId'],
-            ['AppRoleName', 'cloud_RoleName'],
-            ['AppRoleInstance', 'cloud_RoleInstance'],
-            ['SDKVersion', 'sdkVersion'],
-            ['ItemCount', 'itemCount'],
-          ],
-          [resourceIdOf(k), column('Type', 'string', () => 'AppDependencies')],
-        ),
-      ),
-    );
+      );
+    const appRequests = workspaceTable('requests');
+    const appTraces = workspaceTable('traces');
+    const appExceptions = workspaceTable('exceptions');
+    const appDependencies = workspaceTable('dependencies');
     const single = this.components.length <= 1;
     return new Map<string, SourceTable>([
       ['AmlOnlineEndpointTrafficLog', { table: traffic, timeColumn: 'TimeGenerated', sorted: true }],
@@ -895,8 +798,7 @@ export class LogAnalyticsData {
         ? ([
             ['AppRequests', { table: appRequests, timeColumn: 'TimeGenerated', sorted: single }],
             ['AppTraces', { table: appTraces, timeColumn: 'TimeGenerated', sorted: single }],
-            // Column names of the workspace-based tables: Azure Monitor's table reference
-            // (AppExceptions, AppDependencies), the classic names mapped as the portal documents.
+            // Column names of the workspace-based tables: appTables.ts (with its sources).
             ['AppExceptions', { table: appExceptions, timeColumn: 'TimeGenerated', sorted: single }],
             ['AppDependencies', { table: appDependencies, timeColumn: 'TimeGenerated', sorted: single }],
           ] as [string, SourceTable][])
