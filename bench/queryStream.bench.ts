@@ -17,7 +17,8 @@ import { createAzureClient } from '../src/azure/client';
 import { resolveCloud } from '../src/azure/clouds';
 import { createCredential } from '../src/azure/credentials';
 import { shapeQueryResult } from '../src/core/queryResult';
-import { ChunkPolicy, ChunkShaper, TableBuilder } from '../src/core/resultStream';
+import type { ColumnarRows } from '../src/core/columnarRows';
+import { ChunkList, ChunkPolicy, ChunkShaper } from '../src/core/resultStream';
 import { makeCertificate } from '../test/emulator/cert';
 import { startEmulator } from '../test/emulator/index';
 
@@ -139,32 +140,30 @@ export default async function queryStreamBench(): Promise<void> {
     let firstRows = NaN;
     let chunks = 0;
     const t0 = performance.now();
-    const builder = new TableBuilder();
+    const builder = new ChunkList();
     const policy = new ChunkPolicy(() => performance.now());
     let shaper: ChunkShaper | undefined;
-    let pending: unknown[][] = [];
+    let pending: ColumnarRows | undefined;
+    const pendingRows = () => pending?.rowCount ?? 0;
     const send = (count: number): void => {
-      const part = count === pending.length ? pending : pending.slice(0, count);
-      pending = count === pending.length ? [] : pending.slice(count);
-      const chunk = shaper!.shape(part);
-      builder.append(chunk);
+      const chunk = shaper!.shapeColumns(pending!.take(count));
+      builder.add(chunk);
       policy.sentRows(chunk.rowCount);
       structuredClone(chunk);
       chunks++;
       if (Number.isNaN(firstRows)) firstRows = performance.now() - t0;
     };
     await client.queryStream({ kind: 'appInsights', resourceId: componentId }, QUERY, timespan, {
-      cells: 'grid',
       onTable: (index, name, columns) => {
         if (index === 0) shaper = new ChunkShaper(name, columns);
       },
-      onRows: (index, batch) => {
+      onColumns: (index, rows) => {
         if (index !== 0) return;
-        for (const row of batch) pending.push(row);
-        while (policy.due(pending.length)) send(policy.take(pending.length));
+        pending = rows;
+        while (policy.due(pendingRows())) send(policy.take(pendingRows()));
       },
     });
-    while (pending.length > 0) send(policy.take(pending.length));
+    while (pendingRows() > 0) send(policy.take(pendingRows()));
     const allRows = performance.now() - t0;
 
     console.log(

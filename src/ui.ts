@@ -21,7 +21,10 @@ export function isUserCancelledError(e: unknown): e is UserCancelledError {
 export type Severity = 'info' | 'warning' | 'error';
 
 export interface UserInput {
-  /** One item of `items`. */
+  /**
+   * One item of `items`. Labels, descriptions and details are shown as text: they carry names
+   * from Azure and telemetry, so `$(name)` in them is not an icon. An item's icon is its iconPath.
+   */
   pick<T extends vscode.QuickPickItem>(
     items: readonly T[] | Promise<readonly T[]>,
     options: vscode.QuickPickOptions & { canPickMany?: false },

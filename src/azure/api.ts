@@ -21,7 +21,7 @@ import type {
   Workspace,
   WorkspaceRef,
 } from './models';
-import type { CellConversion } from './queryStream';
+import type { ColumnarRows } from '../core/columnarRows';
 
 export type CloudName = 'AzureCloud' | 'AzureChinaCloud' | 'AzureUSGovernment' | 'Custom';
 
@@ -94,20 +94,20 @@ export interface QueryOptions {
   serverTimeoutSeconds?: number;
 }
 
-export type { CellConversion } from './queryStream';
-
 export interface QueryStreamOptions extends QueryOptions {
   /** A table's name and columns, before any of its rows. */
   onTable?(index: number, name: string, columns: QueryColumn[]): void;
-  /** Rows of table `index` as they are parsed, in order; cells converted as `cells` says. */
+  /**
+   * Rows of table `index` as they are parsed, in order, with cells as @azure/monitor-query-logs
+   * converts them (datetime → Date, dynamic JSON-parsed).
+   */
   onRows?(index: number, rows: unknown[][]): void;
   /**
-   * `sdk` (the default): as @azure/monitor-query-logs converts them (datetime → Date, dynamic
-   * JSON-parsed). `grid`: what the grid keeps, without the objects in between: datetime → epoch
-   * milliseconds, a dynamic object or array → the service's own JSON text (other dynamic cells
-   * as `sdk`).
+   * When given, rows are read straight into the grid's typed columns instead of values (onRows is
+   * not called): `rows` holds the rows read and not taken yet; take them with `rows.take(n)`.
+   * Datetime → epoch ms, a dynamic object or array → the service's own JSON text.
    */
-  cells?: CellConversion;
+  onColumns?(index: number, rows: ColumnarRows): void;
 }
 
 /** What a streamed query ends with; its rows went to onRows. */

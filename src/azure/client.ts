@@ -377,13 +377,12 @@ class SdkAzureClient implements AzureClient {
           headers: { prefer },
           abortSignal: options.abortSignal,
         });
-        const parser = new QueryResponseParser(
-          {
-            onTable: (index, tableName, columns) => options.onTable?.(index, tableName, columns),
-            onRows: (index, rows) => options.onRows?.(index, rows),
-          },
-          options.cells,
-        );
+        const parser = new QueryResponseParser({
+          onTable: (index, tableName, columns) => options.onTable?.(index, tableName, columns),
+          ...(options.onColumns
+            ? { onColumns: (index, rows) => options.onColumns?.(index, rows) }
+            : { onRows: (index, rows) => options.onRows?.(index, rows) }),
+        });
         for await (const chunk of body) parser.write(chunk);
         const tail = parser.end();
         return {

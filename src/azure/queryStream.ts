@@ -1,14 +1,16 @@
 // Reads a Logs query answer (`{ tables: [{ name, columns, rows }], statistics?, render?, error? }`)
 // as it arrives: rows are handed on in the order they were parsed, long before the whole answer is
-// in. Two parsers share the work. A small scanner finds where each `rows` array's rows begin and
-// end (it follows only strings and nesting) and hands every run of complete rows to the engine's
-// JSON.parse, which builds millions of cells several times faster, and with far less garbage, than
-// a parser written in JavaScript (bench/queryStream.bench.ts). Everything else (names, columns,
-// statistics, render hints, errors, and whether the whole is well-formed) goes to @streamparser/json,
-// a maintained, dependency-free incremental parser, with the rows left out. Cells are converted as
-// @azure/monitor-query-logs 1.0.0 does (models.js `convertTable`: datetime strings become Date,
-// dynamic strings are JSON-parsed and kept as they are when they are not JSON).
+// in. Two parsers share the work. A small scanner finds where each `rows` array begins and ends (it
+// follows only strings and nesting); the rows go either to the engine's JSON.parse in runs of
+// complete rows (values converted as the SDK converts them), or, for the grid, straight into typed
+// columns (core/columnarRows.ts: no value per cell at all). Everything else (names, columns,
+// statistics, render hints, errors, and whether the whole is well-formed) goes to
+// @streamparser/json, a maintained, dependency-free incremental parser, with the rows left out.
+// SDK cells are converted as @azure/monitor-query-logs 1.0.0 does (models.js `convertTable`:
+// datetime strings become Date, dynamic strings are JSON-parsed and kept as they are when they are
+// not JSON).
 import { JSONParser } from '@streamparser/json';
+import { ColumnarRows } from '../core/columnarRows';
 import type { QueryColumn } from './models';
 
 export interface QueryErrorBody {
@@ -23,8 +25,13 @@ export interface QueryErrorBody {
 export interface QueryResponseSink {
   /** A table's name and columns, before any of its rows. */
   onTable(index: number, name: string, columns: QueryColumn[]): void;
-  /** Converted rows of table `index`: what one write() completed. */
-  onRows(index: number, rows: unknown[][]): void;
+  /** Rows of table `index` converted as the SDK converts them: what one write() completed. */
+  onRows?(index: number, rows: unknown[][]): void;
+  /**
+   * When given, rows are read straight into the grid's columns instead (onRows is not called):
+   * `rows` holds those read and not taken yet, and is called after every write() that read some.
+   */
+  onColumns?(index: number, rows: ColumnarRows): void;
 }
 
 /** What follows the rows. */
@@ -43,6 +50,10 @@ interface TableState {
   /** Rows parsed before the table's columns (not the service's order, but JSON allows it). */
   early: unknown[][];
   pending: unknown[][];
+  /** The grid's columns (onColumns sinks), once the columns are known. */
+  columnar: ColumnarRows | undefined;
+  /** Rows the columnar reader read but the sink was not told of yet. */
+  unseen: number;
   count: number;
   dateIndices: number[];
   dynamicIndices: number[];
@@ -75,9 +86,6 @@ const CLOSE_BRACE = 0x7d;
 const BLANK = /^[ \t\n\r]*$/;
 const LEADING_COMMA = /^[ \t\n\r]*,/;
 
-/** How cells are converted: see QueryStreamOptions.cells. */
-export type CellConversion = 'sdk' | 'grid';
-
 /** A dynamic cell as the SDK converts it: parsed when it is JSON, else the text as it is. */
 function parseDynamic(v: string): unknown {
   try {
@@ -97,24 +105,6 @@ function convertRowAsSdk(row: unknown[], dates: number[], dynamics: number[]): v
   for (const i of dynamics) {
     const v = row[i];
     if (typeof v === 'string') row[i] = parseDynamic(v);
-  }
-}
-
-/**
- * Converts a row's cells in place to what the grid keeps (shapeQueryResult's toEpochMs and
- * toDynamicText give the same for them): no Date, and no object parsed only to be written again.
- */
-function convertRowForGrid(row: unknown[], dates: number[], dynamics: number[]): void {
-  for (const i of dates) {
-    const v = row[i];
-    if (typeof v === 'string') row[i] = Date.parse(v);
-  }
-  for (const i of dynamics) {
-    const v = row[i];
-    if (typeof v !== 'string') continue;
-    // An object or array keeps the service's text; scalars (null, numbers, "text") as the SDK.
-    const first = v.charCodeAt(0);
-    if (first !== OPEN_BRACE && first !== OPEN_BRACKET) row[i] = parseDynamic(v);
   }
 }
 
@@ -159,13 +149,11 @@ export class QueryResponseParser {
   private lastString: string | undefined;
   private rows: RowsRun | undefined;
 
-  private readonly convertRow: (row: unknown[], dates: number[], dynamics: number[]) => void;
+  /** Whether rows go into the grid's columns (onColumns) rather than SDK values (onRows). */
+  private readonly columnar: boolean;
 
-  constructor(
-    private readonly sink: QueryResponseSink,
-    cells: CellConversion = 'sdk',
-  ) {
-    this.convertRow = cells === 'grid' ? convertRowForGrid : convertRowAsSdk;
+  constructor(private readonly sink: QueryResponseSink) {
+    this.columnar = sink.onColumns !== undefined;
     this.parser = new JSONParser({
       paths: [
         '$.tables.*.name',
@@ -382,12 +370,20 @@ export class QueryResponseParser {
   }
 
   private addRows(table: TableState, rows: unknown[]): void {
-    for (const row of rows) {
+    for (const row of rows)
       if (!Array.isArray(row)) throw new SyntaxError('A row of the query answer is not an array.');
+    if (table.columnar) {
+      // Into columns at once: the batch's row arrays and cells die young (no collection later).
+      table.columnar.append(rows as unknown[][]);
+      table.unseen += rows.length;
+      table.count += rows.length;
+      return;
+    }
+    for (const row of rows) {
       if (table.columns) {
-        this.convertRow(row, table.dateIndices, table.dynamicIndices);
-        table.pending.push(row);
-      } else table.early.push(row);
+        convertRowAsSdk(row as unknown[], table.dateIndices, table.dynamicIndices);
+        table.pending.push(row as unknown[]);
+      } else table.early.push(row as unknown[]);
       table.count++;
     }
   }
@@ -404,6 +400,8 @@ export class QueryResponseParser {
         columns: undefined,
         early: [],
         pending: [],
+        columnar: undefined,
+        unseen: 0,
         count: 0,
         dateIndices: [],
         dynamicIndices: [],
@@ -420,19 +418,32 @@ export class QueryResponseParser {
       else if (c.type === 'dynamic') table.dynamicIndices.push(i);
     });
     this.sink.onTable(index, table.name, columns);
-    for (const row of table.early) {
-      this.convertRow(row, table.dateIndices, table.dynamicIndices);
-      table.pending.push(row);
+    if (this.columnar) {
+      // Rows that came before their columns are values already: the reader shapes them as cells.
+      table.columnar = new ColumnarRows(columns);
+      table.columnar.append(table.early);
+      table.unseen += table.early.length;
+    } else {
+      for (const row of table.early) {
+        convertRowAsSdk(row, table.dateIndices, table.dynamicIndices);
+        table.pending.push(row);
+      }
     }
     table.early = [];
   }
 
   private flush(): void {
     for (const [i, t] of this.tables.entries()) {
+      if (t.columnar) {
+        if (t.unseen === 0) continue;
+        t.unseen = 0;
+        this.sink.onColumns?.(i, t.columnar);
+        continue;
+      }
       if (!t.columns || t.pending.length === 0) continue;
       const rows = t.pending;
       t.pending = [];
-      this.sink.onRows(i, rows);
+      this.sink.onRows?.(i, rows);
     }
   }
 }

@@ -27,7 +27,8 @@ export async function pickSource(ui: UserInput): Promise<RequestSource> {
     const doc = editor.document;
     const label = vscode.workspace.asRelativePath(doc.uri, false);
     items.push({
-      label: `$(edit) ${label}`,
+      label,
+      iconPath: new vscode.ThemeIcon('edit'),
       description: vscode.l10n.t('Active editor'),
       source:
         doc.uri.scheme === 'file' && !doc.isDirty
@@ -45,7 +46,12 @@ export async function pickSource(ui: UserInput): Promise<RequestSource> {
     if (seen.has(uri.toString())) return undefined;
     seen.add(uri.toString());
     const label = vscode.workspace.asRelativePath(uri, false);
-    return { label: `$(json) ${label}`, description, source: { kind: 'file', uri: uri.toString(), label } };
+    return {
+      label,
+      iconPath: new vscode.ThemeIcon('json'),
+      description,
+      source: { kind: 'file', uri: uri.toString(), label },
+    };
   };
   const sampleItems = samples.flatMap((u) => fileItem(u, vscode.l10n.t('Scaffolded sample request')) ?? []);
   const otherItems = others
@@ -58,7 +64,11 @@ export async function pickSource(ui: UserInput): Promise<RequestSource> {
   if (sampleItems.length || otherItems.length)
     items.push({ label: vscode.l10n.t('Workspace'), kind: vscode.QuickPickItemKind.Separator });
   items.push(...sampleItems, ...otherItems);
-  items.push({ label: `$(folder-opened) ${vscode.l10n.t('Choose a File…')}`, browse: true });
+  items.push({
+    label: vscode.l10n.t('Choose a File…'),
+    iconPath: new vscode.ThemeIcon('folder-opened'),
+    browse: true,
+  });
 
   const choice = await ui.pick(items, {
     title: vscode.l10n.t('Send Test Request: Request Body'),
@@ -107,7 +117,11 @@ async function pickPin(s: Services, endpoint: Endpoint): Promise<string | undefi
     .map(([name, p]) => `${name} ${p}%`)
     .join(' · ');
   const items: (vscode.QuickPickItem & { deployment?: string })[] = [
-    { label: vscode.l10n.t('$(split-horizontal) By the endpoint traffic'), description: traffic },
+    {
+      label: vscode.l10n.t('By the endpoint traffic'),
+      iconPath: new vscode.ThemeIcon('split-horizontal'),
+      description: traffic,
+    },
     ...deployments.map((d) => ({
       label: d.deploymentName,
       description: `${endpoint.traffic[d.deploymentName] ?? 0}% · ${d.provisioningState}`,

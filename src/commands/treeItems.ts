@@ -2,6 +2,7 @@
 // and diagnostics. From the palette they ask for their target with quick picks.
 import * as vscode from 'vscode';
 import { portalResourceUrl, studioEndpointUrl, studioWorkspaceUrl } from '../core/armId';
+import { escapeIcons } from '../core/iconText';
 import type { Services } from '../services';
 import { targetDisplayName, targetOf, type Target } from '../targets';
 import { pickServiceTarget, pickWorkspace } from './pickers';
@@ -36,7 +37,10 @@ export function copyScoringUri(s: Services) {
       return;
     }
     await vscode.env.clipboard.writeText(uri);
-    vscode.window.setStatusBarMessage(vscode.l10n.t('$(check) Copied the scoring URI of {0}', name), 4000);
+    vscode.window.setStatusBarMessage(
+      vscode.l10n.t('$(check) Copied the scoring URI of {0}', escapeIcons(name)),
+      4000,
+    );
   };
 }
 

@@ -15,7 +15,8 @@ export type FailureClass =
   | 'timeout408'
   | 'modelError424'
   | 'throttled429'
-  | 'scaleOut503';
+  | 'scaleOut503'
+  | 'serverError500';
 
 /** Most decisive first: a deployment that never started outranks the symptoms of one that runs. */
 export const FAILURE_ORDER: readonly FailureClass[] = [
@@ -29,6 +30,8 @@ export const FAILURE_ORDER: readonly FailureClass[] = [
   'timeout408',
   'modelError424',
   'scaleOut503',
+  // Last: the platform's own failure, which the user can only report; anything above is theirs to fix.
+  'serverError500',
 ];
 
 /** The classes seen in the traffic, and the status code each counts (by envoy_response_code). */
@@ -37,6 +40,7 @@ export const TRAFFIC_STATUS = {
   modelError424: 424,
   throttled429: 429,
   scaleOut503: 503,
+  serverError500: 500,
 } as const satisfies Partial<Record<FailureClass, GuideStatus>>;
 export type TrafficClass = keyof typeof TRAFFIC_STATUS;
 
@@ -56,6 +60,7 @@ export const DOCS_ANCHOR: Record<FailureClass, string> = {
   modelError424: STATUS_ANCHOR[TRAFFIC_STATUS.modelError424],
   throttled429: STATUS_ANCHOR[TRAFFIC_STATUS.throttled429],
   scaleOut503: STATUS_ANCHOR[TRAFFIC_STATUS.scaleOut503],
+  serverError500: STATUS_ANCHOR[TRAFFIC_STATUS.serverError500],
 };
 
 export type EvidenceSource =

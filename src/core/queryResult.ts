@@ -41,9 +41,65 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 /**
- * Packs cells into a TextColumn's bytes, offsets and null mask. ASCII columns are encoded in one
- * piece; otherwise each cell is encoded straight into one growing buffer; lone surrogates become
- * U+FFFD as in any UTF-8.
+ * Turns the UTF-16 end offsets of n cells (offsets[1..n], cells joined) into byte offsets of their
+ * UTF-8 `bytes`, walking the bytes once: a lead byte starts a code point, one UTF-16 unit, or two
+ * for a 4-byte sequence (a lone surrogate is U+FFFD: 3 bytes, one unit). False when two cells'
+ * lone surrogates joined into a pair, which no cell boundary can split (then encode cell by cell).
+ */
+function byteOffsets(bytes: Uint8Array, length: number, offsets: Uint32Array, n: number): boolean {
+  let units = 0;
+  let p = 0;
+  for (let r = 1; r <= n; r++) {
+    const end = offsets[r]!;
+    while (units < end && p < length) {
+      units += bytes[p]! >= 0xf0 ? 2 : 1;
+      p++;
+      while (p < length && (bytes[p]! & 0xc0) === 0x80) p++;
+    }
+    if (units !== end) return false;
+    offsets[r] = p;
+  }
+  return true;
+}
+
+/** Encodes each cell on its own (the rare fallback of byteOffsets); returns the bytes written. */
+function encodeEach(values: readonly (string | null)[], out: Uint8Array, offsets: Uint32Array): number {
+  let length = 0;
+  for (let r = 0; r < values.length; r++) {
+    const v = values[r];
+    if (v) length += encoder.encodeInto(v, out.subarray(length)).written;
+    offsets[r + 1] = length;
+  }
+  return length;
+}
+
+/**
+ * Writes the UTF-8 of cells one after another into `out` (room for 3 bytes per UTF-16 unit) and
+ * their end offsets into offsets[1..n] (offsets[0] = 0): one encode call for them all, and the
+ * byte offsets read off the bytes when a cell is not ASCII. Returns the bytes written.
+ */
+export function encodeCells(
+  values: readonly (string | null)[],
+  out: Uint8Array,
+  offsets: Uint32Array,
+): number {
+  const n = values.length;
+  let chars = 0;
+  offsets[0] = 0;
+  for (let r = 0; r < n; r++) {
+    const v = values[r];
+    if (v) chars += v.length;
+    offsets[r + 1] = chars;
+  }
+  const { written } = encoder.encodeInto(n === 1 ? (values[0] ?? '') : values.join(''), out);
+  // All ASCII (the usual case): the UTF-16 offsets are the byte offsets.
+  if (written === chars || byteOffsets(out, written, offsets, n)) return written;
+  return encodeEach(values, out, offsets);
+}
+
+/**
+ * Packs cells into a TextColumn's bytes, offsets and null mask: the joined cells are encoded once,
+ * and when some are not ASCII their byte offsets are read off the bytes (no second encoding).
  */
 export function packText(values: readonly (string | null)[]): PackedText {
   const n = values.length;
@@ -56,36 +112,13 @@ export function packText(values: readonly (string | null)[]): PackedText {
     else chars += v.length;
     offsets[r + 1] = chars;
   }
-  // All ASCII (the usual case): one encode of the joined cells, whose UTF-16 offsets are the byte
-  // offsets. A call per cell costs more than the copy the join makes (bench/queryStream.bench.ts).
-  const joined = values.join('');
-  const ascii = encoder.encode(joined);
-  if (ascii.length === chars) return nulls ? { bytes: ascii, offsets, nulls } : { bytes: ascii, offsets };
-  nulls = undefined;
-  // Sized for ASCII, the usual case; grows when a cell does not fit.
-  let buffer = new Uint8Array(Math.max(16, chars));
-  let length = 0;
-  for (let r = 0; r < n; r++) {
-    const v = values[r];
-    if (v === null || v === undefined) {
-      (nulls ??= new Uint8Array(n))[r] = 1;
-    } else if (v.length > 0) {
-      for (;;) {
-        const { read, written } = encoder.encodeInto(v, buffer.subarray(length));
-        if (read === v.length) {
-          length += written;
-          break;
-        }
-        // Did not fit: undo the partial write by growing and encoding the cell again.
-        const grown = new Uint8Array(Math.max(buffer.length * 2, length + v.length * 3));
-        grown.set(buffer.subarray(0, length));
-        buffer = grown;
-      }
-    }
-    offsets[r + 1] = length;
+  // One encode of the joined cells: a call per cell costs more than the copy the join makes.
+  let bytes = encoder.encode(values.join(''));
+  if (bytes.length !== chars && !byteOffsets(bytes, bytes.length, offsets, n)) {
+    const out = new Uint8Array(chars * 3);
+    // An exact copy: a view would carry (and clone) the whole spare buffer.
+    bytes = out.slice(0, encodeEach(values, out, offsets));
   }
-  // An exact copy: a view would carry (and clone) the whole spare buffer.
-  const bytes = buffer.slice(0, length);
   return nulls ? { bytes, offsets, nulls } : { bytes, offsets };
 }
 
@@ -160,14 +193,14 @@ export function columnKind(sourceType: string): ColumnKind {
   return 'string';
 }
 
-function toEpochMs(v: unknown): number {
+export function toEpochMs(v: unknown): number {
   if (v instanceof Date) return v.getTime();
   if (typeof v === 'string') return Date.parse(v);
   if (typeof v === 'number') return v;
   return NaN;
 }
 
-function toNumber(v: unknown): number {
+export function toNumber(v: unknown): number {
   if (typeof v === 'number') return v;
   if (typeof v === 'string' && v.trim() !== '') return Number(v);
   if (typeof v === 'bigint') return Number(v);
@@ -175,7 +208,7 @@ function toNumber(v: unknown): number {
 }
 
 /** Compact JSON of a dynamic cell. The SDK parses dynamic values; a string that is not JSON stays as is. */
-function toDynamicText(v: unknown): string | null {
+export function toDynamicText(v: unknown): string | null {
   if (v === null || v === undefined) return null;
   if (typeof v === 'string') return v;
   try {
@@ -186,7 +219,25 @@ function toDynamicText(v: unknown): string | null {
   }
 }
 
-function toText(v: unknown): string | null {
+/**
+ * The grid's text of a dynamic cell the service sent as a string: an object or array keeps the
+ * service's own text; anything else as the SDK reads it (JSON-parsed, or the text when it is not
+ * JSON), then written as compact JSON.
+ */
+export function dynamicCellText(v: string): string | null {
+  const first = v.charCodeAt(0);
+  if (first === 0x7b || first === 0x5b) return v;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(v) as unknown;
+  } catch {
+    // Not JSON: the SDK leaves the text as it is.
+    return v;
+  }
+  return toDynamicText(parsed);
+}
+
+export function toText(v: unknown): string | null {
   if (v === null || v === undefined) return null;
   if (typeof v === 'string') return v;
   if (v instanceof Date) return v.toISOString();
@@ -276,7 +327,7 @@ function payloadOf(message: string | null, dims: string | null): string | undefi
  * json.dumps) and a `likelyTruncated` column when payloads are at the logging limit. `sticky` keeps
  * those columns in every chunk of a streamed result once an earlier chunk had them.
  */
-function unfoldTraces(
+export function unfoldTraces(
   table: ColumnarTable,
   sticky: { unfolded: boolean; truncated: boolean } = { unfolded: false, truncated: false },
 ): { truncatedCount: number; unfolded: boolean } {

@@ -4,6 +4,7 @@
 import type { QueryColumn } from '../azure/models';
 import {
   shapeQueryResult,
+  unfoldTraces,
   type BoolColumn,
   type ColumnarTable,
   type GridColumn,
@@ -33,6 +34,15 @@ export class ChunkShaper {
     this.unfolded ||= shaped.unfolded;
     this.truncatedCount += shaped.truncatedCount;
     return shaped.table;
+  }
+
+  /** The same for rows already read into the grid's columns (ColumnarRows): unfolds in place. */
+  shapeColumns(table: ColumnarTable): ColumnarTable {
+    const sticky = { unfolded: this.unfolded, truncated: this.truncatedCount > 0 };
+    const { unfolded, truncatedCount } = unfoldTraces(table, sticky);
+    this.unfolded ||= unfolded;
+    this.truncatedCount += truncatedCount;
+    return table;
   }
 
   get summary(): { unfolded: boolean; truncatedCount: number } {
@@ -254,5 +264,37 @@ export class TableBuilder {
           ...(buffer.nulls ? { nulls: buffer.nulls.subarray(0, rows) } : {}),
         } satisfies TextColumn;
     }
+  }
+}
+
+/**
+ * A run's chunks as they were sent, joined into one table only when the whole is needed (export, a
+ * page that comes back): while rows stream in, the host copies none of them again.
+ */
+export class ChunkList {
+  private readonly chunks: ColumnarTable[] = [];
+  private rows = 0;
+  private readonly joined = new TableBuilder();
+  private joinedChunks = 0;
+
+  get rowCount(): number {
+    return this.rows;
+  }
+
+  add(chunk: ColumnarTable): void {
+    this.chunks.push(chunk);
+    this.rows += chunk.rowCount;
+  }
+
+  /** Every row so far (views valid until the next call). */
+  get table(): ColumnarTable {
+    while (this.joinedChunks < this.chunks.length) this.joined.append(this.chunks[this.joinedChunks++]!);
+    return this.joined.table;
+  }
+
+  /** Exact copies of every row so far, for a message. */
+  snapshot(): ColumnarTable {
+    void this.table;
+    return this.joined.snapshot();
   }
 }

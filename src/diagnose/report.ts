@@ -36,6 +36,8 @@ export function failureTitle(failure: FailureClass): string {
       return vscode.l10n.t('Requests over the concurrency limit are refused (429)');
     case 'scaleOut503':
       return vscode.l10n.t('The deployment is not keeping up with the load (503)');
+    case 'serverError500':
+      return vscode.l10n.t("Azure Machine Learning's infrastructure answers with errors (500)");
   }
 }
 
@@ -74,6 +76,7 @@ function fixOf(f: Finding): string {
     case 'modelError424':
     case 'throttled429':
     case 'scaleOut503':
+    case 'serverError500':
       return trafficFix(f.failure, f.figures);
   }
 }

@@ -21,7 +21,8 @@ import {
   type TelemetryScope,
 } from '../core/telemetryScope';
 import { isTimechart, summarizeStatistics, toCsv, toJson, type ColumnarTable } from '../core/queryResult';
-import { ChunkPolicy, ChunkShaper, TableBuilder } from '../core/resultStream';
+import type { ColumnarRows } from '../core/columnarRows';
+import { ChunkList, ChunkPolicy, ChunkShaper } from '../core/resultStream';
 import type { BaseServices, QueryPanelHandle } from '../services';
 import { isUserCancelledError } from '../ui';
 import { webviewHtml } from '../webviewHtml';
@@ -242,7 +243,7 @@ export class QueryPanel implements QueryPanelHandle, vscode.Disposable {
    * The rows of the last run so far, and once it ended what the last chunk said: a page that was
    * hidden (and so torn down) gets them again in one message.
    */
-  private results: { runId: number; builder: TableBuilder; final?: ResultMessage } | undefined;
+  private results: { runId: number; builder: ChunkList; final?: ResultMessage } | undefined;
   /** The last error or cancellation, shown again after the rows when the page comes back. */
   private lastOutcome: ToWebview | undefined;
   private lastActive = Date.now();
@@ -641,17 +642,17 @@ export class QueryPanel implements QueryPanelHandle, vscode.Disposable {
       const client = await this.s.azure.getClient({ createIfNone: true });
       // Rows go to the page in chunks while the answer is still arriving: the first ones at once,
       // then ever larger ones (ChunkPolicy). Small results take the same path in one chunk.
-      const builder = new TableBuilder();
+      const builder = new ChunkList();
       this.results = { runId, builder };
       const policy = new ChunkPolicy(() => Date.now());
       let shaper: ChunkShaper | undefined;
-      let pending: unknown[][] = [];
+      // The primary table's rows, read straight into columns and not sent yet.
+      let pending: ColumnarRows | undefined;
       const sendChunk = (count: number, final?: (table: ColumnarTable, offset: number) => ResultMessage) => {
-        const rows = count === pending.length ? pending : pending.slice(0, count);
-        pending = count === pending.length ? [] : pending.slice(count);
-        const table = shaper ? shaper.shape(rows) : { rowCount: 0, columns: [] };
+        const table =
+          shaper && pending ? shaper.shapeColumns(pending.take(count)) : { rowCount: 0, columns: [] };
         const offset = builder.rowCount;
-        builder.append(table);
+        builder.add(table);
         policy.sentRows(table.rowCount);
         const msg = final
           ? final(table, offset)
@@ -659,24 +660,24 @@ export class QueryPanel implements QueryPanelHandle, vscode.Disposable {
         if (final && this.results?.runId === runId) this.results.final = msg;
         this.post(msg);
       };
+      const pendingRows = () => pending?.rowCount ?? 0;
       const result = await client.queryStream(target, query, timespanOf(timeRange), {
         abortSignal: controller.signal,
         serverTimeoutSeconds: timeout,
-        // The grid keeps epoch numbers and JSON text: no Date or parsed object in between.
-        cells: 'grid',
         onTable: (index, name, columns) => {
           if (index === 0) shaper = new ChunkShaper(name, columns);
         },
-        onRows: (index, rows) => {
+        // The grid's columns straight from the answer's text: no value per cell in between.
+        onColumns: (index, rows) => {
           // Only the primary table is shown; a run that was replaced posts nothing more.
           if (index !== 0 || runId !== this.runSeq) return;
-          for (const row of rows) pending.push(row);
-          while (policy.due(pending.length)) sendChunk(policy.take(pending.length));
+          pending = rows;
+          while (policy.due(pendingRows())) sendChunk(policy.take(pendingRows()));
         },
       });
       if (runId !== this.runSeq) return;
-      while (pending.length > policy.take(pending.length)) sendChunk(policy.take(pending.length));
-      sendChunk(pending.length, (table, offset) => ({
+      while (pendingRows() > policy.take(pendingRows())) sendChunk(policy.take(pendingRows()));
+      sendChunk(pendingRows(), (table, offset) => ({
         ...this.chunkMessage(runId, table, offset, offset + table.rowCount, started, shaper?.summary),
         complete: true,
         status: result.status,

@@ -15,7 +15,8 @@ export type HealthProfile =
   | 'initError'
   | 'outOfMemory'
   | 'modelError'
-  | 'scaleOut';
+  | 'scaleOut'
+  | 'serverErrors';
 
 export const HEALTH_PROFILES: readonly HealthProfile[] = [
   'healthy',
@@ -29,6 +30,7 @@ export const HEALTH_PROFILES: readonly HealthProfile[] = [
   'outOfMemory',
   'modelError',
   'scaleOut',
+  'serverErrors',
 ];
 
 /** Profiles whose deployment never came up: no traffic, so every traffic metric has no data. */
@@ -55,6 +57,10 @@ export function statusMixOf(profile: HealthProfile): Record<string, number> {
       return { '200': 0.75, '424': 0.25 };
     case 'scaleOut':
       return { '200': 0.7, '503': 0.3 };
+    case 'serverErrors':
+      // 5xx-heavy: the guide's managed-endpoint table, "500 Internal server error: Azure Machine
+      // Learning-provisioned infrastructure is failing". Beside it the callers' usual few 400s.
+      return { '200': 0.55, '400': 0.03, '500': 0.42 };
     case 'healthy':
       return { '200': 0.996, '400': 0.004 };
     default:
@@ -65,7 +71,8 @@ export function statusMixOf(profile: HealthProfile): Record<string, number> {
 /** The model container's own status behind a 424 (modelStatusCode dimension). */
 export function modelStatusOf(code: string): string {
   if (code === '424') return '500';
-  if (code === '429' || code === '408' || code === '503' || code === '502') return '';
+  // The platform answered before (or instead of) the model: no model status (inferred).
+  if (code === '429' || code === '408' || code === '503' || code === '502' || code === '500') return '';
   return code;
 }
 

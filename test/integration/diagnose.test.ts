@@ -20,6 +20,7 @@ const expected: Record<HealthProfile, FailureClass | 'healthy'> = {
   outOfMemory: 'outOfMemory',
   modelError: 'modelError424',
   scaleOut: 'scaleOut503',
+  serverErrors: 'serverError500',
 };
 
 const workspace = {

@@ -546,3 +546,81 @@ void describe('services TreeDataProvider (emulator, stand-in vscode)', { skip: i
     }
   });
 });
+
+void describe(
+  'a 5xx-heavy deployment (diagnose scenario, stand-in vscode)',
+  { skip: inExtensionHost },
+  () => {
+    let t: TestAzure;
+    before(async () => {
+      t = await startTestAzure({ scenario: 'diagnose' });
+    });
+    after(() => t?.stop());
+
+    void it('the tree row, Diagnose and the Metrics view all show the same large 5xx share', async () => {
+      const { gatherAndDiagnose } = await import('../../src/diagnose/gather');
+      const { renderReport } = await import('../../src/diagnose/report');
+      const { loadMetrics } = await import('../../src/metrics/load');
+      const { DIAGNOSE_SUBSCRIPTION, diagnoseEndpointOf } = await import('../emulator/scenarios/diagnose');
+      const { statusMixOf } = await import('../emulator/health');
+      const ref = {
+        subscriptionId: DIAGNOSE_SUBSCRIPTION,
+        resourceGroup: 'rg-diagnose',
+        workspaceName: 'mlw-diagnose',
+        endpointName: diagnoseEndpointOf('serverErrors'),
+        deploymentName: 'blue',
+      };
+      // What the profile serves: 42 % of answers are 500.
+      const served = statusMixOf('serverErrors')['500']! * 100;
+
+      const { tree } = await makeTree(t.client);
+      try {
+        const nodes = await expandAll(tree);
+        const row = nodes.find(
+          (n) =>
+            n.model.kind === 'deployment' &&
+            n.model.target.endpoint.endpointName === ref.endpointName &&
+            n.model.target.deployment.deploymentName === 'blue',
+        );
+        assert.ok(row, 'the 5xx-heavy deployment is in the tree');
+        item(tree, row);
+        await tree.glances.idle();
+        const description = item(tree, row).description ?? '';
+        const shown = Number(/5xx ([\d.]+)%/.exec(description)?.[1]);
+        assert.ok(Math.abs(shown - served) < 5, `the row shows 5xx ≈ ${served}%: ${description}`);
+
+        // Diagnose names the 500s with the same share, in the report a user reads.
+        const endpoint = await t.client.getEndpoint(ref);
+        const result = await gatherAndDiagnose(t.client, endpoint, ref);
+        assert.equal(result.diagnosis.verdict, 'serverError500');
+        const report = renderReport(result, {
+          endpoint: ref.endpointName,
+          deployment: 'blue',
+          deploymentArmId: `${endpoint.armId}/deployments/blue`,
+          portalUrl: 'https://portal.azure.com',
+        }).replace(/\\(.)/g, '$1');
+        assert.match(report, /Verdict: Azure Machine Learning's infrastructure answers with errors \(500\)/);
+        const reported = Number(/([\d.]+)% of requests in the last hour were answered 500/.exec(report)?.[1]);
+        assert.ok(Math.abs(reported - shown) < 2, `Diagnose reports ${reported}%, the tree shows ${shown}%`);
+
+        // The endpoint's Metrics view: RequestsPerMinute split by statusCodeClass has the 5xx series.
+        const charts = await loadMetrics(
+          t.client,
+          { scope: 'endpoint', resourceId: endpoint.armId, deployments: ['blue'] },
+          'PT1H',
+          Date.now(),
+        );
+        const requests = charts.find((c) => c.panelId === 'requests' && c.deployment === 'blue');
+        assert.ok(requests && !requests.noData, 'the requests chart has data');
+        const sum = (values: (number | null)[]) => values.reduce<number>((a, v) => a + (v ?? 0), 0);
+        const all = requests.series.reduce((a, s) => a + sum(s.values), 0);
+        const serverErrors = requests.series.filter((s) => /5xx/.test(s.label));
+        assert.equal(serverErrors.length, 1, requests.series.map((s) => s.label).join(', '));
+        const charted = (sum(serverErrors[0]!.values) / all) * 100;
+        assert.ok(Math.abs(charted - served) < 5, `the 5xx series is ${charted}% of requests`);
+      } finally {
+        tree.dispose();
+      }
+    });
+  },
+);

@@ -55,6 +55,20 @@ void test('the verdict is the most decisive class: a build failure outranks the 
   );
 });
 
+void test("500s are the platform's failure: named with their share, after anything the user can fix", () => {
+  const alone = diagnose({ statusMix: mix({ '200': 55, '400': 3, '500': 42 }) });
+  assert.equal(alone.verdict, 'serverError500');
+  assert.deepEqual(alone.findings[0]!.figures, { share: 0.42 });
+  assert.deepEqual(alone.findings[0]!.evidence, [
+    { source: 'metrics', text: 'RequestsPerMinute envoy_response_code=500: 42.0%' },
+  ]);
+  const withModelErrors = diagnose({ statusMix: mix({ '200': 50, '424': 20, '500': 30 }) });
+  assert.deepEqual(
+    withModelErrors.findings.map((f) => f.failure),
+    ['modelError424', 'serverError500'],
+  );
+});
+
 void test('429 carries the concurrency limit of the guide: 2 × max concurrent × instances', () => {
   const d = diagnose({
     statusMix: mix({ '200': 60, '429': 40 }),

@@ -5,6 +5,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { QueryColumn } from '../../src/azure/models';
 import { QueryResponseParser, type QueryResponseTail } from '../../src/azure/queryStream';
+import type { ColumnarRows } from '../../src/core/columnarRows';
+import { unpackText } from '../../src/core/queryResult';
 
 interface Collected {
   tables: { name: string; columns: QueryColumn[]; rows: unknown[][] }[];
@@ -90,9 +92,14 @@ void describe('QueryResponseParser', () => {
     assert.equal(rows[2]?.[2], null);
   });
 
-  void it("converts cells to what the grid keeps when asked: epoch numbers, the service's JSON text", () => {
-    const { sink, got } = collector();
-    const parser = new QueryResponseParser(sink, 'grid');
+  void it("reads cells into the grid's columns when asked: epoch numbers, the service's JSON text", () => {
+    let held: ColumnarRows | undefined;
+    const parser = new QueryResponseParser({
+      onTable: () => undefined,
+      onColumns: (_index, rows) => {
+        held = rows;
+      },
+    });
     const text = JSON.stringify({
       ...answer,
       tables: [
@@ -109,14 +116,26 @@ void describe('QueryResponseParser', () => {
     });
     parser.write(text);
     parser.end();
-    const rows = got.tables[0]!.rows;
-    assert.equal(rows[0]?.[0], Date.parse('2026-11-23T10:00:00.123Z'));
-    assert.equal(rows[0]?.[2], '{"a":1,"b":[true,null]}', 'an object keeps its text');
-    assert.deepEqual(rows[1], [null, null, 'not json {', 2]);
-    assert.equal(rows[2]?.[2], null);
-    assert.equal(rows[3]?.[2], null, 'a JSON null is null, as the SDK has it');
-    assert.equal(rows[4]?.[2], 'quoted', 'a JSON string is its text, as the SDK has it');
-    assert.equal(rows[5]?.[2], '[1, 2]', "an array keeps the service's text");
+    const table = held!.take();
+    const [time, message, dims, duration] = table.columns;
+    assert.equal(time?.kind, 'datetime');
+    assert.equal(time.values[0], Date.parse('2026-11-23T10:00:00.123Z'));
+    assert.ok(Number.isNaN(time.values[1]), 'a null datetime is NaN');
+    assert.equal(message?.kind, 'string');
+    assert.deepEqual(unpackText(message), ['ñandú 🚀 "quoted" \\ back', null, '', 'x', 'y', 'z']);
+    assert.equal(dims?.kind, 'dynamic');
+    assert.deepEqual(unpackText(dims), [
+      '{"a":1,"b":[true,null]}',
+      'not json {',
+      null,
+      // A JSON null is null and a JSON string is its text, as the SDK has them.
+      null,
+      'quoted',
+      // An array keeps the service's text.
+      '[1, 2]',
+    ]);
+    assert.equal(duration?.kind, 'number');
+    assert.deepEqual(Array.from(duration.values), [1.5, 2, NaN, 0, 0, 0]);
   });
 
   void it('hands rows over before the answer is complete', () => {

@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { QueryColumn } from '../../src/azure/models';
 import { shapeQueryResult, toCsv, type ColumnarTable } from '../../src/core/queryResult';
-import { ChunkPolicy, ChunkShaper, TableBuilder } from '../../src/core/resultStream';
+import { ColumnarRows } from '../../src/core/columnarRows';
+import { ChunkList, ChunkPolicy, ChunkShaper, TableBuilder } from '../../src/core/resultStream';
 
 const columns: QueryColumn[] = [
   { name: 'timestamp', type: 'datetime' },
@@ -124,6 +125,26 @@ void describe('TableBuilder and ChunkShaper', () => {
       for (const a of arrays) assert.equal(a.byteLength, a.buffer.byteLength, `${c.name} is an exact copy`);
     }
     assert.equal(toCsv(copy), toCsv(builder.table));
+  });
+
+  void it('shapes chunks taken from columns read straight from rows as it shapes the rows', () => {
+    const whole = shapeQueryResult({
+      status: 'Success',
+      tables: [{ name: 'PrimaryResult', columns, rows: rows(0, 120) }],
+    }).table;
+    const shaper = new ChunkShaper('PrimaryResult', columns);
+    const held = new ColumnarRows(columns);
+    const list = new ChunkList();
+    for (let at = 0; at < 120; at += 25) {
+      held.append(rows(at, Math.min(at + 25, 120)));
+      // Chunks that end before and after row 40, where unfolding starts.
+      list.add(shaper.shapeColumns(held.take(at < 50 ? 10 : held.rowCount)));
+    }
+    list.add(shaper.shapeColumns(held.take()));
+    assert.equal(list.rowCount, 120);
+    assert.equal(shaper.summary.unfolded, true);
+    assert.equal(toCsv(list.table), toCsv(whole));
+    assert.equal(toCsv(list.snapshot()), toCsv(whole));
   });
 
   void it('grows an empty result to an empty table', () => {
