@@ -91,6 +91,17 @@ function entry(kind: AzureErrorKind, retryAfterSeconds: number | undefined): Ent
         short: l10n.t('Failed in Azure.'),
         actions: ['showDiagnostics'],
       };
+    case 'timedOut':
+      return {
+        summary: l10n.t(
+          'Azure did not finish it within the time it stated, so the extension stopped waiting.',
+        ),
+        short: l10n.t('Not finished in time.'),
+        hint: l10n.t(
+          'It may still be running in Azure. The tree shows the state Azure reports now: check it in Azure ML studio or run Diagnose, and refresh it later. Try again only once it has settled.',
+        ),
+        actions: ['refresh', 'showDiagnostics'],
+      };
     case 'config':
       return {
         summary: l10n.t('A setting prevents this.'),

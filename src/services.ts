@@ -33,6 +33,11 @@ export interface TreeRefresher {
   refreshItem(item: unknown): Promise<void>;
   /** Mark a service as being updated by a long-running operation (shows Updating, hides enable/disable). */
   setBusy(target: Target, busy: boolean): void;
+  /**
+   * Mark a service whose update outran the time Azure stated for it: while Azure still reports it
+   * in transition it shows a warning instead of Updating, and is not re-read on its own.
+   */
+  markOverdue(target: Target): void;
   /** Every deployment of the selected subscriptions, from the Resource Graph index (or ARM). */
   fleet(): Promise<FleetEntry[]>;
   /** Shows a deployment in the tree (clearing a filter that hides it); false when it is not there. */

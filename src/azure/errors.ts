@@ -14,6 +14,7 @@ export type AzureErrorKind =
   | 'server' // 5xx after retries
   | 'network' // connection refused, reset, TLS, DNS
   | 'operationFailed' // a long-running operation ended Failed/Canceled
+  | 'timedOut' // a long-running operation still ran when the time Azure stated for it was up
   | 'cancelled'
   | 'config' // a setting makes the call impossible (e.g. emulator auth against a public cloud)
   | 'unknown';

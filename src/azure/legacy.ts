@@ -5,6 +5,7 @@ import * as l10n from '@vscode/l10n';
 import { AzureRequestError } from './errors';
 import type { LegacyService, LegacyServiceRef, LongRunningOptions, Workspace } from './models';
 import { toLegacyService, type LegacyServiceWire } from './mappers';
+import { deadlineSignal, operationTimedOut, operationTimeLimit } from './operationDeadline';
 import type { JsonClient } from './pipeline';
 import { abortableDelay } from './timing';
 
@@ -66,7 +67,10 @@ export class LegacyServices {
     return service;
   }
 
-  /** JSON-patch /appInsightsEnabled, then poll the operation until it ends; returns the re-read service. */
+  /**
+   * JSON-patch /appInsightsEnabled, then poll the operation until it ends (or the time Azure stated
+   * for it runs out: kind 'timedOut'); returns the re-read service.
+   */
   async setAppInsights(
     workspace: Workspace,
     ref: LegacyServiceRef,
@@ -97,7 +101,20 @@ export class LegacyServices {
         azureMessage: l10n.t('The service accepted the update without an Operation-Location to follow.'),
       });
     }
-    if (operationUrl) await this.waitForOperation(operationUrl, options);
+    if (operationUrl) {
+      // The v1 API has no published spec; x-ms-async-operation-timeout is honoured as on ARM
+      // (operationDeadline.ts) when it comes, the default applies when it does not.
+      const limit = operationTimeLimit(response.headers.get('x-ms-async-operation-timeout'));
+      const deadline = deadlineSignal(limit, options.abortSignal);
+      try {
+        await this.waitForOperation(operationUrl, { ...options, abortSignal: deadline.signal });
+      } catch (e) {
+        if (deadline.expired()) throw operationTimedOut(limit);
+        throw e;
+      } finally {
+        deadline.dispose();
+      }
+    }
     return this.get(workspace, ref.serviceName, options.abortSignal);
   }
 

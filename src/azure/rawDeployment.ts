@@ -4,6 +4,7 @@
 // startupProbe, anything later) and the service may then turn them off.
 import { createHttpPoller, type LongRunningOperation, type LroResponse } from '@azure/core-lro';
 import type { DeploymentRef, LongRunningOptions } from './models';
+import { deadlineSignal, operationTimedOut, operationTimeLimit } from './operationDeadline';
 import type { JsonClient, JsonResponse } from './pipeline';
 import { untilAborted } from './timing';
 
@@ -66,7 +67,9 @@ export class RawDeployments {
   /**
    * GET, PUT with the flag changed, then follow the long-running operation with @azure/core-lro, the
    * engine behind the SDK's poller: Azure-AsyncOperation polling, Retry-After, "Failed" as an error,
-   * and the final body read from the resource URL. Returns that final body.
+   * and the final body read from the resource URL. Returns that final body. Following stops at the
+   * time the PUT's x-ms-async-operation-timeout states (operationDeadline.ts): then it rejects with
+   * kind 'timedOut' and the update is left to Azure.
    */
   async setAppInsights(
     ref: DeploymentRef,
@@ -76,10 +79,15 @@ export class RawDeployments {
     const { abortSignal } = options;
     const url = deploymentUrl(this.resourceManagerEndpoint, ref);
     const body = withAppInsights(await this.get(ref, abortSignal), enabled);
+    let timeoutHeader: string | undefined;
     const lro: LongRunningOperation<RawDeployment> = {
       requestPath: url,
       requestMethod: 'PUT',
-      sendInitialRequest: async () => toLro(await this.json.send('PUT', url, { body, abortSignal })),
+      sendInitialRequest: async () => {
+        const response = await this.json.send<RawDeployment>('PUT', url, { body, abortSignal });
+        timeoutHeader = response.headers.get('x-ms-async-operation-timeout');
+        return toLro(response);
+      },
       sendPollRequest: async (path, pollOptions) =>
         toLro(
           await this.json.send<RawDeployment>('GET', path, {
@@ -92,11 +100,20 @@ export class RawDeployments {
       ...(options.pollIntervalMs !== undefined ? { intervalInMs: options.pollIntervalMs } : {}),
     });
     options.onAccepted?.();
+    const limit = operationTimeLimit(timeoutHeader);
+    const deadline = deadlineSignal(limit, abortSignal);
     try {
-      // Aborting stops the waiting only; the update goes on in Azure.
-      const final = await untilAborted(poller.pollUntilDone({ abortSignal }), abortSignal);
+      // Aborting (or the deadline) stops the waiting only; the update goes on in Azure.
+      const final = await untilAborted(
+        poller.pollUntilDone({ abortSignal: deadline.signal }),
+        deadline.signal,
+      );
       return final ?? (await this.get(ref, abortSignal));
+    } catch (e) {
+      if (deadline.expired()) throw operationTimedOut(limit);
+      throw e;
     } finally {
+      deadline.dispose();
       if (!poller.isDone()) poller.stopPolling();
     }
   }

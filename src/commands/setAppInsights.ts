@@ -41,6 +41,7 @@ export function setAppInsights(s: Services, enabled: boolean) {
           ),
         ),
       setBusy: (t, busy) => s.tree.setBusy(t, busy),
+      markOverdue: (t) => s.tree.markOverdue(t),
       lifetime: s.lifetime,
       onBackgroundError: (e) => void reportError(id, e, s.log, s.ui),
     });
@@ -70,7 +71,7 @@ export function setAppInsights(s: Services, enabled: boolean) {
         void s.ui.notify(
           'info',
           vscode.l10n.t(
-            'Stopped waiting. The update of {0} continues in Azure; the tree shows it as Updating until it ends.',
+            'Stopped waiting. The update of {0} continues in Azure; the tree shows it as Updating until it ends or outruns the time Azure stated for it.',
             name,
           ),
         );

@@ -9,6 +9,8 @@ export interface PresentationStrings {
   appInsightsOn: string;
   appInsightsOff: string;
   updating: string;
+  /** A service whose update outran the time Azure stated for it, still reported in transition. */
+  overdue?: string;
   noTraffic: string;
   /** "{0}% traffic" */
   trafficPercent(percent: number): string;
@@ -75,6 +77,8 @@ export interface GlanceStrings {
 export interface NodeFlags {
   /** A long-running operation started here is still running. */
   busy?: boolean;
+  /** An update of this service outran the time Azure stated for it and is no longer followed. */
+  overdue?: boolean;
   /** A log stream is open for this service. */
   streaming?: boolean;
   /** Last-hour metrics of a deployment, once they have arrived. */
@@ -82,6 +86,22 @@ export interface NodeFlags {
 }
 
 const SEP = ' · ';
+
+/**
+ * The state a service row shows: Updating while an operation started here runs; a warning when an
+ * update outran Azure's stated time and Azure still reports a transition (no spinner forever);
+ * otherwise what Azure reports.
+ */
+function serviceState(
+  state: string | undefined,
+  s: PresentationStrings,
+  flags: NodeFlags,
+): { visual: VisualState; text: string | undefined } {
+  if (flags.busy) return { visual: 'updating', text: s.updating };
+  const visual = provisioningVisualState(state);
+  if (flags.overdue && visual === 'updating' && s.overdue) return { visual: 'warning', text: s.overdue };
+  return { visual, text: state };
+}
 const FAILED_ICON: IconSpec = { id: 'error', color: 'errorForeground' };
 const UPDATING_ICON: IconSpec = { id: 'sync~spin', color: 'charts.yellow' };
 
@@ -251,7 +271,7 @@ export function presentDeployment(
   s: PresentationStrings,
   flags: NodeFlags = {},
 ): ItemPresentation {
-  const visual = flags.busy ? 'updating' : provisioningVisualState(dep.provisioningState);
+  const { visual, text: stateText } = serviceState(dep.provisioningState, s, flags);
   const percent = ep.traffic[dep.deploymentName] ?? 0;
   const instances =
     dep.instanceType !== undefined ? s.instances(dep.instanceType, dep.instanceCount ?? 1) : undefined;
@@ -260,13 +280,7 @@ export function presentDeployment(
   const figuresLine = flags.glance && s.glance ? figures || s.glance.noData : undefined;
   return {
     label: dep.deploymentName,
-    description: [
-      s.trafficPercent(percent),
-      instances,
-      flags.busy ? s.updating : dep.provisioningState,
-      insights,
-      figures,
-    ]
+    description: [s.trafficPercent(percent), instances, stateText, insights, figures]
       .filter(Boolean)
       .join(SEP),
     tooltip: tooltip(
@@ -319,11 +333,11 @@ export function presentLegacyService(
   s: PresentationStrings,
   flags: NodeFlags = {},
 ): ItemPresentation {
-  const visual = flags.busy ? 'updating' : provisioningVisualState(svc.state);
+  const { visual, text: stateText } = serviceState(svc.state, s, flags);
   const insights = svc.appInsightsEnabled ? s.appInsightsOn : s.appInsightsOff;
   return {
     label: svc.serviceName,
-    description: [svc.computeType, flags.busy ? s.updating : svc.state, insights].filter(Boolean).join(SEP),
+    description: [svc.computeType, stateText, insights].filter(Boolean).join(SEP),
     tooltip: tooltip(
       [
         [s.labels.computeType, svc.computeType],

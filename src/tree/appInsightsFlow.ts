@@ -1,8 +1,10 @@
 // Turning Application Insights on or off for a deployed service, without vscode: the dialog, the
 // progress UI and the tree are passed in, so the whole flow runs against the emulator in plain
 // Node. The update runs in Azure; cancelling the progress only stops waiting in the UI, the tree
-// keeps the service busy until the operation really ends and then re-reads it.
+// keeps the service busy until the operation really ends (or outruns the time Azure stated for
+// it) and then re-reads it.
 import type { AzureClient } from '../azure/api';
+import { isAzureRequestError } from '../azure/errors';
 import type { Deployment, LegacyService, Workspace } from '../azure/models';
 import type { ServiceTarget, Target } from '../targets';
 
@@ -16,6 +18,11 @@ export interface SetAppInsightsDeps {
   withProgress<T>(task: (uiCancelled: AbortSignal) => Promise<T>): Promise<T>;
   /** The tree: busy → Updating; not busy → re-read from Azure. */
   setBusy(target: Target, busy: boolean): void;
+  /**
+   * The tree: the operation outran the time Azure stated for it and is no longer followed; the
+   * node shows that rather than Updating (told just before setBusy(target, false)).
+   */
+  markOverdue?(target: Target): void;
   /** A failure of an update the UI stopped waiting for. */
   onBackgroundError?(error: unknown): void;
   /**
@@ -58,7 +65,10 @@ export async function runSetAppInsights(deps: SetAppInsightsDeps): Promise<SetAp
     () => undefined,
     (e: unknown) => e,
   );
-  const untracked = settled.then(() => deps.setBusy(target, false));
+  const untracked = settled.then((error) => {
+    if (isAzureRequestError(error) && error.kind === 'timedOut') deps.markOverdue?.(target);
+    deps.setBusy(target, false);
+  });
 
   let waited: { done: true; service: Deployment | LegacyService } | { done: false };
   try {

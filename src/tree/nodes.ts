@@ -21,6 +21,8 @@ import { emptyLabel, failureLabel, failureReason } from './strings';
 export interface NodeContext {
   readonly strings: PresentationStrings;
   isBusy(target: Target): boolean;
+  /** An update outran the time Azure stated for it (see ServicesTreeProvider.markOverdue). */
+  isOverdue?(target: Target): boolean;
   isStreaming(target: Target): boolean;
   /** A deployment's last-hour figures if known; asking starts a lazy read (see ./glance). */
   glance?(deploymentId: string): Glance | undefined;
@@ -113,6 +115,7 @@ export class DeploymentNode extends ResourceNode<ModelOf<'deployment'>> {
     const glance = ctx.glance?.(deployment.armId);
     const flags = {
       busy: ctx.isBusy(this.target),
+      overdue: ctx.isOverdue?.(this.target) ?? false,
       streaming: ctx.isStreaming(this.target),
       ...(glance ? { glance } : {}),
     };
@@ -144,7 +147,11 @@ export class LegacyServiceNode extends ResourceNode<ModelOf<'legacyService'>> {
   readonly expandable = false;
   getTreeItem(ctx: NodeContext): vscode.TreeItem {
     const { workspace, service } = this.target;
-    const flags = { busy: ctx.isBusy(this.target), streaming: ctx.isStreaming(this.target) };
+    const flags = {
+      busy: ctx.isBusy(this.target),
+      overdue: ctx.isOverdue?.(this.target) ?? false,
+      streaming: ctx.isStreaming(this.target),
+    };
     return toTreeItem(this.id, presentLegacyService(workspace, service, ctx.strings, flags), false);
   }
 }

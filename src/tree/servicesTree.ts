@@ -54,6 +54,8 @@ export class ServicesTreeProvider
   /** What each row showed when last painted: a change event goes only to rows that differ. */
   private readonly painted = new WeakMap<AnyNode, string>();
   private readonly busy = new Map<string, number>();
+  /** Services whose update outran Azure's stated time, until Azure reports them settled. */
+  private readonly overdue = new Set<string>();
   private readonly rechecks = new Map<string, NodeJS.Timeout>();
   private readonly context: NodeContext;
   /** Last-hour figures of the deployments shown (read lazily, never in the tree's way). */
@@ -88,6 +90,7 @@ export class ServicesTreeProvider
     this.context = {
       strings: presentationStrings(),
       isBusy: (t) => this.busy.has(targetKey(t)),
+      isOverdue: (t) => this.overdue.has(targetKey(t)),
       isStreaming: (t) => streams.isStreaming(t),
       glance: (deploymentId) => (this.glancesOn ? this.glances.peek(deploymentId) : undefined),
     };
@@ -401,6 +404,11 @@ export class ServicesTreeProvider
     }
   }
 
+  /** See TreeRefresher.markOverdue; the re-read that follows setBusy(false) shows it. */
+  markOverdue(target: Target): void {
+    this.overdue.add(targetKey(target));
+  }
+
   dispose(): void {
     this.disposed = true;
     this.glances.dispose();
@@ -501,8 +509,13 @@ export class ServicesTreeProvider
           : m.kind === 'legacyService'
             ? m.target.service.state
             : undefined;
-    if (provisioningVisualState(state) !== 'updating' || this.rechecks.has(node.id) || this.disposed) return;
-    if (m.kind !== 'error' && 'target' in m && this.busy.has(targetKey(m.target))) return;
+    const key = m.kind !== 'error' && 'target' in m ? targetKey(m.target) : undefined;
+    if (provisioningVisualState(state) !== 'updating') {
+      if (key && state !== undefined) this.overdue.delete(key); // Azure reports it settled
+      return;
+    }
+    if (this.rechecks.has(node.id) || this.disposed) return;
+    if (key && (this.busy.has(key) || this.overdue.has(key))) return; // overdue: no polling forever
     const timer = setTimeout(() => {
       this.rechecks.delete(node.id);
       if (this.nodes.get(node.id) === node) void this.refreshNode(node);

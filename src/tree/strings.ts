@@ -9,6 +9,7 @@ export function presentationStrings(): PresentationStrings {
     appInsightsOn: vscode.l10n.t('App Insights on'),
     appInsightsOff: vscode.l10n.t('App Insights off'),
     updating: vscode.l10n.t('Updating…'),
+    overdue: vscode.l10n.t("Still updating past Azure's stated time"),
     noTraffic: vscode.l10n.t('no traffic'),
     trafficPercent: (percent) => vscode.l10n.t('{0}% traffic', percent),
     instances: (instanceType, count) => vscode.l10n.t('{0} × {1}', instanceType, count),

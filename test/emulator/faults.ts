@@ -31,7 +31,13 @@ export type FaultKind =
    * written (no newline), which gains a piece on every request the fault applies to and is ended
    * with a newline at the first getLogs after the fault is used up (see LiveLogs.growOpenLine).
    */
-  | 'growingLastLine';
+  | 'growingLastLine'
+  /**
+   * The next long-running operation started on that path never ends: its status stays InProgress
+   * (v1: Running) and the resource stays in transition; the answer that starts it states
+   * `operationTimeout` in x-ms-async-operation-timeout.
+   */
+  | 'inProgressForever';
 
 export interface FaultSpec {
   method?: string;
@@ -45,6 +51,8 @@ export interface FaultSpec {
   foreignOrigin?: string;
   /** For 'slow': how long to wait before answering normally (default 2000 ms). */
   delayMs?: number;
+  /** For 'inProgressForever': the ISO 8601 duration sent in x-ms-async-operation-timeout (default PT2S). */
+  operationTimeout?: string;
 }
 
 interface ActiveFault extends FaultSpec {

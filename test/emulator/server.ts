@@ -62,6 +62,8 @@ export interface ServerContext {
 interface Operation {
   id: string;
   pollsLeft: number;
+  /** What x-ms-async-operation-timeout says of it. */
+  timeout: string;
   failure?: { code: string; message: string };
   done: boolean;
   finish: (ok: boolean) => void;
@@ -69,6 +71,18 @@ interface Operation {
   /** The final body of a Location-polled operation. */
   result?: () => unknown;
 }
+
+/** Faults that change an answer rather than replace it, by kind. */
+type Flags = Map<FaultKind, FaultSpec>;
+
+/**
+ * x-ms-async-operation-timeout: declared (string, format duration) on the 201 of
+ * OnlineDeployments_CreateOrUpdate and the 202 of OnlineDeployments_Update in
+ * Azure/azure-rest-api-specs machinelearningservices stable/2025-09-01/mfe.json. The value the
+ * service sends is not published: PT1H here is (inferred). Sent beside Azure-AsyncOperation on a
+ * 200 PUT too, and on v1 updates (inferred; the v1 API has no published spec).
+ */
+const OPERATION_TIMEOUT = 'PT1H';
 
 class HttpError extends Error {
   constructor(
@@ -94,10 +108,15 @@ export function createHandler(ctx: ServerContext): {
 } {
   const operations = new Map<string, Operation>();
 
-  function startOperation(pendingFailure: boolean, finish: (ok: boolean) => void): Operation {
+  function startOperation(flags: Flags, finish: (ok: boolean) => void): Operation {
+    const pendingFailure = flags.has('lroFailed');
+    // inProgressForever: a stuck operation (inferred; the spec only says a client gives up after
+    // the time stated in x-ms-async-operation-timeout): InProgress on every poll, never ended.
+    const forever = flags.get('inProgressForever');
     const op: Operation = {
       id: randomUUID(),
-      pollsLeft: ctx.lroPolls,
+      pollsLeft: forever ? Infinity : ctx.lroPolls,
+      timeout: forever ? (forever.operationTimeout ?? 'PT2S') : OPERATION_TIMEOUT,
       done: false,
       finish: (ok) => {
         if (op.done) return;
@@ -105,7 +124,9 @@ export function createHandler(ctx: ServerContext): {
         clearTimeout(op.timer);
         finish(ok);
       },
-      timer: setTimeout(() => op.finish(!op.failure), ctx.lroMaxMs),
+      timer: setTimeout(() => {
+        if (!forever) op.finish(!op.failure);
+      }, ctx.lroMaxMs),
     };
     op.timer.unref();
     if (pendingFailure) {
@@ -135,7 +156,7 @@ export function createHandler(ctx: ServerContext): {
     path: string,
     query: Record<string, string>,
     body: unknown,
-    flags: Set<FaultKind>,
+    flags: Flags,
   ): Promise<{ status: number; body?: unknown; headers?: Record<string, string> }> {
     const method = req.method ?? 'GET';
     const lower = path.toLowerCase();
@@ -457,7 +478,7 @@ export function createHandler(ctx: ServerContext): {
       const patch = asObject(body, 'The request body must be a JSON object.');
       const before = structuredClone(dep.body);
       dep.body.properties.provisioningState = 'Updating';
-      const op = startOperation(flags.has('lroFailed'), (ok) => {
+      const op = startOperation(flags, (ok) => {
         if (!ok) {
           dep.body = { ...before, properties: { ...before.properties, provisioningState: 'Failed' } };
           return;
@@ -475,6 +496,7 @@ export function createHandler(ctx: ServerContext): {
         headers: {
           location: operationUrl(sub.subscriptionId, ws.ws.location, 'mfeOperationResults', op.id),
           'retry-after': '1',
+          'x-ms-async-operation-timeout': op.timeout,
         },
       };
     }
@@ -525,7 +547,7 @@ export function createHandler(ctx: ServerContext): {
       endpoint: NonNullable<typeof ep>,
       name: string,
       raw: unknown,
-      f: Set<FaultKind>,
+      f: Flags,
     ) {
       // Required members of OnlineDeployments_CreateOrUpdate's body (mfe.json, 2022-10-01):
       // OnlineDeploymentTrackedResource requires `properties`, TrackedResource (common-types v3)
@@ -576,7 +598,7 @@ export function createHandler(ctx: ServerContext): {
       };
       const target = existing ?? ctx.azure.addDeployment(w, endpoint, name, resource);
       target.body = resource;
-      const op = startOperation(f.has('lroFailed'), (ok) => {
+      const op = startOperation(f, (ok) => {
         if (ok) target.body.properties.provisioningState = 'Succeeded';
         else
           target.body = {
@@ -594,6 +616,7 @@ export function createHandler(ctx: ServerContext): {
             'mfeOperationsStatus',
             op.id,
           ),
+          'x-ms-async-operation-timeout': op.timeout,
         },
       };
     }
@@ -617,7 +640,7 @@ export function createHandler(ctx: ServerContext): {
     query: Record<string, string>,
     body: unknown,
     req: IncomingMessage,
-    flags: Set<FaultKind>,
+    flags: Flags,
     /** The region whose own model-management host was called; undefined on the api host. */
     mmsRegion: string | undefined,
   ) {
@@ -706,7 +729,7 @@ export function createHandler(ctx: ServerContext): {
       const value = (body as { value: boolean }[]).at(-1)!.value;
       const before = structuredClone(svc.body);
       svc.body.state = 'Transitioning';
-      const op = startOperation(flags.has('lroFailed'), (ok) => {
+      const op = startOperation(flags, (ok) => {
         if (ok)
           svc.body = {
             ...svc.body,
@@ -731,7 +754,10 @@ export function createHandler(ctx: ServerContext): {
       // client that follows the header instead fails here.
       return {
         status: 202,
-        headers: { 'operation-location': `/api/${seg.slice(0, 8).join('/')}/operations/${op.id}` },
+        headers: {
+          'operation-location': `/api/${seg.slice(0, 8).join('/')}/operations/${op.id}`,
+          'x-ms-async-operation-timeout': op.timeout,
+        },
       };
     }
     if (rest.length === 3 && lrest[2] === 'logs' && method === 'GET') {
@@ -764,7 +790,7 @@ export function createHandler(ctx: ServerContext): {
     seg: string[],
     lseg: string[],
     body: unknown,
-    flags: Set<FaultKind>,
+    flags: Flags,
     doubledSlash: boolean,
   ) {
     // The Logs service answers a doubled slash in a query path (`/v1//subscriptions/...`, what
@@ -959,6 +985,7 @@ export function createHandler(ctx: ServerContext): {
         'lroFailed',
         'partialQuery',
         'growingLastLine',
+        'inProgressForever',
       ]);
       if (fault?.kind === 'resetMidBody' || fault?.kind === 'truncatedJson') spoil = fault.kind;
       else if (fault?.kind === 'foreignLinks') {
@@ -974,9 +1001,11 @@ export function createHandler(ctx: ServerContext): {
           req.headers.authorization,
           isLogsApi(method, path.toLowerCase().split('/').filter(Boolean)),
         );
-      const flags = new Set<FaultKind>();
-      for (const kind of ['lroFailed', 'partialQuery', 'growingLastLine'] as const)
-        if (ctx.faults.take(method, path, [kind])) flags.add(kind);
+      const flags: Flags = new Map();
+      for (const kind of ['lroFailed', 'partialQuery', 'growingLastLine', 'inProgressForever'] as const) {
+        const spec = ctx.faults.take(method, path, [kind]);
+        if (spec) flags.set(kind, spec);
+      }
       const answer = await route(req, path, query, body, flags);
       send(answer.status, answer.body, answer.headers);
     } catch (e) {

@@ -19,7 +19,11 @@ interface Row {
   faults: (t: TestAzure) => FaultSpec[];
   run: (t: TestAzure, ws: WorkspaceRef) => Promise<unknown>;
   /** Checks the outcome: the value, or the error shown. */
-  check: (outcome: { value?: unknown; error?: AzureRequestError }, t: TestAzure, logFrom: number) => void;
+  check: (
+    outcome: { value?: unknown; error?: AzureRequestError },
+    t: TestAzure,
+    logFrom: number,
+  ) => void | Promise<void>;
 }
 
 /** What every error shown to a user must be, whatever the server sent. */
@@ -327,6 +331,52 @@ const rows: Row[] = [
       assert.deepEqual(printed, truth.slice(start, start + printed.length));
     },
   },
+  {
+    fault: 'InProgress forever, x-ms-async-operation-timeout: PT1S',
+    operation: 'turn on Application Insights (long-running PUT)',
+    expect: "following stops at Azure's stated time: not finished in time, the time named, no poll after it",
+    faults: () => [
+      {
+        method: 'PUT',
+        path: /\/deployments\/blue$/i,
+        kind: 'inProgressForever',
+        operationTimeout: 'PT1S',
+      },
+    ],
+    // The old code polled until the test runner gave up.
+    run: (t, ws) =>
+      within(
+        15_000,
+        t.client.setDeploymentAppInsights(
+          { ...ws, endpointName: 'credit-risk', deploymentName: 'blue' },
+          true,
+          {
+            pollIntervalMs: 50,
+          },
+        ),
+      ),
+    check: ({ error }, t) => {
+      assert.ok(error, 'the operation never ended: an error, not a result');
+      assert.equal(error.kind, 'timedOut');
+      assert.equal(error.code, 'OperationTimedOut');
+      assert.match(error.message, /Still running after 1 s, the time Azure stated for it \(PT1S/);
+      const polls = (): number =>
+        t.emu.requests.filter((r) => r.method === 'GET' && /mfeOperationsStatus/i.test(r.path)).length;
+      const atEnd = polls();
+      assert.ok(atEnd > 0, 'followed while its time ran');
+      assertPresentable(error, t);
+      return new Promise<void>((resolve, reject) =>
+        setTimeout(() => {
+          try {
+            assert.equal(polls(), atEnd, 'no poll after the deadline');
+            resolve();
+          } catch (e) {
+            reject(e instanceof Error ? e : new Error(String(e)));
+          }
+        }, 300),
+      );
+    },
+  },
 ];
 
 void describe('fault matrix', () => {
@@ -361,7 +411,7 @@ void describe('fault matrix', () => {
         outcome = { error: e };
       }
       try {
-        row.check(outcome, t, from);
+        await row.check(outcome, t, from);
         results.push(`${row.fault} | ${row.operation} | ${row.expect} | ok`);
       } catch (e) {
         results.push(`${row.fault} | ${row.operation} | ${row.expect} | FAILED`);

@@ -545,6 +545,47 @@ void describe('services TreeDataProvider (emulator, stand-in vscode)', { skip: i
       azure.emu.faults.clear();
     }
   });
+
+  void it("an update that outran Azure's stated time: the node leaves Updating for a warning and is not re-read on its own", async () => {
+    const { tree, changes } = await makeTree(azure.client);
+    trees.push(tree);
+    const nodes = await expandAll(tree);
+    const node = nodes.find(
+      (n) =>
+        n.model.kind === 'deployment' &&
+        n.model.target.deployment.provisioningState === 'Succeeded' &&
+        n.model.target.endpoint.endpointName === 'limit-advisor',
+    );
+    assert.ok(node && node.model.kind === 'deployment');
+    const target = node.model.target;
+    azure.emu.faults.add({
+      method: 'PUT',
+      path: `/deployments/${target.deployment.deploymentName}`,
+      kind: 'inProgressForever',
+      operationTimeout: 'PT1S',
+    });
+    tree.setBusy(target, true);
+    await assert.rejects(
+      azure.client.setDeploymentAppInsights(target.deployment, true, { pollIntervalMs: 50 }),
+      /Still running after 1 s/,
+    );
+    changes.length = 0;
+    tree.markOverdue(target);
+    tree.setBusy(target, false);
+    await until('the node to be re-read', () => changes.includes(node));
+    assert.equal(
+      node.model.kind === 'deployment' && node.model.target.deployment.provisioningState,
+      'Updating',
+    );
+    const shown = item(tree, node);
+    assert.equal(shown.iconPath?.id, 'warning', 'no spinner');
+    assert.match(shown.description ?? '', /Still updating past Azure's stated time/);
+    assert.doesNotMatch(shown.description ?? '', /Updating…/);
+    assert.doesNotMatch(shown.contextValue ?? '', /\bbusy\b/);
+    // A row Azure reports Updating is normally re-read every 15 s; an overdue one waits for the user.
+    const rechecks = (tree as unknown as { rechecks: Map<string, unknown> }).rechecks;
+    assert.equal(rechecks.has(node.id), false, 'no automatic re-read scheduled');
+  });
 });
 
 void describe(

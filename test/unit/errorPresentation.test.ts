@@ -23,6 +23,7 @@ const KINDS: AzureErrorKind[] = [
   'server',
   'network',
   'operationFailed',
+  'timedOut',
   'cancelled',
   'config',
   'unknown',

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { describeUnreadableBody, loggedBody, shownErrorText, stripTags } from '../../src/azure/errorText';
 import { toAzureRequestError } from '../../src/azure/errorMapping';
+import { isoDurationMs } from '../../src/azure/operationDeadline';
 import { errorPosition } from '../../src/core/kql';
 import { scrubSecrets } from '../../src/core/scrubSecrets';
 import { confirmedGrowth, SUPERLINEAR_RATIO } from '../support/linearTime';
@@ -22,6 +23,8 @@ interface Row {
 const uncapped = (text: string) => scrubSecrets(text, { maxLineLength: Infinity });
 
 export const linearTimeRows: Row[] = [
+  // x-ms-async-operation-timeout (capped before the pattern runs).
+  { name: 'isoDurationMs: long digit runs', run: isoDurationMs, make: (n) => 'P1DT' + '1'.repeat(n) + '.' },
   // Issue 17: a 64 KB line of this froze the extension host for 4.9 s.
   {
     name: 'scrubSecrets: eyJ- repeated (JWT starts everywhere)',

@@ -156,6 +156,25 @@ void test('Failed and Updating deployments look distinct; busy shows Updating an
   assert.ok(tokens(busy.contextValue).includes('busy'));
 });
 
+void test('overdue: a warning instead of a spinner while Azure still reports a transition, then Azure’s state', () => {
+  const s = { ...strings, overdue: 'Past Azure’s time' };
+  const stuck = { ...deployment, provisioningState: 'Updating' };
+  const overdue = presentDeployment(workspace, endpoint, stuck, s, { overdue: true });
+  assert.equal(overdue.icon.id, 'warning');
+  assert.equal(overdue.state, 'warning');
+  assert.ok(overdue.description.includes('Past Azure’s time') && !overdue.description.includes('Updating'));
+  assert.ok(overdue.tooltip.includes('Updating'), 'the tooltip keeps what Azure reports');
+  // Busy wins (a new update runs); a settled state shows as Azure reports it.
+  assert.equal(
+    presentDeployment(workspace, endpoint, stuck, s, { overdue: true, busy: true }).icon.id,
+    'sync~spin',
+  );
+  assert.equal(presentDeployment(workspace, endpoint, deployment, s, { overdue: true }).state, 'ok');
+  const v1 = presentLegacyService(workspace, { ...service, state: 'Transitioning' }, s, { overdue: true });
+  assert.equal(v1.icon.id, 'warning');
+  assert.ok(v1.description.includes('Past Azure’s time'));
+});
+
 void test('a workspace without App Insights yields no queryable/hasAppInsightsResource tokens', () => {
   const bare = { ...workspace, applicationInsightsId: undefined };
   const t = tokens(presentDeployment(bare, endpoint, deployment, strings).contextValue);
