@@ -292,12 +292,15 @@ export class ScoringService {
 
     const profile = this.profileOf(deployment);
     const outcome = fault ? '200' : this.nextOutcome(deployment, profile);
-    if (profile === 'crashLoop' && outcome === '503') {
-      // The container is restarting and no instance is ready to take the request (inferred: the
-      // guide's Kubernetes table gives 503 when no replica can take the load; its managed table
-      // names no code for a crash loop, and the profile's metrics show 502 and 503).
+    if (outcome === '503') {
+      // crashLoop: the container is restarting and no instance is ready to take the request;
+      // scaleOut: a spike beyond the ready instances while more are added. (Inferred for managed
+      // deployments: the guide's Kubernetes table gives 503 for "large spikes in requests per
+      // second"; its managed table names no code for either, and the profiles' metrics show 503.)
       finish(
-        message(503, 'No ready instance of the deployment could take the request.', modelHeader),
+        profile === 'crashLoop'
+          ? message(503, 'No ready instance of the deployment could take the request.', modelHeader)
+          : message(503, 'The service is temporarily unable to handle the request.', modelHeader),
         deployment,
       );
       return;
@@ -382,15 +385,17 @@ export class ScoringService {
     try {
       const modelStart = performance.now();
       await sleep(delay);
-      model = runModel(body);
+      // modelError: run() raises on this request (its metrics' 424 share; the error of its log).
+      model = runModel(body, outcome === '424' ? 'Expected 2D array, got 1D array instead' : undefined);
       modelMs = performance.now() - modelStart;
     } finally {
       release();
     }
-    if (profile === 'crashLoop' && outcome === '502') {
-      // The container died while it ran the request (its liveness probe failed and it was
-      // restarted): the gateway answers 502 and the dead process exported nothing (inferred; the
-      // guide's Kubernetes table: 502 for a crash in run()).
+    if (outcome === '502') {
+      // The container died while it ran the request (crashLoop: its liveness probe failed and it
+      // was restarted; outOfMemory: the worker was SIGKILLed, health.ts logsOf): the gateway
+      // answers 502 and the dead process exported nothing (inferred; the guide's Kubernetes table:
+      // 502 for a crash in run()).
       finish(message(502, 'Bad gateway: the scoring container failed.', modelHeader), deployment, 0, modelMs);
       return;
     }
@@ -523,12 +528,15 @@ export class ScoringService {
   }
 
   /**
-   * The status a crash-looping or throttled deployment gives this request: a smooth round robin
-   * over the shares its metrics show (health.ts statusMixOf), so a run of requests is split as the
-   * metrics say and a test can count on it. Other profiles answer by what happens to the request.
+   * The status a crash-looping, throttled, out-of-memory, failing-model or scaling deployment
+   * gives this request: a smooth round robin over the shares its metrics show (health.ts
+   * statusMixOf), so a run of requests is split as the metrics say and a test can count on it. A
+   * healthy or slow deployment answers by what happens to the request (its 400s are the caller's,
+   * its 408s the timeout's).
    */
   private nextOutcome(deployment: DeploymentState, profile: HealthProfile): string {
-    if (profile !== 'crashLoop' && profile !== 'throttled') return '200';
+    const mixed: HealthProfile[] = ['crashLoop', 'throttled', 'outOfMemory', 'modelError', 'scaleOut'];
+    if (!mixed.includes(profile)) return '200';
     let state = this.outcomes.get(deployment.armId);
     if (!state) this.outcomes.set(deployment.armId, (state = new Map<string, number>()));
     const shares = Object.entries(statusMixOf(profile));
@@ -854,7 +862,7 @@ interface ModelResult {
  * has no `data` is a 400 from run(); a row holding something other than numbers raises in the model
  * (500 and an exception), as the scaffolded score.py behaves.
  */
-function runModel(body: Buffer): ModelResult {
+function runModel(body: Buffer, raises?: string): ModelResult {
   const scoreRequestId = randomUUID();
   const fail = (status: number, type: string, text: string, input: unknown): ModelResult => ({
     status,
@@ -884,6 +892,7 @@ function runModel(body: Buffer): ModelResult {
   }
   const data = (input as { data?: unknown } | null)?.data;
   if (!Array.isArray(data)) return fail(400, 'KeyError', "'data'", input);
+  if (raises) return fail(500, 'ValueError', raises, input);
   const output: number[] = [];
   for (const row of data) {
     const values = Array.isArray(row) ? row : [row];

@@ -1,6 +1,7 @@
 // The scoring URIs honour the deployments' health profiles (test/emulator/health.ts, issue 14):
 // a crash-looping deployment answers 502 and 503 in the shares its metrics show, a throttled one
-// 429 once its slots are full, a slow one slowly and 408 beyond request_timeout_ms. The diagnose
+// 429 once its slots are full, a slow one slowly and 408 beyond request_timeout_ms; out of memory,
+// a failing model and a scale-out give their metrics' 502, 424 and 503. The diagnose
 // scenario has one endpoint per profile (Key auth, Managed, 2 instances, limit 2 × 1 × 2 = 4).
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -94,6 +95,18 @@ void describe('Scoring honours the health profiles (diagnose scenario)', () => {
     } finally {
       settings.requestTimeout = before;
     }
+  });
+
+  void it('out of memory, a failing model and a scale-out answer 502, 424 and 503 in their metrics’ shares', async () => {
+    const oom = await sendSequentially('outOfMemory', 25);
+    assert.deepEqual(counts(oom.map((a) => a.status)), { 200: 22, 502: 3 });
+    const failing = await sendSequentially('modelError', 4);
+    assert.deepEqual(counts(failing.map((a) => a.status)), { 200: 3, 424: 1 });
+    const error = failing.find((a) => a.status === 424)!;
+    assert.equal(error.headers['ms-azureml-model-error-statuscode'], '500');
+    assert.match(text(error.body), /ValueError: Expected 2D array, got 1D array instead/);
+    const scaling = await sendSequentially('scaleOut', 10);
+    assert.deepEqual(counts(scaling.map((a) => a.status)), { 200: 7, 503: 3 });
   });
 
   void it('a healthy deployment answers every request', async () => {
