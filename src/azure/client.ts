@@ -372,7 +372,7 @@ class SdkAzureClient implements AzureClient {
           'include-statistics=true',
           'include-render=true',
         ].join(',');
-        const { body } = await sendForStream(this.logs(), url, {
+        const answer = await sendForStream(this.logs(), url, {
           body: { query: kql, timespan: toTimespanText(timespan) },
           headers: { prefer },
           abortSignal: options.abortSignal,
@@ -383,7 +383,13 @@ class SdkAzureClient implements AzureClient {
             ? { onColumns: (index, rows) => options.onColumns?.(index, rows) }
             : { onRows: (index, rows) => options.onRows?.(index, rows) }),
         });
-        for await (const chunk of body) parser.write(chunk);
+        try {
+          for await (const chunk of answer.body) parser.write(chunk);
+        } catch (e) {
+          // The parser's own errors say what is wrong with the answer; a cancel stays a cancel.
+          if (e instanceof SyntaxError || options.abortSignal?.aborted) throw e;
+          throw answer.cutShort(e);
+        }
         const tail = parser.end();
         return {
           status: tail.error ? 'PartialFailure' : 'Success',

@@ -324,7 +324,12 @@ export async function sendForStream(
   pipeline: Pipeline,
   url: string,
   options: { body: unknown; headers?: Record<string, string>; abortSignal?: AbortSignal },
-): Promise<{ body: AsyncIterable<Uint8Array>; headers: { get(name: string): string | undefined } }> {
+): Promise<{
+  body: AsyncIterable<Uint8Array>;
+  headers: { get(name: string): string | undefined };
+  /** The error to throw when reading the body fails part way (a reset, an early close). */
+  cutShort(cause: unknown): RestError;
+}> {
   const client = new ServiceClient({ pipeline });
   const request = createPipelineRequest({
     url,
@@ -348,7 +353,19 @@ export async function sendForStream(
       response.status === 200 ? 'The answer had no body.' : undefined,
     );
   }
-  return { body: response.readableStreamBody as AsyncIterable<Uint8Array>, headers: response.headers };
+  return {
+    body: response.readableStreamBody as AsyncIterable<Uint8Array>,
+    headers: response.headers,
+    // No retry policy sees a failure this late: it is said as what it is, an answer cut short
+    // (errorMapping: network, IncompleteResponse), with the answer's request id.
+    cutShort: (cause) =>
+      new RestError(`${BODY_READ_FAILED}: ${cause instanceof Error ? cause.message : String(cause)}`, {
+        code: RestError.PARSE_ERROR,
+        statusCode: response.status,
+        request,
+        response,
+      }),
+  };
 }
 
 function parseJson(text: string | null | undefined): unknown {

@@ -3,7 +3,8 @@
 import { gzipSync } from 'node:zlib';
 import pLimit from 'p-limit';
 import * as vscode from 'vscode';
-import { isAzureRequestError } from '../azure/errors';
+import type { AzureClient, QueryStreamResult } from '../azure/api';
+import { isAzureRequestError, type AzureRequestError } from '../azure/errors';
 import type { QueryTarget, QueryTimespan } from '../azure/models';
 import { errorDetail, joinDetail, presentError } from '../errorPresentation';
 import { Views } from '../constants';
@@ -227,6 +228,16 @@ export function describeQueryError(e: unknown, serverTimeoutSeconds: number): Qu
     default:
       return { title: general.summary, detail, hint: general.hint };
   }
+}
+
+/** An answer the connection cut in the middle (after every retry policy: rows had arrived). */
+function isCutShort(e: unknown): e is AzureRequestError {
+  return isAzureRequestError(e) && e.kind === 'network' && e.code === 'IncompleteResponse';
+}
+
+/** A row count as the user reads it (1,234). */
+function integerText(n: number): string {
+  return n.toLocaleString(vscode.env.language);
 }
 
 /** One query panel. Posting after dispose does nothing; messages wait until the page is ready. */
@@ -640,59 +651,37 @@ export class QueryPanel implements QueryPanelHandle, vscode.Disposable {
         return;
       }
       const client = await this.s.azure.getClient({ createIfNone: true });
-      // Rows go to the page in chunks while the answer is still arriving: the first ones at once,
-      // then ever larger ones (ChunkPolicy). Small results take the same path in one chunk.
-      const builder = new ChunkList();
-      this.results = { runId, builder };
-      const policy = new ChunkPolicy(() => Date.now());
-      let shaper: ChunkShaper | undefined;
-      // The primary table's rows, read straight into columns and not sent yet.
-      let pending: ColumnarRows | undefined;
-      const sendChunk = (count: number, final?: (table: ColumnarTable, offset: number) => ResultMessage) => {
-        const table =
-          shaper && pending ? shaper.shapeColumns(pending.take(count)) : { rowCount: 0, columns: [] };
-        const offset = builder.rowCount;
-        builder.add(table);
-        policy.sentRows(table.rowCount);
-        const msg = final
-          ? final(table, offset)
-          : this.chunkMessage(runId, table, offset, builder.rowCount, started, shaper?.summary);
-        if (final && this.results?.runId === runId) this.results.final = msg;
-        this.post(msg);
+      const attempt = {
+        client,
+        target,
+        query,
+        timeRange,
+        runId,
+        signal: controller.signal,
+        started,
+        timeout,
       };
-      const pendingRows = () => pending?.rowCount ?? 0;
-      const result = await client.queryStream(target, query, timespanOf(timeRange), {
-        abortSignal: controller.signal,
-        serverTimeoutSeconds: timeout,
-        onTable: (index, name, columns) => {
-          if (index === 0) shaper = new ChunkShaper(name, columns);
-        },
-        // The grid's columns straight from the answer's text: no value per cell in between.
-        onColumns: (index, rows) => {
-          // Only the primary table is shown; a run that was replaced posts nothing more.
-          if (index !== 0 || runId !== this.runSeq) return;
-          pending = rows;
-          while (policy.due(pendingRows())) sendChunk(policy.take(pendingRows()));
-        },
+      // A connection reset in the middle of the answer comes after every retry policy (rows were
+      // already shown): the query runs once more from the start, its rows replacing those shown, and
+      // the page says so. A second cut keeps the rows shown, marked as incomplete.
+      const cut = await this.stream({ ...attempt, last: false });
+      if (cut === undefined || runId !== this.runSeq) return;
+      this.s.log.warn(`query answer cut short after ${cut.rows} rows (${cut.detail}); running it again`);
+      this.post({
+        type: 'running',
+        runId,
+        notice: vscode.l10n.t(
+          'The connection was lost after {0} rows. Running the query again from the start; its rows replace these.',
+          integerText(cut.rows),
+        ),
       });
-      if (runId !== this.runSeq) return;
-      while (pendingRows() > policy.take(pendingRows())) sendChunk(policy.take(pendingRows()));
-      sendChunk(pendingRows(), (table, offset) => ({
-        ...this.chunkMessage(runId, table, offset, offset + table.rowCount, started, shaper?.summary),
-        complete: true,
-        status: result.status,
-        partialError: result.partialError
-          ? {
-              title: vscode.l10n.t(
-                'Partial results: the query did not finish, the rows shown are incomplete.',
-              ),
-              detail: joinDetail(result.partialError.code, result.partialError.message),
-              hint: vscode.l10n.t('Query a shorter time range or filter earlier in the query.'),
-            }
-          : undefined,
-        timechart: isTimechart(result.visualization),
-        statistics: summarizeStatistics(result.statistics),
-      }));
+      await this.stream({
+        ...attempt,
+        last: true,
+        notice: vscode.l10n.t(
+          'The connection was lost once: the query ran again from the start, and these are all its rows.',
+        ),
+      });
     } catch (e) {
       if (runId !== this.runSeq) return;
       if (controller.signal.aborted || (isAzureRequestError(e) && e.kind === 'cancelled')) {
@@ -710,6 +699,117 @@ export class QueryPanel implements QueryPanelHandle, vscode.Disposable {
     } finally {
       if (this.running === controller) this.running = undefined;
     }
+  }
+
+  /**
+   * One reading of the query's answer, its rows posted in chunks as they arrive. Returns how far it
+   * got when the connection was cut in the middle and this is not the last attempt (the caller
+   * runs it again); the last attempt ends a cut answer itself, its rows marked incomplete.
+   */
+  private async stream({
+    client,
+    target,
+    query,
+    timeRange,
+    runId,
+    signal,
+    started,
+    timeout,
+    last,
+    notice,
+  }: {
+    client: AzureClient;
+    target: QueryTarget;
+    query: string;
+    timeRange: TimeRange;
+    runId: number;
+    signal: AbortSignal;
+    started: number;
+    timeout: number | undefined;
+    last: boolean;
+    /** Said with the last chunk (an info line). */
+    notice?: string;
+  }): Promise<{ rows: number; detail: string } | undefined> {
+    // Rows go to the page in chunks while the answer is still arriving: the first ones at once,
+    // then ever larger ones (ChunkPolicy). Small results take the same path in one chunk.
+    const builder = new ChunkList();
+    this.results = { runId, builder };
+    const policy = new ChunkPolicy(() => Date.now());
+    let shaper: ChunkShaper | undefined;
+    // The primary table's rows, read straight into columns and not sent yet.
+    let pending: ColumnarRows | undefined;
+    const sendChunk = (count: number, final?: (table: ColumnarTable, offset: number) => ResultMessage) => {
+      const table =
+        shaper && pending ? shaper.shapeColumns(pending.take(count)) : { rowCount: 0, columns: [] };
+      const offset = builder.rowCount;
+      builder.add(table);
+      policy.sentRows(table.rowCount);
+      const msg = final
+        ? final(table, offset)
+        : this.chunkMessage(runId, table, offset, builder.rowCount, started, shaper?.summary);
+      if (final && this.results?.runId === runId) this.results.final = msg;
+      this.post(msg);
+    };
+    const pendingRows = () => pending?.rowCount ?? 0;
+    let result: QueryStreamResult;
+    try {
+      result = await client.queryStream(target, query, timespanOf(timeRange), {
+        abortSignal: signal,
+        serverTimeoutSeconds: timeout,
+        onTable: (index, name, columns) => {
+          if (index === 0) shaper = new ChunkShaper(name, columns);
+        },
+        // The grid's columns straight from the answer's text: no value per cell in between.
+        onColumns: (index, rows) => {
+          // Only the primary table is shown; a run that was replaced posts nothing more.
+          if (index !== 0 || runId !== this.runSeq) return;
+          pending = rows;
+          while (policy.due(pendingRows())) sendChunk(policy.take(pendingRows()));
+        },
+      });
+    } catch (e) {
+      if (!isCutShort(e) || runId !== this.runSeq || signal.aborted) throw e;
+      const rows = builder.rowCount + pendingRows();
+      const detail = e.azureMessage ?? e.code ?? '';
+      if (!last) return { rows, detail };
+      // Cut again: the rows that came stay, complete as far as they go and said to be incomplete.
+      this.s.log.warn(`query answer cut short again after ${rows} rows (${detail})`);
+      while (pendingRows() > policy.take(pendingRows())) sendChunk(policy.take(pendingRows()));
+      sendChunk(pendingRows(), (table, offset) => ({
+        ...this.chunkMessage(runId, table, offset, offset + table.rowCount, started, shaper?.summary),
+        complete: true,
+        status: 'PartialFailure',
+        partialError: {
+          title: vscode.l10n.t(
+            'The connection was lost twice; the {0} rows shown are only the first part of the result.',
+            integerText(rows),
+          ),
+          detail: joinDetail(e.code, e.azureMessage),
+          hint: vscode.l10n.t('Run the query again to get every row.'),
+        },
+        timechart: false,
+        statistics: {},
+      }));
+      return undefined;
+    }
+    if (runId !== this.runSeq) return undefined;
+    while (pendingRows() > policy.take(pendingRows())) sendChunk(policy.take(pendingRows()));
+    sendChunk(pendingRows(), (table, offset) => ({
+      ...this.chunkMessage(runId, table, offset, offset + table.rowCount, started, shaper?.summary),
+      complete: true,
+      status: result.status,
+      partialError: result.partialError
+        ? {
+            title: vscode.l10n.t('Partial results: the query did not finish, the rows shown are incomplete.'),
+            detail: joinDetail(result.partialError.code, result.partialError.message),
+            hint: vscode.l10n.t('Query a shorter time range or filter earlier in the query.'),
+          }
+        : undefined,
+      timechart: isTimechart(result.visualization),
+      statistics: summarizeStatistics(result.statistics),
+      ...(notice ? { notice } : {}),
+    }));
+    return undefined;
   }
 
   /** A chunk of a run that is still arriving: what is known so far, nothing that needs the end. */

@@ -133,7 +133,12 @@ export type ToWebview =
     }
   /** The scope changed (discovered, chosen): the ready queries that go with it. */
   | { type: 'scope'; scope: ScopeInfo; readyQueries: ReadyQueryItem[] }
-  | { type: 'running'; runId: number }
+  | {
+      type: 'running';
+      runId: number;
+      /** Why the run starts again (the connection was lost): shown as an info line. */
+      notice?: string;
+    }
   | {
       /**
        * A chunk of a run's rows, sent while the answer is still arriving: rows offset ..
@@ -155,6 +160,8 @@ export type ToWebview =
       timechart: boolean;
       statistics: StatisticsSummary;
       elapsedMs: number;
+      /** What the user should know about the whole result (the query ran again): an info line. */
+      notice?: string;
     }
   | { type: 'error'; runId: number; error: QueryErrorInfo }
   | { type: 'cancelled'; runId: number }

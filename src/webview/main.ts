@@ -377,7 +377,8 @@ class QueryPage {
       case 'running':
         this.runId = msg.runId;
         this.setRunning(true);
-        this.showBanners([]);
+        // A run that starts again (the connection was lost) says why; its rows replace those shown.
+        this.showBanners(msg.notice ? [{ level: 'info', title: msg.notice }] : []);
         this.rowCount.textContent = this.strings.running;
         setBodyState('running');
         return;
@@ -431,6 +432,7 @@ class QueryPage {
             title: fill(this.strings.truncatedRows, integer.format(msg.truncatedCount)),
           });
         if (msg.unfolded) banners.push({ level: 'info', title: this.strings.unfoldedNote });
+        if (msg.notice) banners.push({ level: 'info', title: msg.notice });
         this.showBanners(banners);
         this.chartVisible =
           msg.timechart ||

@@ -157,7 +157,7 @@ export function createHandler(ctx: ServerContext): {
     query: Record<string, string>,
     body: unknown,
     flags: Flags,
-  ): Promise<{ status: number; body?: unknown; headers?: Record<string, string> }> {
+  ): Promise<RouteAnswer> {
     const method = req.method ?? 'GET';
     const lower = path.toLowerCase();
     const seg = path.split('/').filter(Boolean);
@@ -823,7 +823,7 @@ export function createHandler(ctx: ServerContext): {
           },
         };
       }
-      const answer = ctx.query.run({
+      return ctx.query.run({
         scope,
         query,
         ...(typeof timespan === 'string' ? { timespan } : {}),
@@ -831,8 +831,10 @@ export function createHandler(ctx: ServerContext): {
         includeStatistics: /include-statistics=true/i.test(preferText),
         includeRender: /include-render=true/i.test(preferText),
       });
-      return { status: answer.status, body: answer.body };
     };
+    /** A single query's answer: a result goes out in pieces as its rows are made. */
+    const single = (answer: ReturnType<typeof run>): RouteAnswer =>
+      'pieces' in answer ? { status: answer.status, pieces: () => answer.pieces() } : answer;
     if (lseg[0] === '$batch') {
       const requests = asObject(body, 'The request body must be a JSON object.').requests;
       if (!Array.isArray(requests))
@@ -849,10 +851,10 @@ export function createHandler(ctx: ServerContext): {
       return Promise.resolve({ status: 200, body: { responses } });
     }
     if (lseg[0] === 'workspaces' && lseg.length === 3)
-      return Promise.resolve(run({ kind: 'logAnalytics', customerId: seg[1] ?? '' }, body, prefer));
+      return Promise.resolve(single(run({ kind: 'logAnalytics', customerId: seg[1] ?? '' }, body, prefer)));
     // Resource-centric: the engine knows which component or Log Analytics workspace an ARM id names.
     return Promise.resolve(
-      run({ kind: 'resource', resourceId: `/${seg.slice(0, -1).join('/')}` }, body, prefer),
+      single(run({ kind: 'resource', resourceId: `/${seg.slice(0, -1).join('/')}` }, body, prefer)),
     );
   }
 
@@ -936,7 +938,8 @@ export function createHandler(ctx: ServerContext): {
     const send = (status: number, payload: unknown, extra: Record<string, string> = {}) => {
       record.status = status;
       if (res.destroyed) return;
-      let text = payload === undefined ? '' : JSON.stringify(payload);
+      let text =
+        payload instanceof JsonText ? payload.text : payload === undefined ? '' : JSON.stringify(payload);
       const headers: Record<string, string> = {
         'content-type': 'application/json; charset=utf-8',
         'x-ms-request-id': requestId,
@@ -966,6 +969,37 @@ export function createHandler(ctx: ServerContext): {
       }
       res.writeHead(status, headers);
       res.end(text);
+    };
+    /** Writes a JSON answer piece by piece as it is made (chunked), waiting whenever the client is slow. */
+    const sendPieces = async (
+      status: number,
+      pieces: Iterable<string>,
+      extra: Record<string, string> = {},
+    ) => {
+      record.status = status;
+      if (res.destroyed) return;
+      res.writeHead(status, {
+        'content-type': 'application/json; charset=utf-8',
+        'x-ms-request-id': requestId,
+        'x-ms-correlation-request-id': requestId,
+        ...extra,
+      });
+      for (const piece of pieces) {
+        // A client that went away (cancel) stops the rows being made.
+        if (res.destroyed) return;
+        if (!res.write(piece)) {
+          await new Promise<void>((ok) => {
+            const done = () => {
+              res.off('drain', done);
+              res.off('close', done);
+              ok();
+            };
+            res.on('drain', done);
+            res.on('close', done);
+          });
+        }
+      }
+      res.end();
     };
     try {
       if (text) {
@@ -1007,7 +1041,10 @@ export function createHandler(ctx: ServerContext): {
         if (spec) flags.set(kind, spec);
       }
       const answer = await route(req, path, query, body, flags);
-      send(answer.status, answer.body, answer.headers);
+      if (answer.pieces && !spoil) await sendPieces(answer.status, answer.pieces(), answer.headers);
+      else if (answer.pieces)
+        send(answer.status, new JsonText([...answer.pieces()].join('')), answer.headers);
+      else send(answer.status, answer.body, answer.headers);
     } catch (e) {
       if (e instanceof HttpError)
         send(e.status, { error: { code: e.code, message: e.message, ...e.extra } }, e.headers);
@@ -1199,4 +1236,17 @@ function asObject(value: unknown, message: string): Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value))
     throw new HttpError(400, 'BadRequest', message);
   return value as Record<string, unknown>;
+}
+
+/** What a route answers: a body to send whole, or JSON text in pieces to send as they are made. */
+interface RouteAnswer {
+  status: number;
+  body?: unknown;
+  pieces?: () => Iterable<string>;
+  headers?: Record<string, string>;
+}
+
+/** JSON text that is already written (a streamed answer joined for a fault that spoils it). */
+class JsonText {
+  constructor(readonly text: string) {}
 }

@@ -2,8 +2,11 @@
 // the shared pipeline, and what the SDK did that still holds: retries before the body, partial
 // failures with their rows, statistics, render hints, the server timeout, the cells' conversions.
 import assert from 'node:assert/strict';
+import type { IncomingHttpHeaders } from 'node:http';
+import { request } from 'node:https';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import type { QueryStreamOptions } from '../../src/azure/api';
+import { emulatorToken } from '../../src/azure/credentials';
 import { isAzureRequestError } from '../../src/azure/errors';
 import type { QueryColumn, QueryTarget } from '../../src/azure/models';
 import { startTestAzure, type TestAzure } from './support';
@@ -157,5 +160,58 @@ void describe('streamed Logs queries', () => {
       },
     );
     assert.ok(batches >= 1);
+  });
+
+  void it('says a connection reset in the middle of the rows is an incomplete answer, after the rows it had', async () => {
+    t.emu.faults.add({ method: 'POST', path: /\/query$/, kind: 'resetMidBody', times: Infinity });
+    const { streamed, options } = collect();
+    await assert.rejects(
+      t.client.queryStream(bench, 'requests | take 20000', { duration: 'P8D' }, options),
+      (e: unknown) => {
+        assert.ok(isAzureRequestError(e));
+        assert.equal(e.kind, 'network');
+        assert.equal(e.code, 'IncompleteResponse');
+        return true;
+      },
+    );
+    assert.ok(
+      streamed.rows.length > 0 && streamed.rows.length < 20000,
+      `${streamed.rows.length} rows before the reset`,
+    );
+  });
+
+  void it('gets its answer from the emulator in pieces as the rows are made (chunked, no length)', async () => {
+    const url = new URL(`${t.cloud.logAnalyticsEndpoint}/${bench.resourceId.replace(/^\/+/, '')}/query`);
+    const token = emulatorToken(t.cloud.logAnalyticsScope, Date.now() + 3_600_000);
+    const answer = await new Promise<{ headers: IncomingHttpHeaders; pieces: number; text: string }>(
+      (resolve, reject) => {
+        const req = request(
+          url,
+          {
+            method: 'POST',
+            headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+          },
+          (res) => {
+            const parts: Buffer[] = [];
+            res.on('data', (d: Buffer) => parts.push(d));
+            res.on('end', () =>
+              resolve({
+                headers: res.headers,
+                pieces: parts.length,
+                text: Buffer.concat(parts).toString('utf8'),
+              }),
+            );
+            res.on('error', reject);
+          },
+        );
+        req.on('error', reject);
+        req.end(JSON.stringify({ query: 'requests | take 20000', timespan: 'P8D' }));
+      },
+    );
+    assert.equal(answer.headers['transfer-encoding'], 'chunked');
+    assert.equal(answer.headers['content-length'], undefined);
+    assert.ok(answer.pieces > 1, `${answer.pieces} pieces`);
+    const body = JSON.parse(answer.text) as { tables: { rows: unknown[] }[] };
+    assert.equal(body.tables[0]?.rows.length, 20000);
   });
 });

@@ -204,6 +204,60 @@ void describe('query panel host: rows in chunks', () => {
     assert.ok(last.totalRows > 0 && last.totalRows < 2000);
     panel.dispose();
   });
+
+  const queryCalls = (from: number) =>
+    t.emu.requests.slice(from).filter((r) => r.method === 'POST' && r.path.endsWith('/query')).length;
+
+  void it('runs the query again from the start when the connection is lost mid-answer, its rows replacing those shown, and says so', async () => {
+    const { panel, posted } = await openPanel();
+    const query = 'requests | project timestamp, name, duration | take 3000';
+    const range = fixedRange();
+    const from = t.emu.requests.length;
+    t.emu.faults.add({ method: 'POST', path: /\/query$/, kind: 'resetMidBody', times: 1 });
+    await panel.run(query, 'appInsights', range);
+    assert.equal(queryCalls(from), 2, 'the query ran twice');
+    const again = posted.findIndex((m) => m.type === 'running' && m.notice !== undefined);
+    assert.ok(again > 0, 'a second running message says why');
+    const notice = (posted[again] as Extract<ToWebview, { type: 'running' }>).notice!;
+    assert.match(notice, /connection was lost after [\d,]+ rows/);
+    assert.ok(results(posted.slice(0, again)).length > 0, 'rows of the cut answer were shown first');
+    // The second run's chunks start again at offset 0: the page replaces the rows it had.
+    const chunks = results(posted.slice(again));
+    assert.equal(chunks[0]?.offset, 0);
+    const builder = new TableBuilder();
+    for (const c of chunks) builder.append(c.table);
+    const last = chunks.at(-1)!;
+    assert.equal(last.complete, true);
+    assert.equal(last.status, 'Success');
+    assert.match(last.notice ?? '', /ran again from the start/);
+    const whole = shapeQueryResult(
+      await t.client.query({ kind: 'appInsights', resourceId: binding.componentId }, query, {
+        start: new Date(range.kind === 'custom' ? range.start : 0),
+        end: new Date(range.kind === 'custom' ? range.end : 0),
+      }),
+    );
+    assert.equal(builder.rowCount, 3000);
+    assert.equal(toCsv(builder.table), toCsv(whole.table));
+    assert.ok(!posted.some((m) => m.type === 'error'), 'no error once the second run got every row');
+    panel.dispose();
+  });
+
+  void it('keeps the rows shown, marked incomplete, when the connection is lost again', async () => {
+    const { panel, posted } = await openPanel();
+    const from = t.emu.requests.length;
+    t.emu.faults.add({ method: 'POST', path: /\/query$/, kind: 'resetMidBody', times: Infinity });
+    await panel.run('requests | take 3000', 'appInsights', fixedRange());
+    t.emu.faults.clear();
+    assert.equal(queryCalls(from), 2, 'one run again, not more');
+    const last = results(posted).at(-1)!;
+    assert.equal(last.complete, true, 'the rows can be sorted, filtered and exported');
+    assert.equal(last.status, 'PartialFailure');
+    assert.match(last.partialError?.title ?? '', /lost twice.*only the first part/);
+    assert.ok(last.partialError?.hint);
+    assert.ok(last.totalRows > 0 && last.totalRows < 3000, `${last.totalRows} rows kept`);
+    assert.ok(!posted.some((m) => m.type === 'error'));
+    panel.dispose();
+  });
 });
 
 void describe('query panel host: the App Insights scope of the ready queries', () => {

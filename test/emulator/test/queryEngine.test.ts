@@ -108,6 +108,28 @@ void describe('query engine: the document query and answer shape', () => {
     assert.equal(partial.tables[0]?.rows.length, 20);
   });
 
+  void it('writes its answer in pieces, rows made as they go, that join to exactly the whole body', () => {
+    const cases: [string, Partial<QueryRequest>][] = [
+      ['requests | take 2500', { timespan: 'P8D', includeStatistics: true, includeRender: true }],
+      ['requests | take 40', { timespan: 'P1D', partialError: true, includeStatistics: true }],
+      ['requests | summarize count() by bin(timestamp, 1h) | render timechart', { includeRender: true }],
+      ['requests | where name == "nothing matches"', {}],
+      ['traces | take 30', { timespan: 'P8D' }],
+    ];
+    const counts: number[] = [];
+    for (const [query, extra] of cases) {
+      const answer = engine.run({ scope: dev, query, ...extra });
+      if (answer.status !== 200) assert.fail(`${query}: ${JSON.stringify(answer.body)}`);
+      const pieces = [...answer.pieces()];
+      assert.equal(pieces.join(''), JSON.stringify(answer.body), query);
+      const rowCount = answer.body.tables[0]?.rows.length ?? 0;
+      // The frame, a piece per thousand rows, what follows the rows.
+      assert.equal(pieces.length, 2 + Math.ceil(rowCount / 1000), query);
+      counts.push(rowCount);
+    }
+    assert.ok(counts[0]! > 2000, 'rows in several pieces');
+  });
+
   void it('answers 404 for a component or workspace the scenario does not have', () => {
     const answer = engine.run({
       scope: {
