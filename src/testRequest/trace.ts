@@ -257,7 +257,10 @@ export function renderTrace(
     steps.push({
       time: new Date(received.getTime() + split.requestMs),
       kind: 'model',
-      text: vscode.l10n.t('Model answered {0} in {1} ms', String(t.modelStatusCode), String(split.modelMs)),
+      // ModelStatusCode 0: the endpoint answered without the model (429, 503, a timeout, a crash).
+      text: t.modelStatusCode
+        ? vscode.l10n.t('Model answered {0} in {1} ms', String(t.modelStatusCode), String(split.modelMs))
+        : vscode.l10n.t('No answer from the model: the endpoint answered for it'),
     });
     steps.push({
       time: new Date(received.getTime() + t.totalMs),

@@ -524,7 +524,7 @@ export const steps: Step[] = [
     },
   },
   {
-    name: 'Show Metrics for a deployment: charts of the emulator\'s series, "No data" where it emits none',
+    name: 'Show Metrics for a deployment, then its endpoint: the emulator\'s series, "No data" where none, blue and green side by side',
     slug: 'metrics',
     timeoutMs: 120_000,
     async run({ wb, emu }, shot) {
@@ -570,6 +570,27 @@ export const steps: Step[] = [
         asked.every((r) => r.status === 200),
         `metrics answers: ${asked.map((r) => r.status).join(', ')}`,
       );
+
+      // The endpoint's view: its deployments side by side, the main one (by traffic) on the left.
+      await contextMenu(wb, ep.name, 'Show Metrics');
+      const endpointPage = await wb.webviewWith(
+        'body[data-state="done"] .row[data-panel="latency"] > section.card:nth-child(2)',
+        60_000,
+      );
+      const titles = (
+        await endpointPage.locator('.row[data-panel="latency"] > section.card .title').allInnerTexts()
+      ).map((t) => t.trim());
+      const byTraffic = Object.entries(ep.traffic)
+        .sort((a, b) => b[1] - a[1])
+        .map(([name]) => `Request latency (ms) · ${name}`);
+      assert.deepEqual(titles, byTraffic);
+      await endpointPage
+        .locator('.row[data-panel="latency"] > section.card')
+        .last()
+        .locator('canvas')
+        .first()
+        .waitFor({ timeout: 10_000 });
+      await wb.screenshot(`${shot}-endpoint`);
     },
   },
   {

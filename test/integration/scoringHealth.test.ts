@@ -4,12 +4,25 @@
 // a failing model and a scale-out give their metrics' 502, 424 and 503. The diagnose
 // scenario has one endpoint per profile (Key auth, Managed, 2 instances, limit 2 × 1 × 2 = 4).
 import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
 import { after, before, describe, it } from 'node:test';
 import type { ScoringSession } from '../../src/azure/api';
 import type { HealthProfile } from '../emulator/health';
 import { statusGuide } from '../../src/core/statusGuide';
 import { DIAGNOSE_SUBSCRIPTION, diagnoseEndpointOf } from '../emulator/scenarios/diagnose';
+import { installStandInVscode, l10n } from '../support/standInVscode';
 import { startTestAzure, type TestAzure } from './support';
+
+// Inside code-server's extension host (the e2e run) the real API answers; in plain Node a stand-in.
+function realVscodeAvailable(): boolean {
+  try {
+    createRequire(__filename)('vscode');
+    return true;
+  } catch {
+    return false;
+  }
+}
+if (!realVscodeAvailable()) installStandInVscode({ l10n });
 
 const SAMPLE = new TextEncoder().encode('{"data": [[1.0, 2.0, 3.0, 4.0]]}');
 const WORKSPACE = {
@@ -59,6 +72,20 @@ void describe('Scoring honours the health profiles (diagnose scenario)', () => {
       assert.equal(statusGuide(a.status)?.status, a.status);
     }
     assert.match(text(answers.find((a) => a.status === 503)!.body), /No ready instance/);
+    // Its trace (the traffic log: Application Insights is off there) says the model never answered.
+    const { lookUp, renderTrace } = await import('../../src/testRequest/trace');
+    const unavailable = answers.find((a) => a.status === 503)!;
+    const endpoint = { ...WORKSPACE, endpointName: diagnoseEndpointOf('crashLoop') };
+    const ids = {
+      requestId: unavailable.headers['x-request-id'] ?? '',
+      clientRequestId: unavailable.headers['x-ms-client-request-id'] ?? '',
+    };
+    const { found } = await lookUp(t.client, endpoint, ids, { pollMs: 100, maxWaitMs: 20_000 });
+    assert.equal(found.traffic[0]?.responseCode, 503);
+    const doc = renderTrace(endpoint.endpointName, ids, found, 0);
+    assert.match(doc, /No answer from the model: the endpoint answered for it/);
+    assert.doesNotMatch(doc, /Model answered 0/);
+    assert.match(doc, /Answered 503:/);
   });
 
   void it('a throttled deployment answers 429 when its slots are full, naming the documented limit', async () => {
