@@ -7,7 +7,7 @@ import type { LegacyService, LegacyServiceRef, LongRunningOptions, Workspace } f
 import { toLegacyService, type LegacyServiceWire } from './mappers';
 import { deadlineSignal, operationTimedOut, operationTimeLimit } from './operationDeadline';
 import type { JsonClient } from './pipeline';
-import { abortableDelay } from './timing';
+import { abortableDelay, untilAborted } from './timing';
 
 const TERMINAL_STATES = new Set(['succeeded', 'failed', 'cancelled', 'canceled', 'timedout']);
 const DEFAULT_POLL_MS = 2000;
@@ -172,12 +172,13 @@ export class LegacyServices {
     const key = workspace.armId.toLowerCase();
     let host = this.apiHosts.get(key);
     if (!host) {
-      host = this.discover(workspace, abortSignal);
+      // Shared by every caller, so no one caller's abort cancels it: each stops waiting on its own.
+      host = this.discover(workspace);
       this.apiHosts.set(key, host);
       // A failed discovery is not cached: the next call tries again.
       host.catch(() => this.apiHosts.delete(key));
     }
-    return host;
+    return untilAborted(host, abortSignal);
   }
 
   private async discover(workspace: Workspace, abortSignal?: AbortSignal): Promise<string> {

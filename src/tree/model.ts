@@ -130,25 +130,34 @@ export class TreeModel {
     this.maxActive = this.active;
   }
 
-  /** Runs one Azure call under the tree-wide bound. */
-  private run<T>(call: (client: AzureClient) => Promise<T>): Promise<T> {
+  /**
+   * Runs one Azure call under the tree-wide bound, with the load's abort signal: a call still
+   * queued when its load is cancelled is never sent, one in flight is aborted (the signal goes down
+   * to the request).
+   */
+  private run<T>(
+    call: (client: AzureClient, signal: AbortSignal | undefined) => Promise<T>,
+    signal: AbortSignal | undefined,
+  ): Promise<T> {
     return this.limiter(async () => {
+      signal?.throwIfAborted();
       this.calls++;
       this.active++;
       this.maxActive = Math.max(this.maxActive, this.active);
       try {
-        return await call(await this.options.getClient());
+        return await call(await this.options.getClient(), signal);
       } finally {
         this.active--;
       }
     });
   }
 
-  async loadRoot(): Promise<RootResult> {
+  /** `signal` cancels the load: its calls are aborted, and what it returns is not to be shown. */
+  async loadRoot(signal?: AbortSignal): Promise<RootResult> {
     if (this.options.isSignedIn && !(await this.options.isSignedIn())) return { state: 'signedOut' };
     let subscriptions: Subscription[];
     try {
-      subscriptions = await this.run((c) => c.listSubscriptions());
+      subscriptions = await this.run((c, s) => c.listSubscriptions(s), signal);
     } catch (e) {
       if (isAzureRequestError(e) && e.kind === 'signIn') return { state: 'signedOut' };
       return { state: 'error', children: [failure('subscriptions', e)] };
@@ -161,7 +170,12 @@ export class TreeModel {
     if (visible.length === 0) return { state: 'noSubscriptions', total: subscriptions.length };
     // Not awaited: the subscriptions paint now, their children wait for the fleet.
     this.fleet =
-      this.options.resourceGraph === false ? undefined : this.loadFleet(visible.map((s) => s.subscriptionId));
+      this.options.resourceGraph === false
+        ? undefined
+        : this.loadFleet(
+            visible.map((s) => s.subscriptionId),
+            signal,
+          );
     return {
       state: 'ready',
       children: visible
@@ -170,9 +184,12 @@ export class TreeModel {
     };
   }
 
-  private async loadFleet(subscriptionIds: string[]): Promise<FleetSource> {
+  private async loadFleet(subscriptionIds: string[], signal?: AbortSignal): Promise<FleetSource> {
     try {
-      const { rows, pages } = await this.run((c) => c.queryResourceGraph(fleetQuery(), subscriptionIds));
+      const { rows, pages } = await this.run(
+        (c, s) => c.queryResourceGraph(fleetQuery(), subscriptionIds, s),
+        signal,
+      );
       const snapshot = shapeFleet(rows);
       this.options.log?.(
         'info',
@@ -181,6 +198,8 @@ export class TreeModel {
       return { kind: 'index', snapshot, pages };
     } catch (e) {
       const reason = e instanceof Error ? e.message : String(e);
+      // A cancelled load says nothing: the load that replaced it brings its own fleet.
+      if (signal?.aborted) return { kind: 'arm', reason };
       this.options.log?.(
         'warn',
         `Azure Resource Graph could not be used (${reason}); reading the tree from Azure Resource Manager level by level.`,
@@ -218,14 +237,15 @@ export class TreeModel {
     );
   }
 
-  async loadChildren(node: ModelNode): Promise<ModelNode[]> {
+  /** `signal` cancels the load (see loadRoot). */
+  async loadChildren(node: ModelNode, signal?: AbortSignal): Promise<ModelNode[]> {
     switch (node.kind) {
       case 'subscription':
-        return this.loadWorkspaces(node.target.subscription);
+        return this.loadWorkspaces(node.target.subscription, signal);
       case 'workspace':
-        return this.loadServices(node.target.workspace);
+        return this.loadServices(node.target.workspace, signal);
       case 'endpoint':
-        return this.loadDeployments(node.target);
+        return this.loadDeployments(node.target, signal);
       case 'legacyGroup':
         return node.services.map((service) => ({
           kind: 'legacyService',
@@ -236,12 +256,12 @@ export class TreeModel {
     }
   }
 
-  private async loadWorkspaces(subscription: Subscription): Promise<ModelNode[]> {
+  private async loadWorkspaces(subscription: Subscription, signal?: AbortSignal): Promise<ModelNode[]> {
     try {
       const index = await this.indexFor(`/subscriptions/${subscription.subscriptionId}`);
       let workspaces = index?.workspacesOf(subscription.subscriptionId);
       if (index && !workspaces) this.fallbackNote(`workspaces of subscription ${subscription.displayName}`);
-      workspaces ??= await this.run((c) => c.listWorkspaces(subscription.subscriptionId));
+      workspaces ??= await this.run((c, s) => c.listWorkspaces(subscription.subscriptionId, s), signal);
       if (workspaces.length === 0) return [{ kind: 'empty', reason: 'noWorkspaces' }];
       return workspaces
         .sort((a, b) => byName(a.workspaceName, b.workspaceName))
@@ -252,7 +272,7 @@ export class TreeModel {
   }
 
   /** Online endpoints and v1 services of a workspace, read concurrently; each may fail alone. */
-  private async loadServices(workspace: Workspace): Promise<ModelNode[]> {
+  private async loadServices(workspace: Workspace, signal?: AbortSignal): Promise<ModelNode[]> {
     const index = await this.indexFor(workspace.armId);
     const indexed = index?.endpointsOf(workspace.armId);
     if (index && !indexed) this.fallbackNote(`online endpoints of workspace ${workspace.workspaceName}`);
@@ -263,13 +283,13 @@ export class TreeModel {
     const [endpoints, legacy] = await Promise.allSettled([
       indexed
         ? Promise.resolve(this.freshEndpoints.apply(indexed))
-        : this.run((c) => c.listEndpoints(workspace)).then((list) => {
+        : this.run((c, s) => c.listEndpoints(workspace, s), signal).then((list) => {
             for (const e of list) this.freshEndpoints.remember(e);
             return list;
           }),
       // Without a discovery URL there is no v1 API to ask.
       workspace.discoveryUrl && !deferLegacy
-        ? this.run((c) => c.listLegacyServices(workspace))
+        ? this.run((c, s) => c.listLegacyServices(workspace, s), signal)
         : Promise.resolve([]),
     ]);
     const children: ModelNode[] = [];
@@ -304,12 +324,12 @@ export class TreeModel {
    * What loadChildren left for later: the v1 services of a workspace painted from the index (a
    * group node, an error node, or nothing).
    */
-  async loadDeferred(node: ModelNode): Promise<ModelNode[]> {
+  async loadDeferred(node: ModelNode, signal?: AbortSignal): Promise<ModelNode[]> {
     if (node.kind !== 'workspace') return [];
     const { workspace } = node.target;
     if (!this.legacyDeferred.delete(workspace.armId.toLowerCase())) return [];
     try {
-      const services = await this.run((c) => c.listLegacyServices(workspace));
+      const services = await this.run((c, s) => c.listLegacyServices(workspace, s), signal);
       if (services.length === 0) return [];
       return [
         {
@@ -323,7 +343,7 @@ export class TreeModel {
     }
   }
 
-  private async loadDeployments(target: EndpointTarget): Promise<ModelNode[]> {
+  private async loadDeployments(target: EndpointTarget, signal?: AbortSignal): Promise<ModelNode[]> {
     const { workspace, endpoint } = target;
     try {
       const index = await this.indexFor(endpoint.armId);
@@ -331,7 +351,7 @@ export class TreeModel {
       if (index && !indexed) this.fallbackNote(`deployments of endpoint ${endpoint.endpointName}`);
       const deployments = indexed
         ? this.freshDeployments.apply(indexed)
-        : await this.run((c) => c.listDeployments(endpoint));
+        : await this.run((c, s) => c.listDeployments(endpoint, s), signal);
       for (const d of indexed ? [] : deployments) this.freshDeployments.remember(d);
       if (deployments.length === 0) return [{ kind: 'empty', reason: 'noDeployments' }];
       const share = (name: string): number => endpoint.traffic[name] ?? 0;
@@ -353,7 +373,7 @@ export class TreeModel {
    * Re-reads a node's own model from Azure (its children are the caller's to reload). Resolves
    * undefined when the resource no longer exists; rejects on other failures.
    */
-  async reload(node: ModelNode): Promise<ModelNode | undefined> {
+  async reload(node: ModelNode, signal?: AbortSignal): Promise<ModelNode | undefined> {
     try {
       switch (node.kind) {
         case 'subscription':
@@ -362,12 +382,12 @@ export class TreeModel {
           );
           return node;
         case 'workspace': {
-          const workspace = await this.run((c) => c.getWorkspace(node.target.workspace));
+          const workspace = await this.run((c, s) => c.getWorkspace(node.target.workspace, s), signal);
           this.readChildrenFromArm.add(workspace.armId.toLowerCase());
           return { kind: 'workspace', target: { kind: 'workspace', workspace } };
         }
         case 'endpoint': {
-          const endpoint = await this.run((c) => c.getEndpoint(node.target.endpoint));
+          const endpoint = await this.run((c, s) => c.getEndpoint(node.target.endpoint, s), signal);
           this.freshEndpoints.remember(endpoint);
           this.readChildrenFromArm.add(endpoint.armId.toLowerCase());
           return { kind: 'endpoint', target: { ...node.target, endpoint } };
@@ -375,8 +395,8 @@ export class TreeModel {
         case 'deployment': {
           // The traffic share lives on the endpoint: read both.
           const [endpoint, deployment] = await Promise.all([
-            this.run((c) => c.getEndpoint(node.target.endpoint)),
-            this.run((c) => c.getDeployment(node.target.deployment)),
+            this.run((c, s) => c.getEndpoint(node.target.endpoint, s), signal),
+            this.run((c, s) => c.getDeployment(node.target.deployment, s), signal),
           ]);
           this.freshEndpoints.remember(endpoint);
           this.freshDeployments.remember(deployment);
@@ -384,11 +404,14 @@ export class TreeModel {
         }
         case 'legacyService': {
           const { workspace, service } = node.target;
-          const fresh = await this.run((c) => c.getLegacyService(workspace, service.serviceName));
+          const fresh = await this.run(
+            (c, s) => c.getLegacyService(workspace, service.serviceName, s),
+            signal,
+          );
           return { kind: 'legacyService', target: { ...node.target, service: fresh } };
         }
         case 'legacyGroup': {
-          const services = await this.run((c) => c.listLegacyServices(node.workspace));
+          const services = await this.run((c, s) => c.listLegacyServices(node.workspace, s), signal);
           if (services.length === 0) return undefined;
           return { ...node, services: services.sort((a, b) => byName(a.serviceName, b.serviceName)) };
         }
@@ -408,10 +431,17 @@ export interface LoadedNode {
 }
 
 /** Expands a node and everything below it, siblings concurrently (tests, bench, "expand all"). */
-export async function loadSubtree(model: TreeModel, node: ModelNode): Promise<LoadedNode> {
-  const children = await model.loadChildren(node);
-  children.push(...(await model.loadDeferred(node)));
-  return { node, children: await Promise.all(children.map((child) => loadSubtree(model, child))) };
+export async function loadSubtree(
+  model: TreeModel,
+  node: ModelNode,
+  signal?: AbortSignal,
+): Promise<LoadedNode> {
+  const children = await model.loadChildren(node, signal);
+  children.push(...(await model.loadDeferred(node, signal)));
+  return {
+    node,
+    children: await Promise.all(children.map((child) => loadSubtree(model, child, signal))),
+  };
 }
 
 /** Every node of a loaded subtree, depth first. */

@@ -15,6 +15,7 @@ import {
   type TreeFilter,
 } from '../core/fleet';
 import { provisioningVisualState } from '../core/treePresentation';
+import { abortError } from '../azure/timing';
 import type { BaseServices, LogStreamRegistry, TreeRefresher } from '../services';
 import { targetKey, targetOf, type DeploymentTarget, type Target } from '../targets';
 import { DeploymentGlances } from './glance';
@@ -65,6 +66,14 @@ export class ServicesTreeProvider
   private state: TreeState | undefined;
   /** Bumped by every full reload, so a load that a reload overtook changes nothing. */
   private generation = 0;
+  /** Aborts every load in flight: a full reload, a filter change, disposal. */
+  private scope = new AbortController();
+  /**
+   * The load in flight per node id ('' = the root, `id#self` = a node's own re-read). A newer load
+   * of the same rows, or collapsing a node above them, aborts it: its requests stop, and what it
+   * would have brought is never painted.
+   */
+  private readonly inFlight = new Map<string, AbortController>();
   private disposed = false;
 
   constructor(
@@ -131,6 +140,7 @@ export class ServicesTreeProvider
   /** The view that shows this tree, for reveal. */
   attachView(view: vscode.TreeView<AnyNode>): void {
     this.view = view;
+    this.disposables.push(view.onDidCollapseElement((e) => this.collapsed(e.element)));
   }
 
   get filter(): TreeFilter {
@@ -140,6 +150,7 @@ export class ServicesTreeProvider
   /** Repaints with another filter from what was already read: no request to Azure. */
   set filter(f: TreeFilter) {
     this.current = f;
+    this.cancelLoads();
     this.generation++;
     this.rootChildren = undefined;
     this.children.clear();
@@ -167,30 +178,108 @@ export class ServicesTreeProvider
         const read = this.readChildren(node, false);
         models = read;
         this.models.set(node.id, read);
-        void read.then(() => this.loadDeferred(node, read));
+        void read.then(
+          () => this.loadDeferred(node, read),
+          () => undefined, // cancelled: nothing follows
+        );
       }
-      loaded = models.then((list) => this.present(node, list));
+      loaded = this.rowsOf(node, models);
       this.children.set(node, loaded);
     }
     return loaded;
   }
 
-  /** A node's children from Azure (with what the model defers when asked); a failure is an error node. */
+  /**
+   * A node's children from Azure (with what the model defers when asked); a failure is an error
+   * node. Rejects with an AbortError when the load is cancelled (see inFlight).
+   */
   private async readChildren(node: AnyNode, withDeferred: boolean): Promise<ModelNode[]> {
+    const load = this.startLoad(node.id);
     try {
-      const children = await this.model.loadChildren(node.model);
-      if (withDeferred) children.push(...(await this.model.loadDeferred(node.model).catch(() => [])));
+      const children = await this.model.loadChildren(node.model, load.signal);
+      if (withDeferred)
+        children.push(...(await this.model.loadDeferred(node.model, load.signal).catch(() => [])));
+      load.signal.throwIfAborted();
       return children;
     } catch (e) {
+      if (load.signal.aborted) throw abortError();
       return [{ kind: 'error', failure: { list: 'endpoints', action: 'retry', kind: 'unknown', error: e } }];
+    } finally {
+      load.done();
     }
+  }
+
+  /**
+   * The rows of a read of node's children. A cancelled read paints nothing new: it is forgotten
+   * (the next expansion reads again) and the rows already shown stand.
+   */
+  private rowsOf(node: AnyNode, read: Promise<ModelNode[]>): Promise<AnyNode[]> {
+    const rows: Promise<AnyNode[]> = read.then(
+      (list) => this.present(node, list),
+      (e: unknown) => {
+        if (!(e instanceof Error && e.name === 'AbortError')) throw e;
+        if (this.models.get(node.id) === read) this.models.delete(node.id);
+        if (this.children.get(node) === rows) this.children.delete(node);
+        return this.shown.get(node.id) ?? [];
+      },
+    );
+    return rows;
+  }
+
+  /** Starts the load of `id`, aborting the one it overtakes; `done()` when it settles. */
+  private startLoad(id: string): { signal: AbortSignal; done: () => void } {
+    this.inFlight.get(id)?.abort();
+    const own = new AbortController();
+    this.inFlight.set(id, own);
+    return {
+      signal: AbortSignal.any([this.scope.signal, own.signal]),
+      done: () => {
+        if (this.inFlight.get(id) === own) this.inFlight.delete(id);
+      },
+    };
+  }
+
+  /** Aborts every load in flight; what they were reading is read again when next asked for. */
+  private cancelLoads(): void {
+    this.scope.abort();
+    this.scope = new AbortController();
+    for (const id of this.inFlight.keys()) this.models.delete(id);
+    if (this.inFlight.has('')) this.rootResult = undefined;
+    this.inFlight.clear();
+  }
+
+  /**
+   * The view collapsed node: loads below it stop (their requests are aborted). The node is
+   * repainted so that the view asks for its children again when it is next expanded.
+   */
+  collapsed(node: AnyNode): void {
+    const own = node.id.toLowerCase();
+    // The node's own loads and those below it (ids built on its id), not a sibling's whose name it starts.
+    const below = (id: string): boolean => id === own || id.startsWith(`${own}/`) || id.startsWith(`${own}#`);
+    let cancelled = false;
+    for (const [id, load] of [...this.inFlight]) {
+      if (!below(id.toLowerCase())) continue;
+      load.abort();
+      this.inFlight.delete(id);
+      cancelled = true;
+      // What that load would have brought is read again on the next expansion.
+      const of = id.endsWith('#self') ? id.slice(0, -5) : id.endsWith('#deferred') ? id.slice(0, -9) : id;
+      this.models.delete(of);
+      const shownNode = this.nodes.get(of);
+      if (shownNode) this.children.delete(shownNode);
+    }
+    if (cancelled && !this.disposed) this.changed.fire(node);
   }
 
   /** Children the model left for later (v1 services beside endpoints painted from the index). */
   private async loadDeferred(node: AnyNode, read: Promise<ModelNode[]>): Promise<void> {
     const generation = this.generation;
-    const later = await this.model.loadDeferred(node.model).catch((): ModelNode[] => []);
-    if (later.length === 0 || this.disposed) return;
+    const load = this.startLoad(`${node.id}#deferred`);
+    const later = await this.model
+      .loadDeferred(node.model, load.signal)
+      .catch((): ModelNode[] => [])
+      .finally(() => load.done());
+    if (later.length === 0 || this.disposed || load.signal.aborted) return;
     if (this.models.get(node.id) !== read) return; // reloaded meanwhile: that load brings its own
     const all = [...(await read), ...later];
     this.models.set(node.id, Promise.resolve(all));
@@ -292,7 +381,9 @@ export class ServicesTreeProvider
     if (source?.kind === 'index') return this.model.withFreshReads(source.snapshot.entries());
     if (root?.state !== 'ready') return [];
     const trees = await Promise.all(
-      root.children.filter((m) => m.kind === 'subscription').map((m) => loadSubtree(this.model, m)),
+      root.children
+        .filter((m) => m.kind === 'subscription')
+        .map((m) => loadSubtree(this.model, m, this.scope.signal)),
     );
     return trees
       .flatMap(flatten)
@@ -367,14 +458,19 @@ export class ServicesTreeProvider
       return;
     }
     let fresh: ModelNode | undefined;
+    // A newer re-read of this node overtakes this one (abort): the older answer is never shown.
+    const load = this.startLoad(`${node.id}#self`);
     try {
-      fresh = await this.model.reload(node.model);
+      fresh = await this.model.reload(node.model, load.signal);
     } catch (e) {
+      if (load.signal.aborted) return;
       // Keep what is shown; the children reload below shows the failure where it happened.
       this.s.log.warn(`refresh of ${node.id} failed: ${e instanceof Error ? e.message : String(e)}`);
       fresh = node.model;
+    } finally {
+      load.done();
     }
-    if (this.disposed) return;
+    if (this.disposed || load.signal.aborted) return;
     if (!fresh) {
       // It no longer exists: the parent's list is the truth now.
       const parent = node.parent as AnyNode | undefined;
@@ -411,6 +507,7 @@ export class ServicesTreeProvider
 
   dispose(): void {
     this.disposed = true;
+    this.cancelLoads();
     this.glances.dispose();
     for (const t of this.rechecks.values()) clearTimeout(t);
     this.rechecks.clear();
@@ -418,6 +515,7 @@ export class ServicesTreeProvider
   }
 
   private reloadAll(): void {
+    this.cancelLoads();
     this.generation++;
     this.glances.clear();
     this.rootChildren = undefined;
@@ -433,12 +531,18 @@ export class ServicesTreeProvider
   private async loadRoot(): Promise<AnyNode[]> {
     const generation = this.generation;
     this.setState('loading');
-    this.rootResult ??= this.model.loadRoot().catch((e: unknown): RootResult => ({
-      state: 'error',
-      children: [
-        { kind: 'error', failure: { list: 'subscriptions', action: 'retry', kind: 'unknown', error: e } },
-      ],
-    }));
+    if (!this.rootResult) {
+      const load = this.startLoad('');
+      this.rootResult = this.model
+        .loadRoot(load.signal)
+        .catch((e: unknown): RootResult => ({
+          state: 'error',
+          children: [
+            { kind: 'error', failure: { list: 'subscriptions', action: 'retry', kind: 'unknown', error: e } },
+          ],
+        }))
+        .finally(() => load.done());
+    }
     const result = await this.rootResult;
     if (this.disposed || generation !== this.generation) return [];
     this.setState(result.state);
@@ -469,13 +573,16 @@ export class ServicesTreeProvider
       this.dropCaches(node);
       return false;
     }
-    const before = await shown;
+    // Started before waiting for the rows shown: a read of them still in flight is overtaken
+    // (aborted) rather than waited for, and never painted.
     const read = this.readChildren(node, true);
     this.models.set(node.id, read);
-    const now = read.then((list) => this.present(node, list));
+    const before = await shown;
+    const now = this.rowsOf(node, read);
     this.children.set(node, now);
     const after = await now;
-    if (this.disposed) return false;
+    // Cancelled or overtaken meanwhile: whoever replaced this read paints.
+    if (this.disposed || this.children.get(node) !== now) return false;
     if (!sameRows(before, after)) {
       for (const kid of after) this.dropCaches(kid);
       this.changed.fire(node);

@@ -25,6 +25,8 @@ export interface RecordedRequest {
   body: unknown;
   status: number;
   time: number;
+  /** Set when the exchange ends: answered in full, or the client went away first (it aborted). */
+  outcome?: 'answered' | 'aborted';
 }
 
 export interface PageSizes {
@@ -931,6 +933,9 @@ export function createHandler(ctx: ServerContext): {
       time: Date.now(),
     };
     ctx.requests.push(record);
+    res.once('close', () => {
+      record.outcome = res.writableFinished ? 'answered' : 'aborted';
+    });
     const requestId = randomUUID();
     /** A fault that spoils the normal answer on its way out (set by applyFault). */
     let spoil: 'resetMidBody' | 'truncatedJson' | 'foreignLinks' | undefined;

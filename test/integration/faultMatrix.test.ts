@@ -368,7 +368,9 @@ const rows: Row[] = [
       return new Promise<void>((resolve, reject) =>
         setTimeout(() => {
           try {
-            assert.equal(polls(), atEnd, 'no poll after the deadline');
+            // At most the poll that was on its way when the time ran out; a poller still
+            // following (every 50 ms) would have sent several.
+            assert.ok(polls() <= atEnd + 1, `polls after the deadline: ${polls() - atEnd}`);
             resolve();
           } catch (e) {
             reject(e instanceof Error ? e : new Error(String(e)));

@@ -126,11 +126,10 @@ void describe('an operation that stays InProgress (x-ms-async-operation-timeout)
       const polls = azure.emu.requests.slice(start).filter(isPoll).length;
       assert.ok(polls > 0, 'the operation was followed while its time ran');
       await new Promise((r) => setTimeout(r, 300));
-      assert.equal(
-        azure.emu.requests.slice(start).filter(isPoll).length,
-        polls,
-        'no poll after the deadline',
-      );
+      // At most the poll that was on its way when the time ran out; a poller still following
+      // (every 50 ms) would have sent several.
+      const after = azure.emu.requests.slice(start).filter(isPoll).length - polls;
+      assert.ok(after <= 1, `polls after the deadline: ${after}`);
 
       // Azure still reports the service in transition: the re-read shows that truth.
       const state =

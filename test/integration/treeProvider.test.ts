@@ -289,7 +289,10 @@ void describe('services TreeDataProvider (emulator, stand-in vscode)', { skip: i
     const { tree } = await makeTree(azure.client);
     trees.push(tree);
     const revealed: AnyNode[] = [];
-    tree.attachView({ reveal: (n: AnyNode) => Promise.resolve(void revealed.push(n)) } as never);
+    tree.attachView({
+      reveal: (n: AnyNode) => Promise.resolve(void revealed.push(n)),
+      onDidCollapseElement: () => ({ dispose: () => undefined }),
+    } as never);
     const fleet = await tree.fleet();
     let truth = 0;
     for (const sub of await azure.client.listSubscriptions())
@@ -585,6 +588,116 @@ void describe('services TreeDataProvider (emulator, stand-in vscode)', { skip: i
     // A row Azure reports Updating is normally re-read every 15 s; an overdue one waits for the user.
     const rechecks = (tree as unknown as { rechecks: Map<string, unknown> }).rechecks;
     assert.equal(rechecks.has(node.id), false, 'no automatic re-read scheduled');
+  });
+
+  void it('a refresh aborts the loads in flight (their requests end unanswered) and shows the newer answer', async () => {
+    const { tree } = await makeTree(azure.client);
+    trees.push(tree);
+    const isIndexQuery = (r: { method: string; path: string }): boolean =>
+      r.method === 'POST' && /\/providers\/Microsoft\.ResourceGraph\/resources$/i.test(r.path);
+    azure.emu.faults.add({ method: 'POST', path: /ResourceGraph\/resources$/i, kind: 'slow', delayMs: 5000 });
+    const start = azure.emu.requests.length;
+    const [sub] = await tree.getChildren();
+    assert.ok(sub);
+    const first = tree.getChildren(sub); // waits for the index query, which is slow
+    await until('the index query to be in flight', () => azure.emu.requests.slice(start).some(isIndexQuery));
+    tree.refresh();
+    const [subAfter] = await tree.getChildren();
+    assert.ok(subAfter);
+    const shown = await tree.getChildren(subAfter);
+    const queries = azure.emu.requests.slice(start).filter(isIndexQuery);
+    assert.equal(queries.length, 2, 'the refresh asked again');
+    await until('the first query to end', () => queries[0]?.outcome !== undefined);
+    assert.equal(queries[0]?.outcome, 'aborted', 'the overtaken query was aborted, not waited for');
+    assert.equal(queries[1]?.outcome, 'answered');
+    const truth = await azure.client.listWorkspaces(
+      subAfter.model.kind === 'subscription' ? subAfter.model.target.subscription.subscriptionId : '',
+    );
+    assert.deepEqual(
+      shown.map((n) => n.id).sort(),
+      truth.map((w) => w.armId.toLowerCase()).sort(),
+      'the newer answer is shown',
+    );
+    // The overtaken load settles without painting anything of its own.
+    const old = await first;
+    assert.ok(
+      old.every((n) => n.model.kind !== 'error'),
+      'no error row from the cancelled load',
+    );
+  });
+
+  void it('collapsing a workspace aborts its v1 read; expanding it again reads it and shows the group', async () => {
+    const { tree, changes } = await makeTree(azure.client);
+    trees.push(tree);
+    let workspace: AnyNode | undefined;
+    for (const sub of await tree.getChildren())
+      for (const ws of await tree.getChildren(sub))
+        if (ws.model.kind === 'workspace' && ws.model.target.workspace.workspaceName === 'mlw-credit-prod')
+          workspace = ws;
+    assert.ok(workspace);
+    const isV1List = (r: { method: string; path: string }): boolean =>
+      r.method === 'GET' && /\/modelmanagement\/.*\/services$/i.test(r.path);
+    azure.emu.faults.add({ method: 'GET', path: /\/services$/i, kind: 'slow', delayMs: 5000 });
+    const start = azure.emu.requests.length;
+    await tree.getChildren(workspace); // endpoints from the index; the v1 list follows
+    await until('the v1 list to be in flight', () => azure.emu.requests.slice(start).some(isV1List));
+    changes.length = 0;
+    tree.collapsed(workspace);
+    const v1 = azure.emu.requests.slice(start).filter(isV1List);
+    await until('the v1 read to end', () => v1[0]?.outcome !== undefined);
+    assert.equal(v1[0]?.outcome, 'aborted');
+    assert.ok(changes.includes(workspace), 'the view is told to ask for its rows again');
+    changes.length = 0;
+    await tree.getChildren(workspace);
+    await until('the v1 group to join', () => changes.includes(workspace));
+    const rows = await tree.getChildren(workspace);
+    assert.ok(
+      rows.some((r) => r.model.kind === 'legacyGroup'),
+      rows.map((r) => r.id).join(', '),
+    );
+    assert.equal(azure.emu.requests.slice(start).filter(isV1List).at(-1)?.outcome, 'answered');
+  });
+
+  void it('disposing the view aborts what it was loading', async () => {
+    const { tree } = await makeTree(azure.client);
+    const isIndexQuery = (r: { method: string; path: string }): boolean =>
+      r.method === 'POST' && /ResourceGraph\/resources$/i.test(r.path);
+    azure.emu.faults.add({ method: 'POST', path: /ResourceGraph\/resources$/i, kind: 'slow', delayMs: 5000 });
+    const start = azure.emu.requests.length;
+    const [sub] = await tree.getChildren();
+    assert.ok(sub);
+    const pending = tree.getChildren(sub);
+    await until('the index query to be in flight', () => azure.emu.requests.slice(start).some(isIndexQuery));
+    tree.dispose();
+    const query = azure.emu.requests.slice(start).find(isIndexQuery);
+    await until('the query to end', () => query?.outcome !== undefined);
+    assert.equal(query?.outcome, 'aborted');
+    await pending;
+  });
+
+  void it('a second refresh of a row overtakes the first: the first read is aborted and never shown', async () => {
+    const { tree } = await makeTree(azure.client);
+    trees.push(tree);
+    const nodes = await expandAll(tree);
+    const endpoint = nodes.find((n) => n.model.kind === 'endpoint');
+    assert.ok(endpoint && endpoint.model.kind === 'endpoint');
+    const path = `/onlineEndpoints/${endpoint.model.target.endpoint.endpointName}`;
+    const isRead = (r: { method: string; path: string }): boolean =>
+      r.method === 'GET' && r.path.endsWith(path);
+    azure.emu.faults.add({ method: 'GET', path, kind: 'slow', delayMs: 5000 });
+    const start = azure.emu.requests.length;
+    const first = tree.refreshNode(endpoint);
+    await until('the first read to be in flight', () => azure.emu.requests.slice(start).some(isRead));
+    await tree.refreshNode(endpoint);
+    const reads = azure.emu.requests.slice(start).filter(isRead);
+    await until('the first read to end', () => reads[0]?.outcome !== undefined);
+    assert.equal(reads[0]?.outcome, 'aborted');
+    assert.equal(reads.at(-1)?.outcome, 'answered');
+    await first;
+    assert.equal(
+      endpoint.model.kind === 'endpoint' && endpoint.model.target.endpoint.provisioningState,
+      (await azure.client.getEndpoint(endpoint.model.target.endpoint)).provisioningState,
+    );
   });
 });
 
