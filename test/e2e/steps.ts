@@ -9,6 +9,10 @@ import type { CodeServer } from './codeServer';
 import type { HostRunResult } from '../desktop/hostSuite';
 import { escapeRegExp, waitUntil, type Workbench } from './workbench';
 import type { startEmulator } from '../emulator/index';
+import { createMonitorState, ENDPOINT_LOG_CATEGORIES, monitorRoute } from '../emulator/monitor';
+import { toMetricsAnswer } from '../../src/azure/monitor';
+import { glanceOf } from '../../src/core/metrics';
+import { glanceText } from '../../src/core/treePresentation';
 import type {
   Scenario,
   ScenarioDeployment,
@@ -129,9 +133,38 @@ function armPath(
   sub: ScenarioSubscription,
   ws: ScenarioWorkspace,
   ep: ScenarioEndpoint,
-  dep: ScenarioDeployment,
+  dep?: ScenarioDeployment,
 ): string {
-  return `/subscriptions/${sub.subscriptionId}/resourceGroups/${ws.resourceGroup}/providers/Microsoft.MachineLearningServices/workspaces/${ws.name}/onlineEndpoints/${ep.name}/deployments/${dep.name}`;
+  const endpoint = `/subscriptions/${sub.subscriptionId}/resourceGroups/${ws.resourceGroup}/providers/Microsoft.MachineLearningServices/workspaces/${ws.name}/onlineEndpoints/${ep.name}`;
+  return dep ? `${endpoint}/deployments/${dep.name}` : endpoint;
+}
+
+/** The log categories of an online endpoint (Azure Monitor's supported-logs reference). */
+const LOG_CATEGORIES = ENDPOINT_LOG_CATEGORIES;
+
+/**
+ * A healthy endpoint that no diagnostic setting covers, in a workspace whose Application Insights
+ * sends to a Log Analytics workspace (the one the command offers first). Not credit-risk: the
+ * Diagnose step reads its settings.
+ */
+function endpointWithoutDiagnosticSetting(): {
+  sub: ScenarioSubscription;
+  ws: ScenarioWorkspace;
+  ep: ScenarioEndpoint;
+} {
+  for (const sub of scenario().subscriptions)
+    for (const ws of sub.workspaces)
+      for (const ep of ws.endpoints)
+        if (
+          ep.name !== 'credit-risk' &&
+          !ep.diagnosticSetting &&
+          ep.provisioningState === 'Succeeded' &&
+          ws.appInsights?.logAnalyticsWorkspace
+        )
+          return { sub, ws, ep };
+  assert.fail(
+    'the default scenario has no endpoint without a diagnostic setting in a workspace with Log Analytics',
+  );
 }
 
 type ScoringRecord = Emulator['scoring']['records'][number];
@@ -652,6 +685,132 @@ export const steps: Step[] = [
     },
   },
   {
+    name: "tree at a glance: a deployment row shows the last hour's p95, requests per minute and 5xx share the emulator's metrics give",
+    slug: 'glance',
+    timeoutMs: 120_000,
+    async run({ wb, emu }, shot) {
+      const { sub, ws, ep, dep } = deploymentNamed('credit-risk', 'blue');
+      await expandTo(wb, { sub, ws, ep });
+      const row = wb.treeRow(dep.name).first();
+      await row.waitFor({ state: 'visible', timeout: 30_000 });
+      const depPath = armPath(sub, ws, ep, dep);
+      // The row shows the figures of the tree's latest read (they are read again when stale): each
+      // look compares with the answers the emulator gave that read, replayed at the time it was asked.
+      const { description, expected } = await waitUntil(
+        "the deployment row to show the emulator's last-hour figures",
+        async () => {
+          const expected = lastGlanceText(emu, depPath);
+          const description = await wb.rowDescription(row);
+          return expected && description.endsWith(` · ${expected}`) ? { description, expected } : undefined;
+        },
+        60_000,
+        500,
+      );
+      await wb.screenshot(`${shot}-row`);
+      assert.match(expected, /^p95 \S.* · \S+\/min · 5xx \S+%$/, `the emulator's figures: ${expected}`);
+      // The tooltip says what the figures are.
+      await row.hover();
+      await wb.page
+        .locator('.monaco-hover, .workbench-hover')
+        .filter({ hasText: `Last hour: ${expected}` })
+        .first()
+        .waitFor({ state: 'visible', timeout: 10_000 });
+      await wb.screenshot(`${shot}-tooltip`);
+      await wb.page.mouse.move(700, 5);
+      assert.ok(description.includes('App Insights'), description);
+    },
+  },
+  {
+    name: 'Send Endpoint Logs to Log Analytics: pick the workspace, confirm the billing; one PUT with the three categories, none on a second run',
+    slug: 'diagnostic-setting',
+    timeoutMs: 120_000,
+    async run({ wb, emu }, shot) {
+      const { sub, ws, ep } = endpointWithoutDiagnosticSetting();
+      const la = emu.azure.workspace(sub.subscriptionId, ws.resourceGroup, ws.name)?.logAnalyticsId;
+      assert.ok(la, `${ws.name} has no Log Analytics workspace behind its Application Insights`);
+      const laName = la.split('/').pop() ?? la;
+      await expandTo(wb, { sub, ws });
+      const settingsPath = `${armPath(sub, ws, ep).toLowerCase()}/providers/microsoft.insights/diagnosticsettings/`;
+      const puts = (from: number) =>
+        emu.requests
+          .slice(from)
+          .filter((r) => r.method === 'PUT' && r.path.toLowerCase().startsWith(settingsPath));
+      const before = emu.requests.length;
+
+      await contextMenu(wb, ep.name, 'Send Endpoint Logs to Log Analytics');
+      // The workspace offered first is the one the workspace's Application Insights sends to.
+      await wb.answerPick('Send Endpoint Logs to Log Analytics', laName);
+      const question = await wb.confirmDialog('Create Diagnostic Setting');
+      assert.match(
+        question,
+        new RegExp(`Send the logs of ${escapeRegExp(ep.name)} to ${escapeRegExp(laName)}\\?`),
+      );
+      assert.match(question, /bills the ingestion and retention/);
+      const done = await wb.notification(`The endpoint ${ep.name} now sends`);
+      await wb.screenshot(`${shot}-created`);
+      for (const c of LOG_CATEGORIES) assert.ok(done.includes(c), done);
+      const sent = puts(before);
+      assert.equal(sent.length, 1, `expected one diagnostic setting PUT, saw ${sent.length}`);
+      assert.equal(sent[0]!.status, 200, `the emulator answered the PUT ${sent[0]!.status}`);
+      // The record holds the body as parsed once the route has read it.
+      const raw = sent[0]!.body;
+      const body = (typeof raw === 'string' ? JSON.parse(raw) : raw) as {
+        properties?: { workspaceId?: string; logs?: { category?: string; enabled?: boolean }[] };
+      };
+      assert.equal(body.properties?.workspaceId?.toLowerCase(), la.toLowerCase());
+      assert.deepEqual(
+        (body.properties?.logs ?? [])
+          .filter((l) => l.enabled === true)
+          .map((l) => l.category)
+          .sort(),
+        [...LOG_CATEGORIES].sort(),
+      );
+
+      // Again: the setting exists, so nothing is asked and nothing is sent.
+      const again = emu.requests.length;
+      await contextMenu(wb, ep.name, 'Send Endpoint Logs to Log Analytics');
+      const exists = await wb.notification(`The endpoint ${ep.name} already sends its logs to Log Analytics`);
+      await wb.screenshot(`${shot}-exists`);
+      assert.match(exists, new RegExp(escapeRegExp(laName)));
+      assert.equal(puts(again).length, 0, 'a second run sent a PUT');
+      assert.ok(
+        emu.requests
+          .slice(again)
+          .some((r) => r.method === 'GET' && r.path.toLowerCase() === settingsPath.slice(0, -1)),
+        'the second run read the settings before saying so',
+      );
+      assert.equal(puts(before).length, 1, 'exactly one diagnostic setting PUT in all');
+    },
+  },
+  {
+    name: 'Test Request History: resend an entry; a second answer document, and the emulator saw the same body again',
+    slug: 'history',
+    timeoutMs: 120_000,
+    async run(ctx, shot) {
+      const { wb, emu } = ctx;
+      const { sub, ws, ep, dep } = deploymentNamed('credit-risk', 'blue');
+      await expandTo(wb, { sub, ws, ep });
+      await wb.joinEditorGroups();
+      const { record: first } = await sendTestRequest(ctx, dep.name);
+      const before = emu.scoring.records.length;
+      await contextMenu(wb, ep.name, 'Test Request History');
+      // Entries name their request id: pick the one just sent.
+      await wb.answerPick('Test Request History', first.requestId);
+      const second = await waitUntil('the emulator to answer the resent request', () =>
+        Promise.resolve(emu.scoring.records.slice(before).find((r) => r.status !== 0)),
+      );
+      const answer = await wb.editorText(new RegExp(escapeRegExp(second.requestId)));
+      await wb.screenshot(`${shot}-resent`);
+      assert.notEqual(second.requestId, first.requestId, 'the resent request has an id of its own');
+      assert.match(answer, new RegExp(`^# ${escapeRegExp(second.endpoint)} · ${second.status} · `, 'm'));
+      assert.equal(emu.scoring.records.length - before, 1, 'one request resent');
+      assert.equal(second.bodySha256, first.bodySha256, 'the resent request carries the same body');
+      assert.equal(second.deployment, first.deployment, 'the resent request goes to the same deployment');
+      assert.equal(second.pinned, first.pinned);
+      assert.equal(second.status, 200);
+    },
+  },
+  {
     name: "integration suites inside code-server's extension host",
     slug: 'extension-host',
     timeoutMs: 300_000,
@@ -745,6 +904,50 @@ function assertOnlyFlagChanged(get: ArmResource, put: ArmResource): void {
   for (const k of p.keys())
     if (!g.has(k) && k !== 'properties.appInsightsEnabled') diffs.push(`${k}: not in the GET`);
   assert.deepEqual(diffs, [], 'the PUT changed more than appInsightsEnabled');
+}
+
+/**
+ * The at-a-glance text of the tree's latest figures read for a deployment: the emulator's two
+ * answers to it (p95 latency; requests per minute by envoy response code) replayed at the time
+ * each was asked, shaped as the tree shapes them. Undefined until the tree has read them.
+ */
+function lastGlanceText(emu: Emulator, deploymentPath: string): string | undefined {
+  const metricsPath = `${deploymentPath.toLowerCase()}/providers/microsoft.insights/metrics`;
+  const reads = emu.requests.filter(
+    (r) => r.method === 'GET' && r.path.toLowerCase() === metricsPath && r.outcome === 'answered',
+  );
+  const latency = reads.findLast((r) => r.query.metricnames === 'RequestLatency_P95');
+  const requests =
+    latency &&
+    reads.findLast(
+      (r) => r.query.metricnames === 'RequestsPerMinute' && r.query.timespan === latency.query.timespan,
+    );
+  if (!latency || !requests || latency.status !== 200 || requests.status !== 200) return undefined;
+  const state = createMonitorState(emu.azure);
+  const replay = (r: (typeof reads)[number]) => {
+    const answer = monitorRoute(
+      emu.azure,
+      state,
+      'GET',
+      r.path.split('/').filter(Boolean),
+      r.query,
+      undefined,
+      () => new Date(r.time),
+    );
+    assert.equal(answer?.status, 200, `replaying ${r.path}?${JSON.stringify(r.query)}`);
+    return toMetricsAnswer(
+      answer.body as Parameters<typeof toMetricsAnswer>[0],
+      r.query.aggregation ?? 'Average',
+    );
+  };
+  const glance = glanceOf({ metrics: [...replay(latency).metrics, ...replay(requests).metrics] });
+  return glanceText(glance, {
+    p95: (d) => `p95 ${d}`,
+    perMinute: (n) => `${n}/min`,
+    serverErrors: (p) => `5xx ${p}%`,
+    lastHour: 'Last hour',
+    noData: 'no metrics data',
+  });
 }
 
 async function logGroundTruth(emu: Emulator, p: DeploymentPath): Promise<string[]> {

@@ -134,6 +134,17 @@ export class Workbench {
     return text;
   }
 
+  // ---- notifications ----
+
+  /** Waits for a notification toast whose message contains text; returns its whole message. */
+  async notification(text: string | RegExp, timeout = 30_000): Promise<string> {
+    const toast = this.page
+      .locator('.notifications-toasts .notification-list-item-message', { hasText: text })
+      .first();
+    await toast.waitFor({ state: 'visible', timeout });
+    return (await toast.innerText()).trim();
+  }
+
   // ---- the Azure ML Monitor view ----
 
   /** The sidebar part that holds the extension's view container. */

@@ -31,7 +31,7 @@
 //   query/appTables.ts. Workspace-based components get every row twice: in the classic table of the
 //   component and in the App* table of its Log Analytics workspace, with the same ids.
 // - Health profiles (health.ts, issue 14) decide how a deployment answers: see profileAnswer().
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { emulatorTokenAudience } from '../../src/azure/credentials';
@@ -67,6 +67,8 @@ export interface ScoringRecord {
   /** Whether the Authorization header held a valid credential (never the credential itself). */
   authorized: boolean;
   pinned: boolean;
+  /** SHA-256 of the request body as received (hex): tells whether two requests sent the same body. */
+  bodySha256: string;
   /** Requests the deployment held when this one arrived, its own excluded (other callers' included). */
   inFlight?: number;
   /** The deployment's limit of requests in parallel (2 × max concurrent × instances). */
@@ -201,6 +203,7 @@ export class ScoringService {
       clientRequestId,
       authorized,
       pinned: Boolean(pinnedName),
+      bodySha256: createHash('sha256').update(body).digest('hex'),
     };
     this.records.push(record);
     const finish = (answer: Answer, deployment?: DeploymentState, modelStatus = 0, modelMs = 0) => {
