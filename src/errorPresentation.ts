@@ -130,6 +130,12 @@ export function errorDetail(e: unknown): string | undefined {
   return e instanceof Error ? e.message : typeof e === 'string' ? e : undefined;
 }
 
+/** A failure in a log line: the status and Azure's code of an Azure error, else its message. */
+export function logSummary(e: unknown): string {
+  if (isAzureRequestError(e)) return `${e.statusCode ?? '-'} ${e.code ?? e.kind}`;
+  return e instanceof Error ? e.message : String(e);
+}
+
 /** "Code: message", leaving out what is missing. */
 export function joinDetail(code: string | undefined, message: string | undefined): string | undefined {
   return [code, message].filter(Boolean).join(': ') || undefined;

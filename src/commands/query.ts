@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import { isAzureRequestError } from '../azure/errors';
 import type { QueryScope } from '../core/kql';
+import { logSummary } from '../errorPresentation';
 import type { PanelBinding } from '../query/protocol';
 import type { BaseServices, Services } from '../services';
 import { targetDisplayName, targetOf, type Target } from '../targets';
@@ -63,7 +64,7 @@ export async function bindingFor(s: BaseServices, target: Target): Promise<Panel
     // The panel still works against App Insights; only the Log Analytics switch stays off.
     if (isAzureRequestError(e) && e.kind === 'signIn') throw e;
     s.log.warn(
-      `query panel: could not read the Application Insights component (${isAzureRequestError(e) ? `${e.statusCode ?? '-'} ${e.code ?? e.kind}` : String(e)}); Log Analytics stays unavailable`,
+      `query panel: could not read the Application Insights component (${logSummary(e)}); Log Analytics stays unavailable`,
     );
   }
   return binding;

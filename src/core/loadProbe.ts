@@ -2,6 +2,7 @@
 // workers, each request remembering how many of the probe's requests were in flight while it was),
 // the statistics, and the report. Sending is the caller's: this file never sees a key or a URI.
 import * as l10n from '@vscode/l10n';
+import { statusGuide } from './statusGuide';
 import { percentile } from './scoring';
 
 /** Small enough that a slip of the finger cannot run up a bill or flood a production endpoint. */
@@ -215,7 +216,11 @@ export function renderProbeReport(summary: ProbeSummary, context: ProbeReportCon
 
   lines.push('', `## ${l10n.t('Status codes')}`, '');
   if (summary.statusCounts.length === 0) lines.push(l10n.t('No answers.'));
-  for (const [status, count] of summary.statusCounts) lines.push(`- HTTP ${status}: ${count}`);
+  // What each code means, in the troubleshooting guide's words (the table the answer and Diagnose use).
+  for (const [status, count] of summary.statusCounts) {
+    const reason = statusGuide(status)?.reason;
+    lines.push(`- HTTP ${status}: ${count}${reason ? ` (${reason})` : ''}`);
+  }
 
   lines.push('', `## ${l10n.t('Concurrency limit')}`, '');
   if (summary.limit !== undefined)

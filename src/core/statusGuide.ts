@@ -3,7 +3,8 @@
 // codes" (learn.microsoft.com/azure/machine-learning/how-to-troubleshoot-online-endpoints
 // #http-status-codes; MicrosoftDocs/azure-ai-docs, articles/machine-learning/
 // how-to-troubleshoot-online-endpoints.md). The one table of those texts: the test request's answer
-// document, Diagnose's report and the trace all read it, so a code reads the same everywhere.
+// document, Diagnose's report and the load probe's status counts read it, so a code reads the same
+// everywhere.
 // Texts go through @vscode/l10n (no `vscode` import), so they are read when asked for, never cached.
 import * as l10n from '@vscode/l10n';
 

@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import type { AzureClient, QueryStreamResult } from '../azure/api';
 import { isAzureRequestError, type AzureRequestError } from '../azure/errors';
 import type { QueryTarget, QueryTimespan } from '../azure/models';
-import { errorDetail, joinDetail, presentError } from '../errorPresentation';
+import { errorDetail, joinDetail, logSummary, presentError } from '../errorPresentation';
 import { Views } from '../constants';
 import { endpointRefOf } from '../core/armId';
 import { errorPosition, portalLogsUrl, readyQueries, type QueryScope, type ReadyQueryId } from '../core/kql';
@@ -405,9 +405,7 @@ export class QueryPanel extends Disposable implements QueryPanelHandle {
     } catch (e) {
       if (this.isDisposed) return;
       failure = presentError(e).summary;
-      this.s.log.warn(
-        `query panel: scope discovery failed (${isAzureRequestError(e) ? `${e.statusCode ?? '-'} ${e.code ?? e.kind}` : e instanceof Error ? e.message : String(e)}); ready queries run unscoped`,
-      );
+      this.s.log.warn(`query panel: scope discovery failed (${logSummary(e)}); ready queries run unscoped`);
     }
     if (this.isDisposed || remembered) return;
     const unscopedText = vscode.l10n.t('Unscoped: every row of {0}', this.binding.componentName);
@@ -494,7 +492,7 @@ export class QueryPanel extends Disposable implements QueryPanelHandle {
       return named.filter((e): e is string => e !== undefined).sort((a, b) => a.localeCompare(b));
     } catch (e) {
       this.s.log.warn(
-        `query panel: could not list the endpoints that share the deployment name (${isAzureRequestError(e) ? `${e.statusCode ?? '-'} ${e.code ?? e.kind}` : e instanceof Error ? e.message : String(e)})`,
+        `query panel: could not list the endpoints that share the deployment name (${logSummary(e)})`,
       );
       return undefined;
     }

@@ -9,6 +9,7 @@ import {
   errorAction,
   errorDetail,
   failureAction,
+  logSummary,
   presentError,
   presentKind,
 } from '../../src/errorPresentation';
@@ -77,6 +78,23 @@ void test('errorDetail: Azure code and message, or any error message', () => {
   assert.equal(errorDetail(new Error('plain')), 'plain');
   // Anything else that is thrown is presented as unknown, not dropped.
   assert.equal(presentError('a string').kind, 'unknown');
+});
+
+void test('logSummary: status and Azure code of an Azure error, else the message', () => {
+  assert.equal(
+    logSummary(
+      new AzureRequestError({
+        operation: 'x',
+        kind: 'forbidden',
+        statusCode: 403,
+        code: 'AuthorizationFailed',
+      }),
+    ),
+    '403 AuthorizationFailed',
+  );
+  assert.equal(logSummary(new AzureRequestError({ operation: 'x', kind: 'network' })), '- network');
+  assert.equal(logSummary(new Error('plain')), 'plain');
+  assert.equal(logSummary('thrown text'), 'thrown text');
 });
 
 void test('the error words live in the table only (no kind → text switch elsewhere in src/)', () => {

@@ -153,7 +153,7 @@ void describe('summarizeProbe and the report', () => {
       /Documented limit: 2 requests in flight \(2 × max_concurrent_requests_per_instance 1 × instance count 1\)/,
     );
     assert.match(report, /429s began with 3 requests in flight, above the documented limit of 2/);
-    assert.match(report, /- HTTP 200: 1\n- HTTP 429: 2/);
+    assert.match(report, /- HTTP 200: 1 \(OK\)\n- HTTP 429: 2 \(Too many pending requests\)/);
     assert.match(report, /\| Successful \(2xx\) \| 1 \| 10 ms \| 10 ms \| 10 ms \|/);
   });
 
