@@ -10,6 +10,26 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
+/** Seeded draws for generated inputs (property tests, emulator data): the same seed, the same draws. */
+export interface SeededDraws {
+  next(): number;
+  /** An integer in [min, max]. */
+  int(min: number, max: number): number;
+  chance(p: number): boolean;
+  pick<T>(xs: readonly T[]): T;
+}
+
+export function seededDraws(seed: number): SeededDraws {
+  const next = seededRandom(seed);
+  const int = (min: number, max: number): number => min + Math.floor(next() * (max - min + 1));
+  return {
+    next,
+    int,
+    chance: (p) => next() < p,
+    pick: <T>(xs: readonly T[]): T => xs[int(0, xs.length - 1)] as T,
+  };
+}
+
 export function hashString(text: string): number {
   let h = 2166136261;
   for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);

@@ -4,24 +4,14 @@
 // a failing model and a scale-out give their metrics' 502, 424 and 503. The diagnose
 // scenario has one endpoint per profile (Key auth, Managed, 2 instances, limit 2 × 1 × 2 = 4).
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
 import { after, before, describe, it } from 'node:test';
 import type { ScoringSession } from '../../src/azure/api';
 import type { HealthProfile } from '../emulator/health';
 import { statusGuide } from '../../src/core/statusGuide';
 import { DIAGNOSE_SUBSCRIPTION, diagnoseEndpointOf } from '../emulator/scenarios/diagnose';
-import { installStandInVscode, l10n } from '../support/standInVscode';
+import { installStandInVscode, l10n, realVscodeAvailable } from '../support/standInVscode';
 import { startTestAzure, type TestAzure } from './support';
 
-// Inside code-server's extension host (the e2e run) the real API answers; in plain Node a stand-in.
-function realVscodeAvailable(): boolean {
-  try {
-    createRequire(__filename)('vscode');
-    return true;
-  } catch {
-    return false;
-  }
-}
 if (!realVscodeAvailable()) installStandInVscode({ l10n });
 
 const SAMPLE = new TextEncoder().encode('{"data": [[1.0, 2.0, 3.0, 4.0]]}');

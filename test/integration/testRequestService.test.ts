@@ -2,23 +2,14 @@
 // `vscode`: a request from editor text, its answer document, its history entry (and no key in it),
 // the history's cap per endpoint, and a failure that is still recorded.
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
 import { after, before, describe, it } from 'node:test';
-import { EventEmitter, installStandInVscode, l10n } from '../support/standInVscode';
+import { EventEmitter, installStandInVscode, l10n, realVscodeAvailable } from '../support/standInVscode';
 import type { AzureClient } from '../../src/azure/api';
 import type { Endpoint } from '../../src/azure/models';
 import type { BaseServices } from '../../src/services';
 import type { TestRequestService } from '../../src/testRequest/service';
 import { startTestAzure, type TestAzure } from './support';
 
-function realVscodeAvailable(): boolean {
-  try {
-    createRequire(__filename)('vscode');
-    return true;
-  } catch {
-    return false;
-  }
-}
 const inExtensionHost = realVscodeAvailable();
 
 class Uri {

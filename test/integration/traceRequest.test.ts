@@ -3,22 +3,12 @@
 // a workspace-based component hold every row with the same ids; and the lookup reads them when the
 // component itself refuses the query.
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { installStandInVscode, l10n } from '../support/standInVscode';
+import { installStandInVscode, l10n, realVscodeAvailable } from '../support/standInVscode';
 import type { ScoringSession } from '../../src/azure/api';
 import type { Endpoint } from '../../src/azure/models';
 import { startTestAzure, type TestAzure } from './support';
 
-// Inside code-server's extension host (the e2e run) the real API answers; in plain Node a stand-in.
-function realVscodeAvailable(): boolean {
-  try {
-    createRequire(__filename)('vscode');
-    return true;
-  } catch {
-    return false;
-  }
-}
 if (!realVscodeAvailable()) installStandInVscode({ l10n });
 
 const SAMPLE = new TextEncoder().encode('{"data": [[1.0, 2.0, 3.0, 4.0], [5.0, 6.0, 7.0, 8.0]]}');

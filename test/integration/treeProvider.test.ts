@@ -3,9 +3,8 @@
 // nodes with their action, busy → Updating → re-read, refresh of one node. Inside a real
 // extension host (the e2e in-host run) the view itself is exercised by the e2e steps instead.
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
 import { after, before, describe, it } from 'node:test';
-import { EventEmitter, installStandInVscode, l10n } from '../support/standInVscode';
+import { EventEmitter, installStandInVscode, l10n, realVscodeAvailable } from '../support/standInVscode';
 import type { AzureClient } from '../../src/azure/api';
 import type { AzureSession, BaseServices, LogStreamRegistry } from '../../src/services';
 import type { AnyNode } from '../../src/tree/nodes';
@@ -14,14 +13,6 @@ import { startTestAzure } from './support';
 
 type TestAzure = Awaited<ReturnType<typeof startTestAzure>>;
 
-function realVscodeAvailable(): boolean {
-  try {
-    createRequire(__filename)('vscode');
-    return true;
-  } catch {
-    return false;
-  }
-}
 const inExtensionHost = realVscodeAvailable();
 
 const contextKeys = new Map<string, unknown>();

@@ -1,7 +1,7 @@
 // A stand-in for the `vscode` module, so tests can run extension code (session, stream manager,
 // tree provider) in plain Node. Each test builds the API surface it needs from these pieces and
 // installs it before importing the code under test. The real VS Code runs the same code in e2e.
-import Module from 'node:module';
+import Module, { createRequire } from 'node:module';
 
 type Listener<T> = (e: T) => void;
 
@@ -40,4 +40,17 @@ export function installStandInVscode(api: object): void {
     loaded: true,
     exports: api,
   } as unknown as NodeJS.Module;
+}
+
+/**
+ * True inside code-server's extension host (the e2e run), where the real `vscode` module answers
+ * and a suite written against the stand-in must not replace it.
+ */
+export function realVscodeAvailable(): boolean {
+  try {
+    createRequire(__filename)('vscode');
+    return true;
+  } catch {
+    return false;
+  }
 }

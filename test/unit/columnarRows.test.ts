@@ -15,18 +15,9 @@ import {
   type GridColumn,
 } from '../../src/core/queryResult';
 import { TableBuilder } from '../../src/core/resultStream';
+import { seededRandom } from '../emulator/random';
 
-/** mulberry32: small, fast, seedable. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = seededRandom;
 
 const columns: QueryColumn[] = [
   { name: 'timestamp', type: 'datetime' },

@@ -14,6 +14,7 @@ import {
   searchTextOf,
   type GridSort,
 } from '../../src/webview/gridView';
+import { seededRandom } from '../emulator/random';
 
 function text(name: string, values: (string | null)[], kind: 'string' | 'dynamic' = 'string'): GridColumn {
   return { name, sourceType: kind, kind, ...packText(values) };
@@ -168,17 +169,7 @@ void describe('grid sort', () => {
   });
 });
 
-/** mulberry32: small, fast, seedable. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = seededRandom;
 
 void describe('grid view against the reference on generated tables', () => {
   // Few distinct pieces, so needles hit inside cells, across boundaries and in several columns.

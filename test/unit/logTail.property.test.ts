@@ -5,19 +5,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { type LogTailState, nextLogLines, splitLines } from '../../src/core/logTail';
 import { defaultCutNote, MAX_SCRUBBED_LINE, scrubSecrets } from '../../src/core/scrubSecrets';
+import { seededDraws } from '../emulator/random';
 
-/** mulberry32: small, fast, seedable. */
-function rng(seed: number): { int(min: number, max: number): number; chance(p: number): boolean } {
-  let a = seed >>> 0;
-  const next = (): number => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return { int: (min, max) => min + Math.floor(next() * (max - min + 1)), chance: (p) => next() < p };
-}
+const rng = seededDraws;
 
 const PING = 'GET /health 200';
 
