@@ -94,6 +94,17 @@ export function sameArmId(a: string, b: string): boolean {
   return buildArmId(pa).toLowerCase() === buildArmId(pb).toLowerCase();
 }
 
+/**
+ * Whether id is ancestor itself or lies below it: a child resource (`/…`) or an id built on it
+ * (`#…`, as the tree's groups and markers are). Case-insensitive, as ARM ids are. A sibling whose
+ * name merely starts the same (`…/ep2` against `…/ep`) is not below.
+ */
+export function isAtOrBelow(id: string, ancestor: string): boolean {
+  const own = ancestor.toLowerCase();
+  const other = id.toLowerCase();
+  return other === own || other.startsWith(`${own}/`) || other.startsWith(`${own}#`);
+}
+
 /** The last resource name of an id (e.g. the component name of an App Insights id). */
 export function armIdName(id: string): string | undefined {
   return parseArmId(id)?.resources.at(-1)?.name;

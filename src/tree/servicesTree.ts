@@ -14,6 +14,7 @@ import {
   type FleetSnapshot,
   type TreeFilter,
 } from '../core/fleet';
+import { isAtOrBelow } from '../core/armId';
 import { provisioningVisualState } from '../core/treePresentation';
 import { abortError } from '../azure/timing';
 import { Disposable, toDisposable } from '../disposable';
@@ -260,12 +261,10 @@ export class ServicesTreeProvider
    * repainted so that the view asks for its children again when it is next expanded.
    */
   collapsed(node: AnyNode): void {
-    const own = node.id.toLowerCase();
-    // The node's own loads and those below it (ids built on its id), not a sibling's whose name it starts.
-    const below = (id: string): boolean => id === own || id.startsWith(`${own}/`) || id.startsWith(`${own}#`);
     let cancelled = false;
     for (const [id, load] of [...this.inFlight]) {
-      if (!below(id.toLowerCase())) continue;
+      // The node's own loads and those below it, not a sibling's whose name it starts.
+      if (!isAtOrBelow(id, node.id)) continue;
       load.abort();
       this.inFlight.delete(id);
       cancelled = true;
@@ -600,9 +599,9 @@ export class ServicesTreeProvider
 
   /** Forgets what was read below node, so the next expansion reads Azure again. */
   private dropCaches(node: AnyNode): void {
-    // Ids are ARM ids (or built on them): what was read below this node starts with its id.
-    const prefix = node.id.toLowerCase();
-    for (const id of [...this.models.keys()]) if (id.toLowerCase().startsWith(prefix)) this.models.delete(id);
+    // Ids are ARM ids (or built on them): what was read below this node, not below a sibling
+    // whose name starts the same (`ep2` beside `ep`).
+    for (const id of [...this.models.keys()]) if (isAtOrBelow(id, node.id)) this.models.delete(id);
     this.children.delete(node);
     for (const kid of this.shown.get(node.id) ?? []) this.dropCaches(kid);
   }

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
   armIdName,
+  isAtOrBelow,
   buildArmId,
   endpointRefOf,
   parseArmId,
@@ -121,4 +122,15 @@ void test('endpointRefOf reads an online endpoint id, whatever its case, and ref
     undefined,
   );
   assert.equal(endpointRefOf('not an id'), undefined);
+});
+
+void test('isAtOrBelow: the id itself, its children and ids built on it, never a sibling that starts the same', () => {
+  const ep =
+    '/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/w/onlineEndpoints/ep';
+  assert.equal(isAtOrBelow(ep, ep), true);
+  assert.equal(isAtOrBelow(`${ep}/deployments/blue`, ep), true);
+  assert.equal(isAtOrBelow(`${ep.toUpperCase()}#self`, ep), true);
+  assert.equal(isAtOrBelow(`${ep}2`, ep), false);
+  assert.equal(isAtOrBelow(`${ep}2/deployments/blue`, ep), false);
+  assert.equal(isAtOrBelow(ep, `${ep}/deployments/blue`), false);
 });
