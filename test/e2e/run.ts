@@ -44,16 +44,12 @@ function timed<T>(what: string, ms: number, p: Promise<T>): Promise<T> {
   return Promise.race([p, limit]).finally(() => clearTimeout(timer));
 }
 
-function findVsix(): string {
+function packageVsix(): string {
   const dist = join(repoRoot, 'dist');
-  const find = (): string | undefined =>
-    existsSync(dist) ? readdirSync(dist).find((f) => f.endsWith('.vsix')) : undefined;
-  let vsix = find();
-  if (!vsix) {
-    console.log('e2e: no dist/*.vsix, running npm run package');
-    execFileSync('npm', ['run', 'package'], { cwd: repoRoot, stdio: 'inherit' });
-    vsix = find();
-  }
+  // Packaged on every run (about 2 s): a .vsix left from an earlier build would test old code.
+  console.log('e2e: packaging the extension (npm run package)');
+  execFileSync('npm', ['run', 'package'], { cwd: repoRoot, stdio: 'inherit' });
+  const vsix = existsSync(dist) ? readdirSync(dist).find((f) => f.endsWith('.vsix')) : undefined;
   if (!vsix) throw new Error('npm run package wrote no dist/*.vsix');
   return join(dist, vsix);
 }
@@ -62,7 +58,7 @@ async function setUp(): Promise<Context> {
   const toolchain = await provision((l) => console.log(`provision: ${l}`));
   if (toolchain.installSeconds > 0)
     console.log(`e2e: provisioning took ${toolchain.installSeconds.toFixed(0)} s`);
-  const vsix = findVsix();
+  const vsix = packageVsix();
 
   // Imported here so that a broken emulator fails the setup step with the summary line printed.
   const { startEmulator } = await import('../emulator/index');
