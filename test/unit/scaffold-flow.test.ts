@@ -61,7 +61,7 @@ function harness(script: Script = {}) {
     modelFile: (suggested) => (asked.push(`modelFile:${suggested}`), Promise.resolve('onnx/model.onnx')),
     modelName: (suggested) => (asked.push(`modelName:${suggested}`), Promise.resolve(suggested)),
     includeSample: () => (asked.push('includeSample'), Promise.resolve(script.includeSample ?? false)),
-    folder: () => (asked.push('folder'), Promise.resolve('/work/app')),
+    folder: () => (asked.push('folder'), Promise.resolve('/home/user/app')),
     confirmOverwrite: (folder, existing) => (
       asked.push(`confirm:${folder}:${existing.join(',')}`),
       Promise.resolve(script.overwrite ?? false)
@@ -135,11 +135,11 @@ void test('existing files: one question naming them all; no means nothing is wri
   const result = await runScaffold({}, h.questions, h.fs);
   assert.deepEqual(result, {
     outcome: 'declined',
-    folder: '/work/app',
+    folder: '/home/user/app',
     existing: ['score.py', 'SCORING.md'],
   });
   assert.equal(h.asked.filter((q) => q.startsWith('confirm:')).length, 1);
-  assert.ok(h.asked.includes('confirm:/work/app:score.py,SCORING.md'));
+  assert.ok(h.asked.includes('confirm:/home/user/app:score.py,SCORING.md'));
   assert.equal(h.files.get('score.py'), 'OLD');
   assert.equal(h.files.get('SCORING.md'), 'OLD');
   assert.ok(!h.files.has('sample-request.json'), 'not even the missing file is written');
